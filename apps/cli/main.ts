@@ -1,0 +1,56 @@
+/**
+ * `failover`: one command for every part of the project. Each subcommand lives in
+ * its own module under ./commands and registers itself here.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../../src/config/load.js';
+import { EXIT } from './exit-codes.js';
+import { registerCommands } from './commands/index.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('failover')
+    .description(
+      'Multi-cloud DNS failover: health-check a service in AWS, Azure and Google Cloud and\n' +
+        'move its DNS answer across Route 53, Azure DNS and Cloud DNS with compare-and-swap writes.',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  success (for \`plan\`: nothing to change)
+  1  failure (a drill invariant failed, a write failed, ...)
+  2  bad input: invalid configuration or arguments (the message names file, field, expectation)
+  3  \`plan\` only: changes are pending
+
+Start here:
+  npm run demo                      the whole local topology; break a cloud and watch traffic move
+  failover <command> --help         help for one command`,
+    );
+  registerCommands(program);
+  program.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT.badInput;
+      return;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`failover: ${err.message}\n`);
+      process.exitCode = EXIT.badInput;
+      return;
+    }
+    process.stderr.write(`failover: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = EXIT.failure;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The record model shared by the planner and the provider adapters.
+ *
+ * Canonical form, so that "equal" means equal across all three providers:
+ * - names are absolute, lower-case, with the trailing dot: `app.example.test.`
+ * - values are in zone-file presentation form (A `192.0.2.1`, AAAA compressed
+ *   lower-case, CNAME absolute with trailing dot, TXT as one quoted string `"k=v"`),
+ *   de-duplicated and sorted.
+ */
+export const MANAGED_TYPES = ['A', 'AAAA', 'CNAME', 'TXT'] as const;
+export type RecordType = (typeof MANAGED_TYPES)[number];
+
+export interface RecordSet {
+  readonly name: string;
+  readonly type: RecordType;
+  readonly ttl: number;
+  readonly values: readonly string[];
+}
+
+export function canonicalName(name: string): string {
+  const lower = name.trim().toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+/** Quote a TXT string in presentation form (escapes `"` and `\`). */
+export function quoteTxt(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** Inverse of quoteTxt for a single quoted string; unquoted input is returned as is. */
+export function unquoteTxt(value: string): string {
+  const v = value.trim();
+  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) {
+    return v.slice(1, -1).replace(/\\(["\\])/g, '$1');
+  }
+  return v;
+}
+
+export function canonicalValue(type: RecordType, value: string): string {
+  const v = value.trim();
+  switch (type) {
+    case 'A':
+      return v;
+    case 'AAAA':
+      return v.toLowerCase();
+    case 'CNAME':
+      return canonicalName(v);
+    case 'TXT':
+      return quoteTxt(unquoteTxt(v));
+  }
+}
+
+export function canonicalRecordSet(rs: RecordSet): RecordSet {
+  const values = [...new Set(rs.values.map((v) => canonicalValue(rs.type, v)))].sort();
+  return { name: canonicalName(rs.name), type: rs.type, ttl: rs.ttl, values };
+}
+
+export function recordKey(name: string, type: RecordType): string {
+  return `${canonicalName(name)} ${type}`;
+}
+
+/** Same name, type, TTL and value set (both sides canonicalised first). */
+export function sameRecordSet(a: RecordSet, b: RecordSet): boolean {
+  const x = canonicalRecordSet(a);
+  const y = canonicalRecordSet(b);
+  return x.name === y.name && x.type === y.type && x.ttl === y.ttl && x.values.length === y.values.length && x.values.every((v, i) => v === y.values[i]);
+}
+
+export function formatRecordSet(rs: RecordSet): string {
+  return `${rs.name} ${rs.ttl} ${rs.type} ${rs.values.join(', ')}`;
+}
