@@ -114,7 +114,7 @@ export const healthSchema = z
   .strictObject({
     intervalMs: ms(100, 600_000).default(1000),
     /** Re-probe interval while a target is suspect (a failure seen, not yet down). */
-    fastIntervalMs: ms(50, 600_000).default(250),
+    fastIntervalMs: ms(50, 600_000).default(500),
     timeoutMs: ms(50, 60_000).default(500),
     rise: z.number().int().min(1).max(20).default(2),
     fall: z.number().int().min(1).max(20).default(3),
@@ -132,6 +132,9 @@ export const healthSchema = z
   .superRefine((h, ctx) => {
     if (h.timeoutMs >= h.intervalMs) ctx.addIssue({ code: 'custom', path: ['timeoutMs'], message: `expected less than intervalMs (${h.intervalMs})` });
     if (h.fastIntervalMs > h.intervalMs) ctx.addIssue({ code: 'custom', path: ['fastIntervalMs'], message: `expected at most intervalMs (${h.intervalMs})` });
+    // Probes of one target from one vantage point never overlap, so a re-probe faster
+    // than the timeout would silently stretch to the timeout against a blackholed target.
+    if (h.fastIntervalMs < h.timeoutMs) ctx.addIssue({ code: 'custom', path: ['fastIntervalMs'], message: `expected at least timeoutMs (${h.timeoutMs}): probes never overlap` });
     if (h.quorum !== undefined && h.quorum > h.vantagePoints.length) {
       ctx.addIssue({ code: 'custom', path: ['quorum'], message: `expected at most the number of vantagePoints (${h.vantagePoints.length})` });
     }

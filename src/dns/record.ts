@@ -36,13 +36,22 @@ export function unquoteTxt(value: string): string {
   return v;
 }
 
+/** RFC 5952 form (the WHATWG URL parser compresses IPv6); invalid input is only lower-cased. */
+export function canonicalIpv6(value: string): string {
+  try {
+    return new URL(`http://[${value}]/`).hostname.slice(1, -1);
+  } catch {
+    return value.toLowerCase();
+  }
+}
+
 export function canonicalValue(type: RecordType, value: string): string {
   const v = value.trim();
   switch (type) {
     case 'A':
       return v;
     case 'AAAA':
-      return v.toLowerCase();
+      return canonicalIpv6(v);
     case 'CNAME':
       return canonicalName(v);
     case 'TXT':
