@@ -87,6 +87,10 @@ describe('zones', () => {
     expect(tagged.tags).toEqual({ team: 'sre' });
     expect(tagged.etag).not.toBe(zone.etag);
     await expect(client.zones.createOrUpdate(RG, 'life.test', { location: 'global' }, { ifMatch: zone.etag })).rejects.toMatchObject({ statusCode: 412 });
+    const patched = await client.zones.update(RG, 'life.test', { tags: { team: 'sre', tier: 'edge' } }, { ifMatch: tagged.etag });
+    expect(patched.tags).toEqual({ team: 'sre', tier: 'edge' });
+    expect(patched.etag).not.toBe(tagged.etag);
+    await expect(client.zones.update(RG, 'life.test', { tags: {} }, { ifMatch: tagged.etag })).rejects.toMatchObject({ statusCode: 412 });
 
     const ns = await client.recordSets.get(RG, 'life.test', '@', 'NS');
     expect(ns.ttl).toBe(172800);
@@ -214,6 +218,26 @@ describe('record sets', () => {
       code: 'BadRequest',
       message: expect.stringContaining('properties.TXTRecords[0].value[0]'),
     });
+  });
+
+  it('round-trips MX, SRV, CAA, PTR and delegation NS record sets', async () => {
+    const mx = await client.recordSets.createOrUpdate(RG, ZONE, '@', 'MX', { ttl: 3600, mxRecords: [{ preference: 10, exchange: 'mail.example.test' }] });
+    expect(mx.mxRecords).toEqual([{ preference: 10, exchange: 'mail.example.test' }]);
+    expect(stored('example.test.', 'MX')?.values).toEqual(['10 mail.example.test.']);
+    const srv = await client.recordSets.createOrUpdate(RG, ZONE, '_sip._tcp', 'SRV', {
+      ttl: 60,
+      srvRecords: [{ priority: 1, weight: 5, port: 5060, target: 'sip.example.test' }],
+    });
+    expect(srv.srvRecords).toEqual([{ priority: 1, weight: 5, port: 5060, target: 'sip.example.test' }]);
+    expect(stored('_sip._tcp.example.test.', 'SRV')?.values).toEqual(['1 5 5060 sip.example.test.']);
+    const caa = await client.recordSets.createOrUpdate(RG, ZONE, '@', 'CAA', { ttl: 60, caaRecords: [{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }] });
+    expect(caa.caaRecords).toEqual([{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }]);
+    expect(stored('example.test.', 'CAA')?.values).toEqual(['0 issue "letsencrypt.org"']);
+    const ptr = await client.recordSets.createOrUpdate(RG, ZONE, 'ptr', 'PTR', { ttl: 60, ptrRecords: [{ ptrdname: 'host.example.net' }] });
+    expect(ptr.ptrRecords).toEqual([{ ptrdname: 'host.example.net' }]);
+    const ns = await client.recordSets.createOrUpdate(RG, ZONE, 'sub', 'NS', { ttl: 300, nsRecords: [{ nsdname: 'ns1.sub.example.net' }] });
+    expect(ns.nsRecords).toEqual([{ nsdname: 'ns1.sub.example.net' }]);
+    expect(stored('sub.example.test.', 'NS')?.values).toEqual(['ns1.sub.example.net.']);
   });
 
   it('round-trips metadata and replaces it on update', async () => {

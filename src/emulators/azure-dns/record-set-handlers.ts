@@ -16,7 +16,7 @@ import { asInteger, asObject, asStringMap, given } from './json-fields.js';
 import { APEX, absoluteOwner, relativeOwner } from './names.js';
 import { nextLink, paginate, readPageRequest } from './paging.js';
 import type { AzureRecordType } from './record-codec.js';
-import { isAzureRecordType, parseRecords, presentRecords } from './record-codec.js';
+import { codecFor, isAzureRecordType, parseRecords, presentRecords } from './record-codec.js';
 import type { Route } from './routes.js';
 import { MAX_RECORD_SETS_PER_ZONE, MAX_RECORDS_PER_SET, armZoneName, findAzureZone } from './zone-model.js';
 
@@ -50,10 +50,11 @@ function propertiesOf(body: unknown): JsonObject {
 }
 
 function checkValues(type: AzureRecordType, values: string[]): void {
+  const field = `properties.${codecFor(type).field}`;
   if (values.length > MAX_RECORDS_PER_SET) {
-    throw badRequest(`A record set holds at most ${MAX_RECORDS_PER_SET} records; got ${values.length}.`, `properties`);
+    throw badRequest(`'${field}' holds ${values.length} records; a record set holds at most ${MAX_RECORDS_PER_SET}.`, field);
   }
-  if (new Set(values).size !== values.length) throw badRequest(`The ${type} record set contains duplicate records.`, 'properties');
+  if (new Set(values).size !== values.length) throw badRequest(`'${field}' contains duplicate records.`, field);
 }
 
 export class RecordSetHandlers {

@@ -117,12 +117,15 @@ export async function startAzureDnsApi(opts: AzureDnsApiOptions): Promise<Runnin
       outcome = outcomeOf(out.status);
     }
     opts.faults.record(route.operation, outcome);
-    if (!res.destroyed) send(req, res, out);
+    if (!res.destroyed && !res.headersSent) send(req, res, out);
     opts.log?.({ api: 'azure', method: req.method, path: url.pathname, operation: route.operation, status: out.status, ms: Date.now() - started });
   };
 
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-    void handle(req, res);
+    handle(req, res).catch(() => {
+      // Only a broken socket gets here (the handler turns every error into an ARM answer).
+      if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
+    });
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
