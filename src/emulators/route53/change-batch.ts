@@ -1,0 +1,188 @@
+/**
+ * ChangeResourceRecordSets semantics. A batch is read and checked whole first
+ * (shape, limits, names, values), then applied change by change to a draft of
+ * the zone inside `store.transact`; any problem aborts the transaction, so a
+ * batch is all or nothing. DELETE must match the current set exactly (TTL and
+ * every value, in any order): that is what makes DELETE+CREATE a
+ * compare-and-swap.
+ */
+import type { EmuRecordSet, EmuRecordType, EmuZone, ZoneDraft } from '../core/zone-store.js';
+import { invalidChangeBatch, invalidInput } from './errors.js';
+import { decodeName, encodeName, nameProblem } from './names.js';
+import { canonicalValue, isEmulatedType, isRoute53Type, ROUTE53_TYPES, valueProblem } from './record-values.js';
+import { UNSUPPORTED_RRSET_FIELDS, type ChangeElement, type ChangeResourceRecordSetsRequest } from './request-shapes.js';
+
+export const MAX_RECORDS_PER_REQUEST = 1000;
+export const MAX_VALUE_CHARS_PER_REQUEST = 32_000;
+const MAX_TTL = 2_147_483_647;
+
+export type ChangeAction = 'CREATE' | 'DELETE' | 'UPSERT';
+
+export interface RecordChange {
+  action: ChangeAction;
+  name: string;
+  type: EmuRecordType;
+  ttl: number;
+  /** Canonical values (see record-values.ts). */
+  values: string[];
+}
+
+const describe = (name: string, type: string) => `[name='${encodeName(name)}', type='${type}']`;
+
+/** Shape checks Route 53 reports as InvalidInput: fields, type, TTL. */
+function readChange(el: ChangeElement, position: number): RecordChange {
+  const rrs = el.ResourceRecordSet;
+  const where = `Change ${position} (${el.Action} ${rrs.Name} ${rrs.Type})`;
+  const used = UNSUPPORTED_RRSET_FIELDS.filter((f) => rrs[f] !== undefined);
+  if (used.length > 0) throw invalidInput(`${where}: ${used.join(', ')} ${used.length === 1 ? 'is' : 'are'} not supported by this emulator; use plain record sets with TTL and ResourceRecords`);
+  if (!isRoute53Type(rrs.Type)) throw invalidInput(`${where}: Type '${rrs.Type}' is not a Route 53 record type (one of ${ROUTE53_TYPES.join(', ')})`);
+  if (!isEmulatedType(rrs.Type)) throw invalidInput(`${where}: record type ${rrs.Type} is not supported by this emulator`);
+  if (rrs.TTL === undefined || rrs.ResourceRecords === undefined) {
+    throw invalidInput(
+      `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in Change with [Action=${el.Action}, Name=${rrs.Name}, Type=${rrs.Type}, SetIdentifier=null]`,
+    );
+  }
+  if (!/^\d{1,10}$/.test(rrs.TTL) || Number(rrs.TTL) > MAX_TTL) throw invalidInput(`${where}: TTL must be an integer from 0 to ${MAX_TTL}, got '${rrs.TTL}'`);
+  return {
+    action: el.Action,
+    name: decodeName(rrs.Name),
+    type: rrs.Type,
+    ttl: Number(rrs.TTL),
+    values: rrs.ResourceRecords.ResourceRecord.map((r) => r.Value),
+  };
+}
+
+/** Route 53's per-request limits; an UPSERT counts twice (a delete and a create). */
+function limitProblems(changes: readonly RecordChange[]): string[] {
+  let records = 0;
+  let chars = 0;
+  for (const c of changes) {
+    const weight = c.action === 'UPSERT' ? 2 : 1;
+    records += weight * c.values.length;
+    chars += weight * c.values.reduce((n, v) => n + v.length, 0);
+  }
+  const problems: string[] = [];
+  if (records > MAX_RECORDS_PER_REQUEST) {
+    problems.push(`Number of records limit of ${MAX_RECORDS_PER_REQUEST} exceeded: the request holds ${records} ResourceRecord elements (UPSERT counts twice); split it into several batches`);
+  }
+  if (chars > MAX_VALUE_CHARS_PER_REQUEST) {
+    problems.push(`Number of characters limit of ${MAX_VALUE_CHARS_PER_REQUEST} exceeded: the request holds ${chars} characters in Value elements (UPSERT counts twice); split it into several batches`);
+  }
+  return problems;
+}
+
+/** Name and value checks Route 53 reports as InvalidChangeBatch; values become canonical. */
+function contentProblems(change: RecordChange, zoneName: string): string[] {
+  const { name, type } = change;
+  const problems: string[] = [];
+  const badName = nameProblem(name);
+  if (badName) problems.push(`${encodeName(name)} is not a valid DNS name: ${badName}`);
+  else if (!(name === zoneName || name.endsWith(`.${zoneName}`))) problems.push(`RRSet with DNS name ${encodeName(name)} is not permitted in zone ${encodeName(zoneName)}`);
+  for (const v of change.values) {
+    const p = valueProblem(type, v);
+    if (p) problems.push(p);
+  }
+  if (problems.length > 0) return problems;
+  change.values = change.values.map((v) => canonicalValue(type, v));
+  const seen = new Set<string>();
+  for (const v of change.values) {
+    if (seen.has(v)) problems.push(`Duplicate Resource Record: '${v}' in RRSet ${describe(name, type)}`);
+    seen.add(v);
+  }
+  if ((type === 'CNAME' || type === 'SOA') && change.values.length > 1) problems.push(`RRSet of type ${type} with DNS name ${encodeName(name)} has more than one resource record; ${type} takes exactly one value`);
+  if (type === 'SOA' && name !== zoneName) problems.push(`RRSet of type SOA with DNS name ${encodeName(name)} is not permitted: SOA is only allowed at the zone apex ${encodeName(zoneName)}`);
+  return problems;
+}
+
+/** Read and check a whole batch before anything is applied. Throws InvalidInput or InvalidChangeBatch. */
+export function readChangeBatch(zone: EmuZone, request: ChangeResourceRecordSetsRequest): { changes: RecordChange[]; comment?: string } {
+  const changes = request.ChangeBatch.Changes.Change.map((el, i) => readChange(el, i + 1));
+  const limits = limitProblems(changes);
+  if (limits.length > 0) throw invalidChangeBatch(limits);
+  const problems = changes.flatMap((c) => contentProblems(c, zone.name));
+  if (problems.length > 0) throw invalidChangeBatch(problems);
+  const comment = request.ChangeBatch.Comment;
+  return { changes, ...(comment !== undefined ? { comment } : {}) };
+}
+
+function sameContent(current: EmuRecordSet, change: RecordChange): boolean {
+  if (current.ttl !== change.ttl || current.values.length !== change.values.length) return false;
+  const have = current.values.map((v) => canonicalValue(current.type, v)).sort();
+  const want = [...change.values].sort();
+  return have.every((v, i) => v === want[i]);
+}
+
+/** Types present per name, kept current while the batch is applied (for CNAME conflicts). */
+class TypesByName {
+  private readonly map = new Map<string, Set<string>>();
+  constructor(records: readonly EmuRecordSet[]) {
+    for (const r of records) this.add(r.name, r.type);
+  }
+  add(name: string, type: string): void {
+    let set = this.map.get(name);
+    if (!set) this.map.set(name, (set = new Set()));
+    set.add(type);
+  }
+  remove(name: string, type: string): void {
+    this.map.get(name)?.delete(type);
+  }
+  others(name: string, type: string): string[] {
+    return [...(this.map.get(name) ?? [])].filter((t) => t !== type).sort();
+  }
+}
+
+function conflictProblem(types: TypesByName, change: RecordChange, zoneName: string): string | undefined {
+  const { name, type } = change;
+  const z = encodeName(zoneName);
+  if (type === 'CNAME' && name === zoneName) return `RRSet of type CNAME with DNS name ${encodeName(name)} is not permitted at apex in zone ${z}`;
+  const others = types.others(name, type);
+  const conflicting = type === 'CNAME' ? others[0] : others.includes('CNAME') ? 'CNAME' : undefined;
+  if (conflicting === undefined) return undefined;
+  return `RRSet of type ${type} with DNS name ${encodeName(name)} is not permitted because a conflicting RRSet of type ${conflicting} with the same DNS name already exists in zone ${z}`;
+}
+
+/**
+ * Apply checked changes in order to `draft`; throws InvalidChangeBatch listing
+ * every problem, which aborts the surrounding transaction.
+ */
+export function applyChangeBatch(draft: ZoneDraft, changes: readonly RecordChange[]): void {
+  const zoneName = draft.zone.name;
+  const types = new TypesByName(draft.list());
+  const actionsByKey = new Map<string, ChangeAction[]>();
+  const problems: string[] = [];
+  for (const change of changes) {
+    const { action, name, type } = change;
+    const key = `${name}|${type}`;
+    const earlier = actionsByKey.get(key) ?? [];
+    actionsByKey.set(key, [...earlier, action]);
+    // Within one batch a set may appear twice only as DELETE then CREATE (a replace).
+    if (earlier.length > 0 && !(earlier.length === 1 && earlier[0] === 'DELETE' && action === 'CREATE')) {
+      problems.push(`The request contains an invalid set of changes for a resource record set '${type} ${encodeName(name)}'`);
+      continue;
+    }
+    const current = draft.get(name, type);
+    if (action === 'DELETE') {
+      if (!current) problems.push(`Tried to delete resource record set ${describe(name, type)} but it was not found`);
+      else if (!sameContent(current, change)) problems.push(`Tried to delete resource record set ${describe(name, type)} but the values provided do not match the current values`);
+      else {
+        draft.delete(name, type);
+        types.remove(name, type);
+      }
+      continue;
+    }
+    if (action === 'CREATE' && current) {
+      problems.push(`Tried to create resource record set ${describe(name, type)} but it already exists`);
+      continue;
+    }
+    const conflict = conflictProblem(types, change, zoneName);
+    if (conflict) {
+      problems.push(conflict);
+      continue;
+    }
+    draft.put({ name, type, ttl: change.ttl, values: change.values });
+    types.add(name, type);
+  }
+  if (!draft.get(zoneName, 'SOA')) problems.push('A HostedZone must contain exactly one SOA record at its apex; the apex SOA cannot be deleted');
+  if (!draft.get(zoneName, 'NS')) problems.push('A HostedZone must contain at least one NS record for the zone itself; the apex NS cannot be deleted');
+  if (problems.length > 0) throw invalidChangeBatch(problems);
+}

@@ -1,0 +1,38 @@
+/** What every Route 53 operation works on: the zones and the log of submitted changes. */
+import type { EmuZone, ZoneStore } from '../core/zone-store.js';
+import type { ChangeLog } from './change-log.js';
+import { noSuchHostedZone } from './errors.js';
+
+export interface Route53Context {
+  readonly store: ZoneStore;
+  readonly changes: ChangeLog;
+  /** Every CallerReference used by CreateHostedZone on this server, including deleted zones'. */
+  readonly callerReferences: Set<string>;
+  /** Base URL, for the Location header of CreateHostedZone. */
+  readonly endpoint: () => string;
+}
+
+/** The SDK strips `/hostedzone/`; other clients may not. */
+export function requireZone(ctx: Route53Context, rawId: string): EmuZone {
+  const id = rawId.replace(/^\/?hostedzone\//, '');
+  const zone = ctx.store.getZone(id);
+  if (!zone) throw noSuchHostedZone(id);
+  return zone;
+}
+
+/** One API call as the operations see it, free of HTTP details. */
+export interface OperationRequest {
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, unknown>>;
+  readonly body: string;
+}
+
+/** A successful answer: root element, its content, and the HTTP status (200 unless said). */
+export interface Reply {
+  readonly root: string;
+  readonly content: Record<string, unknown>;
+  readonly status?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type Operation = (ctx: Route53Context, req: OperationRequest) => Reply;

@@ -1,0 +1,32 @@
+/** The Route 53 REST paths this emulator serves, each with its API action name. */
+import { getChange } from './change-log.js';
+import type { Operation } from './context.js';
+import {
+  createHostedZone,
+  deleteHostedZone,
+  getHostedZone,
+  getHostedZoneCount,
+  listHostedZones,
+  listHostedZonesByName,
+} from './hosted-zones.js';
+import { changeResourceRecordSets, listResourceRecordSets } from './record-sets.js';
+
+export interface Route {
+  method: 'get' | 'post' | 'delete';
+  path: string;
+  /** The API action name, used for fault counters and logs. */
+  operation: string;
+  handler: Operation;
+}
+
+export const ROUTES: readonly Route[] = [
+  { method: 'post', path: '/2013-04-01/hostedzone', operation: 'CreateHostedZone', handler: createHostedZone },
+  { method: 'get', path: '/2013-04-01/hostedzone', operation: 'ListHostedZones', handler: listHostedZones },
+  { method: 'get', path: '/2013-04-01/hostedzonesbyname', operation: 'ListHostedZonesByName', handler: listHostedZonesByName },
+  { method: 'get', path: '/2013-04-01/hostedzonecount', operation: 'GetHostedZoneCount', handler: getHostedZoneCount },
+  { method: 'get', path: '/2013-04-01/hostedzone/:id', operation: 'GetHostedZone', handler: getHostedZone },
+  { method: 'delete', path: '/2013-04-01/hostedzone/:id', operation: 'DeleteHostedZone', handler: deleteHostedZone },
+  { method: 'get', path: '/2013-04-01/hostedzone/:id/rrset', operation: 'ListResourceRecordSets', handler: listResourceRecordSets },
+  { method: 'post', path: '/2013-04-01/hostedzone/:id/rrset', operation: 'ChangeResourceRecordSets', handler: changeResourceRecordSets },
+  { method: 'get', path: '/2013-04-01/change/:id', operation: 'GetChange', handler: getChange },
+];

@@ -1,0 +1,53 @@
+/**
+ * Starts the Route 53 API on loopback. The listener follows the `apiDown`
+ * fault (closed port, so clients see ECONNREFUSED), like every emulator's.
+ */
+import { createServer } from 'node:http';
+import type { ApiServerOptions, RunningApi } from '../core/api.js';
+import { ManagedListener } from '../core/listener.js';
+import { createRoute53App } from './app.js';
+import { ChangeLog } from './change-log.js';
+import type { Route53Context } from './context.js';
+
+export interface Route53ApiOptions extends ApiServerOptions {
+  /** A change reads INSYNC once this much time has passed (or on its second GetChange). Default 500 ms. */
+  changeSyncMs?: number;
+  /** Clock for change status; tests pass their own. */
+  now?: () => number;
+  /** Request bodies above this are refused with 413. Default 1 MiB, well above a maximal batch. */
+  maxBodyBytes?: number;
+}
+
+const DEFAULT_CHANGE_SYNC_MS = 500;
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export async function startRoute53Api(opts: Route53ApiOptions): Promise<RunningApi> {
+  // Only called while serving requests, after the listener exists.
+  const endpoint = (): string => {
+    const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+    return `http://${host}:${listener.boundPort}`;
+  };
+  const ctx: Route53Context = {
+    store: opts.store,
+    changes: new ChangeLog(opts.changeSyncMs ?? DEFAULT_CHANGE_SYNC_MS, opts.now ?? Date.now),
+    callerReferences: new Set(),
+    endpoint,
+  };
+  const app = createRoute53App(ctx, { faults: opts.faults, maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, ...(opts.log ? { log: opts.log } : {}) });
+  const server = createServer(app);
+  // A client that never finishes its request must not hold a socket forever.
+  server.requestTimeout = 15_000;
+  server.headersTimeout = 10_000;
+  const listener = new ManagedListener(server, opts.host, opts.port, opts.faults);
+  await listener.start();
+  return {
+    get endpoint() {
+      return endpoint();
+    },
+    get port() {
+      return listener.boundPort;
+    },
+    settled: () => listener.settled(),
+    stop: () => listener.stop(),
+  };
+}
