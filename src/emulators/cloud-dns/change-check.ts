@@ -1,0 +1,83 @@
+/**
+ * Everything about a change that can be checked without looking at the zone's
+ * current records: shape, names, types, TTLs, record data, quotas. Runs before
+ * anything is applied, so a bad change is refused whole.
+ */
+import { EMU_RECORD_TYPES, inZone, type EmuRecordType, type EmuZone, type RecordWrite } from '../core/zone-store.js';
+import type { ChangeInput, RrsetInput } from './entity-schemas.js';
+import { GoogleApiError, googleErrors } from './google-error.js';
+import { CLOUD_DNS_LIMITS } from './limits.js';
+import { canonicalRrdatas, isAbsoluteDomainName, RrdataError } from './rrdata.js';
+
+/** A record set that passed every static check, with canonical name and values. */
+export interface CheckedRrset extends RecordWrite {
+  /** Google's name for where it came from, e.g. `entity.change.deletions[0]`. */
+  readonly field: string;
+}
+
+export interface CheckedChange {
+  additions: CheckedRrset[];
+  deletions: CheckedRrset[];
+}
+
+function isRecordType(t: string): t is EmuRecordType {
+  return (EMU_RECORD_TYPES as readonly string[]).includes(t);
+}
+
+export function checkRrset(input: RrsetInput, field: string, zone: EmuZone): CheckedRrset {
+  if (!isAbsoluteDomainName(input.name, { wildcard: true })) {
+    throw googleErrors.invalid(`${field}.name`, input.name, "a record name is an absolute domain name ending in '.', e.g. www.example.test.");
+  }
+  const name = input.name.toLowerCase();
+  if (!inZone(name, zone.name)) {
+    throw googleErrors.invalid(`${field}.name`, input.name, `the name is not within the managed zone's DNS name '${zone.name}'`);
+  }
+  if (!isRecordType(input.type)) {
+    throw googleErrors.invalid(`${field}.type`, input.type, `supported types: ${EMU_RECORD_TYPES.join(', ')}`);
+  }
+  const type = input.type;
+  if (input.rrdatas.length === 0) throw googleErrors.invalid(`${field}.rrdatas`, [], 'a record set holds at least one value');
+  if (input.rrdatas.length > CLOUD_DNS_LIMITS.resourceRecordsPerRrset) throw googleErrors.quotaExceeded('resource records per rrset');
+  let values: string[];
+  try {
+    values = canonicalRrdatas(type, input.rrdatas);
+  } catch (e) {
+    if (!(e instanceof RrdataError)) throw e;
+    throw googleErrors.invalid(`${field}.rrdatas[${e.index}]`, input.rrdatas[e.index], e.message);
+  }
+  const dup = values.findIndex((v, i) => values.indexOf(v) !== i);
+  if (dup >= 0) throw googleErrors.invalid(`${field}.rrdatas[${dup}]`, input.rrdatas[dup], 'the value appears twice in the record set');
+  if (type === 'CNAME' && values.length !== 1) throw googleErrors.invalid(`${field}.rrdatas`, input.rrdatas, 'a CNAME record set holds exactly one value');
+  if (type === 'SOA' && (name !== zone.name || values.length !== 1)) {
+    throw googleErrors.invalid(field, `${name} SOA`, 'a zone has exactly one SOA value, at its apex');
+  }
+  return { field, name, type, ttl: input.ttl, values };
+}
+
+function rejectDuplicates(list: CheckedRrset[]): void {
+  const seen = new Set<string>();
+  for (const rs of list) {
+    const key = `${rs.name}|${rs.type}`;
+    if (seen.has(key)) throw googleErrors.invalid(rs.field, `${rs.name} ${rs.type}`, 'the same name and type appear twice in this list; merge their rrdatas');
+    seen.add(key);
+  }
+}
+
+export function checkChange(change: ChangeInput, zone: EmuZone): CheckedChange {
+  const additions = change.additions ?? [];
+  const deletions = change.deletions ?? [];
+  if (additions.length === 0 && deletions.length === 0) {
+    throw new GoogleApiError(400, 'required', "Required field 'entity.change' not specified: a change needs at least one entry in 'additions' or 'deletions'");
+  }
+  if (additions.length > CLOUD_DNS_LIMITS.rrsetAdditionsPerChange) throw googleErrors.quotaExceeded('additions per change');
+  if (deletions.length > CLOUD_DNS_LIMITS.rrsetDeletionsPerChange) throw googleErrors.quotaExceeded('deletions per change');
+  const size = [...additions, ...deletions].reduce((n, rs) => n + rs.rrdatas.reduce((m, v) => m + v.length, 0), 0);
+  if (size > CLOUD_DNS_LIMITS.totalRrdataSizePerChange) throw googleErrors.quotaExceeded('total rrdata size per change');
+  const checked: CheckedChange = {
+    additions: additions.map((rs, i) => checkRrset(rs, `entity.change.additions[${i}]`, zone)),
+    deletions: deletions.map((rs, i) => checkRrset(rs, `entity.change.deletions[${i}]`, zone)),
+  };
+  rejectDuplicates(checked.additions);
+  rejectDuplicates(checked.deletions);
+  return checked;
+}
