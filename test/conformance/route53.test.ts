@@ -9,6 +9,7 @@ import {
   DeleteHostedZoneCommand,
   GetChangeCommand,
   GetHostedZoneCommand,
+  GetHostedZoneCountCommand,
   HostedZoneAlreadyExists,
   HostedZoneNotEmpty,
   InvalidChangeBatch,
@@ -97,6 +98,7 @@ describe('hosted zones', () => {
   it('creates a zone with an id, four name servers, SOA and NS, and gets it back', async () => {
     const out = await r53.send(new CreateHostedZoneCommand({ Name: 'lifecycle.test', CallerReference: 'ref-lifecycle', HostedZoneConfig: { Comment: 'made by a test' } }));
     expect(out.$metadata.httpStatusCode).toBe(201);
+    expect(out.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
     const id = out.HostedZone?.Id?.replace('/hostedzone/', '') ?? '';
     expect(out.HostedZone?.Id).toMatch(/^\/hostedzone\//);
     expect(id).toMatch(ZONE_ID_RE);
@@ -135,6 +137,8 @@ describe('hosted zones', () => {
     expect(got.DelegationSet?.NameServers?.every((ns) => NS_RE.test(ns))).toBe(true);
     const { sets } = await listAll(hostedZoneId);
     expect(sets.map((s) => [s.Type, s.TTL])).toEqual([['NS', 172800], ['SOA', 900]]);
+    const count = await r53.send(new GetHostedZoneCountCommand({}));
+    expect(count.HostedZoneCount).toBe(store.listZones().length);
   });
 
   it('lists every zone exactly once across ListHostedZones pages', async () => {
@@ -361,11 +365,14 @@ describe('record sets', () => {
 
 describe('GetChange', () => {
   it('reports PENDING, then INSYNC once the sync delay has passed', async () => {
-    const out = await apply([change('CREATE', a('sync.example.test.', 60, '192.0.2.1'))], zoneId);
+    const out = await r53.send(
+      new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: 'generation 7', Changes: [change('CREATE', a('sync.example.test.', 60, '192.0.2.1'))] } }),
+    );
     const id = out.ChangeInfo?.Id ?? '';
+    expect(out.ChangeInfo).toMatchObject({ Status: 'PENDING', Comment: 'generation 7' });
     expect(out.ChangeInfo?.SubmittedAt?.getTime()).toBe(clock);
     const pending = await r53.send(new GetChangeCommand({ Id: id }));
-    expect(pending.ChangeInfo).toMatchObject({ Id: id, Status: 'PENDING' });
+    expect(pending.ChangeInfo).toMatchObject({ Id: id, Status: 'PENDING', Comment: 'generation 7' });
     clock += 60_000;
     const synced = await r53.send(new GetChangeCommand({ Id: id }));
     expect(synced.ChangeInfo).toMatchObject({ Id: id, Status: 'INSYNC' });

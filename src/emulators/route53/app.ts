@@ -7,9 +7,10 @@
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { FaultInjector } from '../core/faults.js';
+import { TransactionRejected } from '../core/zone-store.js';
 import type { Route53Context } from './context.js';
 import { locals, sendError, sendReply } from './envelope.js';
-import { incompleteSignature, injectedFailure, missingAuthentication, Route53Error, throttling } from './errors.js';
+import { incompleteSignature, injectedFailure, invalidChangeBatch, missingAuthentication, Route53Error, throttling } from './errors.js';
 import { newRequestId } from './ids.js';
 import { ROUTES, type Route } from './routes.js';
 
@@ -81,6 +82,8 @@ export function createRoute53App(ctx: Route53Context, options: AppOptions): expr
 
 function toRoute53Error(err: unknown, maxBodyBytes: number): Route53Error {
   if (err instanceof Route53Error) return err;
+  // The store's own guard (e.g. a name outside the zone); the batch checks should have caught it first.
+  if (err instanceof TransactionRejected) return invalidChangeBatch([err.message]);
   const e = err as { type?: string; status?: number; message?: string };
   if (e.type === 'entity.too.large') return new Route53Error('RequestEntityTooLarge', `The request body is larger than ${maxBodyBytes} bytes`, 413);
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new Route53Error('InvalidInput', `The request body could not be read: ${e.message ?? 'unknown reason'}`, 400);
