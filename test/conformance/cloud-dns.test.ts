@@ -190,6 +190,21 @@ describe('record sets through changes', () => {
     expect(await recordsNamed('cas.example.test.')).toEqual([]);
   });
 
+  it('lets exactly one of two racing writers planned from the same read win', async () => {
+    await zone.addRecords(zone.record('a', { name: 'race.example.test.', ttl: 60, data: '192.0.2.1' }));
+    const [read] = await zone.getRecords({ name: 'race.example.test.', type: 'A' });
+    const writers = ['198.51.100.1', '198.51.100.2'].map((ip) =>
+      zone.createChange({ delete: read, add: zone.record('a', { name: 'race.example.test.', ttl: 60, data: ip }) }),
+    );
+    const outcomes = await Promise.allSettled(writers);
+    const won = outcomes.findIndex((o) => o.status === 'fulfilled');
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { code: 412, errors: [{ reason: 'conditionNotMet' }] } });
+    const winner = won === 0 ? '198.51.100.1' : '198.51.100.2';
+    expect(await recordsNamed('race.example.test.')).toEqual([{ name: 'race.example.test.', type: 'A', ttl: 60, data: [winner] }]);
+    await zone.deleteRecords(zone.record('a', { name: 'race.example.test.', ttl: 60, data: winner }));
+  });
+
   it('refuses to add a record set that exists (409 alreadyExists), unless deleted in the same change', async () => {
     const rs = zone.record('a', { name: 'dup.example.test.', ttl: 300, data: ['192.0.2.1', '192.0.2.2'] });
     await zone.addRecords(rs);
