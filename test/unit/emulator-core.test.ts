@@ -144,3 +144,21 @@ describe('ManagedListener', () => {
     expect(await tryConnect(port)).toBe('ECONNREFUSED');
   });
 });
+
+describe('ManagedListener started while down', () => {
+  it('keeps the port closed until the fault is healed', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const faults = new FaultInjector({ bucket: { capacity: 1, refillPerSecond: 1 } });
+    faults.set({ apiDown: true });
+    const listener = new ManagedListener(createServer((_q, s) => s.end('ok')), '127.0.0.1', port, faults);
+    await listener.start();
+    expect(await tryConnect(port)).toBe('ECONNREFUSED');
+    faults.heal();
+    await listener.settled();
+    expect(await tryConnect(port)).toBe('connected');
+    await listener.stop();
+  });
+});

@@ -27,7 +27,12 @@ export class ManagedListener {
     return this.port;
   }
 
+  /** Listen, unless the API is already down (then the port stays closed until healed). */
   async start(): Promise<void> {
+    if (this.faults.settings.apiDown) {
+      if (this.port === 0) throw new Error('cannot start an emulator API with port 0 while apiDown is set: no port to reserve');
+      return;
+    }
     await this.listen();
   }
 
