@@ -415,12 +415,14 @@ describe('infra: variables and outputs', () => {
     expect(outputsOf('modules/gcp')).toEqual(expect.arrayContaining([...common, 'project_id', 'managed_zone']));
   });
 
-  it('passes SERVICE_CLOUD, SERVICE_REGION and SERVICE_VERSION and probes /readyz in every cloud', () => {
+  it('runs the service on 0.0.0.0 with SERVICE_CLOUD/REGION/VERSION/PORT and probes /readyz in every cloud', () => {
     for (const [dir, cloud] of [['modules/aws', 'aws'], ['modules/azure', 'azure'], ['modules/gcp', 'gcp']] as const) {
       const text = modules[dir].files.map((f) => f.text).join('\n');
-      expect(text, dir).toMatch(new RegExp(`SERVICE_CLOUD"[\\s\\S]{0,40}"${cloud}"`));
-      expect(text, dir).toContain('SERVICE_REGION');
-      expect(text, dir).toContain('SERVICE_VERSION');
+      expect(text, dir).toMatch(new RegExp(`SERVICE_CLOUD\\s*=\\s*"${cloud}"`));
+      expect(text, dir).toMatch(/SERVICE_HOST\s*=\s*"0\.0\.0\.0"/);
+      expect(text, dir).toMatch(/SERVICE_PORT\s*=\s*tostring\(var\.container_port\)/);
+      expect(text, dir).toMatch(/SERVICE_REGION\s*=/);
+      expect(text, dir).toMatch(/SERVICE_VERSION\s*=\s*var\.service_version/);
       expect(text, dir).toContain('"/readyz"');
     }
   });

@@ -7,6 +7,7 @@ module "aws" {
   domain                            = var.domain
   image                             = var.aws_image
   service_version                   = var.service_version
+  extra_env                         = var.service_extra_env
   controller_trusted_principal_arns = var.controller_trusted_principal_arns
 }
 
@@ -20,6 +21,7 @@ module "azure" {
   resource_group_name = var.azure_resource_group_name
   image               = var.azure_image
   service_version     = var.service_version
+  extra_env           = var.service_extra_env
   acr_id              = var.azure_acr_id
   acr_login_server    = var.azure_acr_login_server
   bind_custom_domain  = var.azure_bind_custom_domain
@@ -34,6 +36,7 @@ module "gcp" {
   domain          = var.domain
   image           = var.gcp_image
   service_version = var.service_version
+  extra_env       = var.service_extra_env
 }
 
 # Azure's custom-domain check may ask any of the three providers (the registrar

@@ -37,3 +37,14 @@ output "controller_identities" {
     gcp_service_account_email = module.gcp.controller_service_account_email
   }
 }
+
+output "dns_zones" {
+  description = "Where the zone lives in each provider, for the apex NS step in infra/README.md."
+  value = {
+    route53_hosted_zone_id = module.aws.hosted_zone_id
+    azure_resource_group   = module.azure.resource_group
+    azure_zone_name        = module.azure.zone_name
+    gcp_project_id         = module.gcp.project_id
+    gcp_managed_zone       = module.gcp.managed_zone
+  }
+}

@@ -33,6 +33,12 @@ variable "service_version" {
   default     = "0.1.0"
 }
 
+variable "service_extra_env" {
+  type        = map(string)
+  description = "Further environment variables for the sample service in all three clouds, e.g. DEPENDENCY_URL for its deep readiness check."
+  default     = {}
+}
+
 variable "aws_region" {
   type        = string
   description = "AWS region of the service (Route 53 itself is global)."

@@ -1,6 +1,18 @@
 data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
+locals {
+  # The service listens on 127.0.0.1 unless told otherwise; in a container it
+  # must accept the load balancer's connections.
+  service_env = merge(var.extra_env, {
+    SERVICE_CLOUD   = "aws"
+    SERVICE_REGION  = data.aws_region.current.name
+    SERVICE_VERSION = var.service_version
+    SERVICE_HOST    = "0.0.0.0"
+    SERVICE_PORT    = tostring(var.container_port)
+  })
+}
+
 resource "aws_ecs_cluster" "this" {
   name = "${var.name_prefix}-cluster"
   tags = var.tags
@@ -56,12 +68,7 @@ resource "aws_ecs_task_definition" "service" {
       portMappings = [
         { containerPort = var.container_port, protocol = "tcp" }
       ]
-      environment = [
-        { name = "SERVICE_CLOUD", value = "aws" },
-        { name = "SERVICE_REGION", value = data.aws_region.current.name },
-        { name = "SERVICE_VERSION", value = var.service_version },
-        { name = "PORT", value = tostring(var.container_port) },
-      ]
+      environment = [for name, value in local.service_env : { name = name, value = value }]
       # The service drains on SIGTERM; give it time before SIGKILL.
       stopTimeout = 30
       logConfiguration = {

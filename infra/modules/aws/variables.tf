@@ -20,9 +20,20 @@ variable "service_version" {
   default     = "0.1.0"
 }
 
+variable "extra_env" {
+  type        = map(string)
+  description = "Further environment variables for the sample service, e.g. DEPENDENCY_URL for its deep readiness check. The cloud, region, version, host and port are set by the module."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.extra_env) : !startswith(k, "CHAOS_")])
+    error_message = "The chaos switch is local only; do not configure it in a cloud deployment."
+  }
+}
+
 variable "container_port" {
   type        = number
-  description = "Port the sample service listens on inside the container (passed as PORT)."
+  description = "Port the sample service listens on inside the container (passed as SERVICE_PORT)."
   default     = 8080
 }
 

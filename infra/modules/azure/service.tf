@@ -4,6 +4,18 @@
 # (it resolves to the same static IP) and why the failover name must be bound as
 # a custom domain before Azure can serve clients.
 
+locals {
+  # The service listens on 127.0.0.1 unless told otherwise; in a container it
+  # must accept the ingress's connections.
+  service_env = merge(var.extra_env, {
+    SERVICE_CLOUD   = "azure"
+    SERVICE_REGION  = azurerm_resource_group.this.location
+    SERVICE_VERSION = var.service_version
+    SERVICE_HOST    = "0.0.0.0"
+    SERVICE_PORT    = tostring(var.container_port)
+  })
+}
+
 resource "azurerm_resource_group" "this" {
   name     = var.resource_group_name
   location = var.location
@@ -93,21 +105,12 @@ resource "azurerm_container_app" "service" {
       cpu    = var.cpu
       memory = var.memory
 
-      env {
-        name  = "SERVICE_CLOUD"
-        value = "azure"
-      }
-      env {
-        name  = "SERVICE_REGION"
-        value = azurerm_resource_group.this.location
-      }
-      env {
-        name  = "SERVICE_VERSION"
-        value = var.service_version
-      }
-      env {
-        name  = "PORT"
-        value = tostring(var.container_port)
+      dynamic "env" {
+        for_each = local.service_env
+        content {
+          name  = env.key
+          value = env.value
+        }
       }
 
       # The service's deep readiness check: a replica that cannot serve gets no traffic.
@@ -122,6 +125,13 @@ resource "azurerm_container_app" "service" {
         port      = var.container_port
         path      = "/healthz"
       }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.acr_id == null || var.acr_login_server != null
+      error_message = "acr_login_server (e.g. myregistry.azurecr.io) is required with acr_id."
     }
   }
 

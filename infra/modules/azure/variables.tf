@@ -38,9 +38,20 @@ variable "service_version" {
   default     = "0.1.0"
 }
 
+variable "extra_env" {
+  type        = map(string)
+  description = "Further environment variables for the sample service, e.g. DEPENDENCY_URL for its deep readiness check. The cloud, region, version, host and port are set by the module."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.extra_env) : !startswith(k, "CHAOS_")])
+    error_message = "The chaos switch is local only; do not configure it in a cloud deployment."
+  }
+}
+
 variable "container_port" {
   type        = number
-  description = "Port the sample service listens on inside the container (passed as PORT)."
+  description = "Port the sample service listens on inside the container (passed as SERVICE_PORT)."
   default     = 8080
 }
 
@@ -72,6 +83,11 @@ variable "acr_id" {
   type        = string
   description = "Resource id of an Azure Container Registry to pull the image from with a managed identity (AcrPull on that registry only). Null for a public image."
   default     = null
+
+  validation {
+    condition     = var.acr_id == null || can(regex("^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.ContainerRegistry/registries/[^/]+$", var.acr_id))
+    error_message = "acr_id must be the resource id of one container registry (AcrPull is granted on it alone), not a resource group or subscription."
+  }
 }
 
 variable "acr_login_server" {

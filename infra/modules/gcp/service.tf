@@ -4,6 +4,18 @@
 # has no host rules, so the IP serves any Host header (the failover name, the
 # bare IP used by the health probe).
 
+locals {
+  # Cloud Run also sets PORT; the service reads SERVICE_PORT and would otherwise
+  # listen on 127.0.0.1 only.
+  service_env = merge(var.extra_env, {
+    SERVICE_CLOUD   = "gcp"
+    SERVICE_REGION  = var.region
+    SERVICE_VERSION = var.service_version
+    SERVICE_HOST    = "0.0.0.0"
+    SERVICE_PORT    = tostring(var.container_port)
+  })
+}
+
 # Runtime identity with no roles: the sample service calls no Google API.
 resource "google_service_account" "service" {
   project      = var.project_id
@@ -39,17 +51,12 @@ resource "google_cloud_run_v2_service" "service" {
         container_port = var.container_port
       }
 
-      env {
-        name  = "SERVICE_CLOUD"
-        value = "gcp"
-      }
-      env {
-        name  = "SERVICE_REGION"
-        value = var.region
-      }
-      env {
-        name  = "SERVICE_VERSION"
-        value = var.service_version
+      dynamic "env" {
+        for_each = local.service_env
+        content {
+          name  = env.key
+          value = env.value
+        }
       }
 
       resources {

@@ -37,9 +37,20 @@ variable "service_version" {
   default     = "0.1.0"
 }
 
+variable "extra_env" {
+  type        = map(string)
+  description = "Further environment variables for the sample service, e.g. DEPENDENCY_URL for its deep readiness check. The cloud, region, version, host and port are set by the module."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.extra_env) : !startswith(k, "CHAOS_")])
+    error_message = "The chaos switch is local only; do not configure it in a cloud deployment."
+  }
+}
+
 variable "container_port" {
   type        = number
-  description = "Port the sample service listens on; Cloud Run passes it to the container as PORT."
+  description = "Port the sample service listens on (passed as SERVICE_PORT; Cloud Run also sets PORT)."
   default     = 8080
 }
 
