@@ -27,13 +27,39 @@ export function quoteTxt(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** Inverse of quoteTxt for a single quoted string; unquoted input is returned as is. */
-export function unquoteTxt(value: string): string {
+/**
+ * Split a TXT value in presentation form into its character-strings:
+ * `"a b" "c"` → [`a b`, `c`]; a bare token counts as one string.
+ */
+export function parseTxtStrings(value: string): string[] {
+  const out: string[] = [];
+  let i = 0;
   const v = value.trim();
-  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) {
-    return v.slice(1, -1).replace(/\\(["\\])/g, '$1');
+  while (i < v.length) {
+    if (v[i] === ' ' || v[i] === '\t') {
+      i++;
+      continue;
+    }
+    let s = '';
+    if (v[i] === '"') {
+      i++;
+      while (i < v.length && v[i] !== '"') {
+        if (v[i] === '\\' && i + 1 < v.length) i++;
+        s += v[i];
+        i++;
+      }
+      i++; // closing quote (or end of input)
+    } else {
+      while (i < v.length && v[i] !== ' ' && v[i] !== '\t') s += v[i++];
+    }
+    out.push(s);
   }
-  return v;
+  return out.length > 0 ? out : [''];
+}
+
+/** Inverse of quoteTxt for a single quoted string; several strings are concatenated. */
+export function unquoteTxt(value: string): string {
+  return parseTxtStrings(value).join('');
 }
 
 /** RFC 5952 form (the WHATWG URL parser compresses IPv6); invalid input is only lower-cased. */
@@ -55,7 +81,7 @@ export function canonicalValue(type: RecordType, value: string): string {
     case 'CNAME':
       return canonicalName(v);
     case 'TXT':
-      return quoteTxt(unquoteTxt(v));
+      return parseTxtStrings(v).map(quoteTxt).join(' ');
   }
 }
 
