@@ -8,8 +8,9 @@ locals {
   # The service listens on 127.0.0.1 unless told otherwise; in a container it
   # must accept the ingress's connections.
   service_env = merge(var.extra_env, {
-    SERVICE_CLOUD   = "azure"
-    SERVICE_REGION  = azurerm_resource_group.this.location
+    SERVICE_CLOUD = "azure"
+    # The service wants a lower-case region name: "West Europe" becomes westeurope.
+    SERVICE_REGION  = lower(replace(var.location, " ", ""))
     SERVICE_VERSION = var.service_version
     SERVICE_HOST    = "0.0.0.0"
     SERVICE_PORT    = tostring(var.container_port)
