@@ -78,8 +78,8 @@ export function parseConfig<S extends z.ZodType>(text: string, schema: S, source
     throw new ConfigError(
       source,
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return { path: '', line: pos?.line, column: pos?.col, message: `YAML syntax: ${e.message.split('\n')[0]}` };
+        const pos = counter.linePos(e.pos[0]);
+        return { path: '', line: pos.line, column: pos.col, message: `YAML syntax: ${e.message.split('\n')[0]}` };
       }),
     );
   }
@@ -89,8 +89,10 @@ export function parseConfig<S extends z.ZodType>(text: string, schema: S, source
     throw new ConfigError(
       source,
       result.error.issues.map((issue) => {
-        const pos = locate(doc, counter, issue.path);
-        return { path: formatPath(issue.path), line: pos?.line, column: pos?.column, message: issue.message };
+        // An unknown key is reported at the key itself, not at the map holding it.
+        const path = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0]!] : issue.path;
+        const pos = locate(doc, counter, path);
+        return { path: formatPath(path), line: pos?.line, column: pos?.column, message: issue.message };
       }),
     );
   }

@@ -66,9 +66,9 @@ describe('parseConfig', () => {
     expect(err.problems[0]?.message).toBe('YAML syntax: Map keys must be unique');
   });
 
-  it('refuses unknown keys, placed at the map that holds them', () => {
+  it('refuses unknown keys, placed at the unknown key itself', () => {
     const err = configError(() => parseConfig('name: x\nlimits:\n  maxMs: 5\n  minMs: 1\n', small, 'extra.yaml'));
-    expect(err.problems).toEqual([{ path: 'limits', line: 2, column: 1, message: 'Unrecognized key: "minMs"' }]);
+    expect(err.problems).toEqual([{ path: 'limits.minMs', line: 4, column: 3, message: 'Unrecognized key: "minMs"' }]);
   });
 
   it('reports a wrong type with the field path, line and column', () => {

@@ -68,7 +68,7 @@ describe('callWithRetry', () => {
 
   it('aborts an attempt at its deadline and reports a timeout', async () => {
     let sawAbort = false;
-    const err = await callWithRetry({ ...ctx([]), policy: { ...policy, maxAttempts: 1 } }, 'op', (signal) => {
+    const err = await callWithRetry<never>({ ...ctx([]), policy: { ...policy, maxAttempts: 1 } }, 'op', (signal) => {
       return new Promise((_r, reject) => {
         signal.addEventListener('abort', () => {
           sawAbort = true;

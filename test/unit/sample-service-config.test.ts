@@ -103,7 +103,7 @@ describe('sample service configuration', () => {
     const byPath = Object.fromEntries(err.problems.map((p) => [p.path, p]));
     expect(byPath.port).toMatchObject({ line: 2, message: 'Invalid input: expected number, received string' });
     expect(byPath['dependency.url']).toMatchObject({ line: 4, message: expect.stringContaining('expected an http:// or https:// URL') });
-    expect(err.problems.find((p) => p.message.includes('chaoss'))).toMatchObject({ path: '', line: 1 });
+    expect(err.problems.find((p) => p.message.includes('chaoss'))).toMatchObject({ path: 'chaoss', line: 5, column: 1 });
     expect(err.message).toContain(`${path}:2:1: port:`);
   });
 
