@@ -29,6 +29,16 @@ export interface PlanContext {
    * cleaned up, names inside it are never deleted. Defaults to the desired names.
    */
   readonly managedNames?: Iterable<string>;
+  /**
+   * Names whose desired records were decided by this generation. Such a name
+   * is written even when it already serves the desired records (a fence write:
+   * the records are rewritten conditionally with the new generation), so that
+   * a slower writer holding a plan made from the same observed state fails its
+   * compare-and-swap instead of overwriting the newer decision. Names not
+   * listed are left alone when they already match, so a restarted controller
+   * that reuses the published generation changes nothing. Default: none.
+   */
+  readonly fenceNames?: Iterable<string>;
 }
 
 /** The planner was called with input no configuration can produce. */
@@ -88,6 +98,7 @@ export function planProvider(desired: readonly DesiredRecord[], state: ProviderS
 
   const wantedByName = groupDesired(desired);
   const managed = new Set([...(ctx.managedNames ?? []), ...wantedByName.keys()].map(canonicalName));
+  const fence = new Set([...(ctx.fenceNames ?? [])].map(canonicalName));
   const { recordsAt, ownershipAt } = indexState(state);
   const changes: Change[] = [];
   const skipped: Skipped[] = [];
@@ -158,8 +169,18 @@ export function planProvider(desired: readonly DesiredRecord[], state: ProviderS
       if (retired && !wanted.has(type)) from.push(retired);
     }
     if (from.length === 0 && to.length === 0) {
-      if (typeSkips.length === 0) unchanged += 1;
-      continue;
+      const fenceWrite = fence.has(name) && typeSkips.length === 0 && parsed.ownership.generation < generation;
+      if (!fenceWrite) {
+        if (typeSkips.length === 0) unchanged += 1;
+        continue;
+      }
+      for (const type of kept) {
+        const current = have.get(type);
+        if (current) {
+          from.push(current);
+          to.push(wanted.get(type) as RecordSet);
+        }
+      }
     }
     if (parsed.ownership.generation >= generation) {
       skipped.push(stale(name, parsed.ownership.generation));
