@@ -123,11 +123,12 @@ export const healthSchema = z
     quorum: z.number().int().min(1).optional(),
     breaker: z
       .strictObject({
-        errorThresholdPercentage: z.number().min(1).max(100).default(50),
+        /** 100: open only when every probe in the window failed (never before hysteresis says down). */
+        errorThresholdPercentage: z.number().min(1).max(100).default(100),
         resetTimeoutMs: ms(100, 600_000).default(2000),
         volumeThreshold: z.number().int().min(1).default(3),
       })
-      .default({ errorThresholdPercentage: 50, resetTimeoutMs: 2000, volumeThreshold: 3 }),
+      .default({ errorThresholdPercentage: 100, resetTimeoutMs: 2000, volumeThreshold: 3 }),
   })
   .superRefine((h, ctx) => {
     if (h.timeoutMs >= h.intervalMs) ctx.addIssue({ code: 'custom', path: ['timeoutMs'], message: `expected less than intervalMs (${h.intervalMs})` });
@@ -135,6 +136,9 @@ export const healthSchema = z
     // Probes of one target from one vantage point never overlap, so a re-probe faster
     // than the timeout would silently stretch to the timeout against a blackholed target.
     if (h.fastIntervalMs < h.timeoutMs) ctx.addIssue({ code: 'custom', path: ['fastIntervalMs'], message: `expected at least timeoutMs (${h.timeoutMs}): probes never overlap` });
+    if (h.breaker.volumeThreshold < h.fall) {
+      ctx.addIssue({ code: 'custom', path: ['breaker', 'volumeThreshold'], message: `expected at least fall (${h.fall}): the breaker must not open before a target can be declared down` });
+    }
     if (h.quorum !== undefined && h.quorum > h.vantagePoints.length) {
       ctx.addIssue({ code: 'custom', path: ['quorum'], message: `expected at most the number of vantagePoints (${h.vantagePoints.length})` });
     }

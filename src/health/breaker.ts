@@ -6,10 +6,12 @@
  * passed; then it lets exactly one probe through (half-open), closing on success
  * and re-opening on failure.
  *
- * Trade-offs: a `circuit open` result is a failed probe for
- * the rise/fall state machine, so once the breaker has opened on real failures it
- * can complete `fall` sooner; and a recovered target waits for the half-open probe
- * (up to resetTimeoutMs) before its first success counts.
+ * Trade-offs: a `circuit open` result counts as a failure only while the vantage
+ * point already holds the target down (the monitor ignores it otherwise), so `fall`
+ * always means `fall` real failures; the default breaker (100% errors over at least
+ * `fall` probes, enforced by the config schema) cannot open before that anyway.
+ * A recovered target waits for the half-open probe (up to resetTimeoutMs) before
+ * its first success counts: recovery is meant to be slower than detection.
  *
  * Opossum runs on real time with unref'd timers, which is why it lives here at the
  * edge; the monitor can run without breakers on an injected clock in unit tests.

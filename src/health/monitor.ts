@@ -17,7 +17,7 @@ import { EventEmitter } from 'node:events';
 import { BreakerGroup, rollingWindowFor, type ProbeBreaker } from './breaker.js';
 import { realClock, type Clock, type TimerHandle } from './clock.js';
 import type { HealthMonitorEvents, MonitorSnapshot, TargetSnapshot, VantageSnapshot } from './monitor-events.js';
-import { nextProbeAt, type ProbeCadence } from './probe-schedule.js';
+import { nextProbeAt, nextProbeDelay, type ProbeCadence } from './probe-schedule.js';
 import type { HttpProbeResult } from './probe.js';
 import { defaultStaleAfterMs, judgeTarget, type TargetVerdict } from './quorum.js';
 import { INITIAL_TARGET_STATE, observe, type TargetState } from './target-state.js';
@@ -201,7 +201,10 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
     if (this.#phase !== 'running' || slot.inFlight) return;
     this.#clearTimer(slot);
     const now = this.#clock.now();
-    const delay = nextProbeAt(slot.state, this.#health, now) - now;
+    // Start-to-start spacing from the last attempt, even one the state machine ignored
+    // (an open breaker's), so an unsent probe never makes the schedule spin.
+    const sinceLastAttempt = slot.last ? slot.last.at + nextProbeDelay(slot.state, this.#health) : now;
+    const delay = Math.max(nextProbeAt(slot.state, this.#health, now), sinceLastAttempt) - now;
     slot.timer = this.#clock.setTimer(() => {
       slot.timer = undefined;
       void this.#probe(slot);
@@ -234,7 +237,10 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
 
   #record(slot: Slot, result: HttpProbeResult): void {
     const before = slot.state;
-    slot.state = observe(before, result, this.#health);
+    // A probe the open breaker did not send is not evidence: it may only keep a
+    // target down, never count toward `fall` (I6: down needs `fall` real failures).
+    const notSent = result.code === 'EOPENBREAKER' && before.kind !== 'down';
+    if (!notSent) slot.state = observe(before, result, this.#health);
     slot.last = result;
     slot.probes += 1;
     if (result.ok) {

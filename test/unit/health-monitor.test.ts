@@ -59,7 +59,9 @@ type Behaviour =
   | { readonly kind: 'refused' }
   | { readonly kind: 'blackhole' }
   /** Answers 200 after `ms`, ignoring the probe timeout: a probe that overruns its schedule. */
-  | { readonly kind: 'stuck'; readonly ms: number };
+  | { readonly kind: 'stuck'; readonly ms: number }
+  /** What an open breaker yields: a failure that was never sent. */
+  | { readonly kind: 'breaker-open' };
 
 const ANSWER_MS = 5;
 const REFUSE_MS = 1;
@@ -112,6 +114,8 @@ class FakeNet {
           : aborted;
       case 'stuck':
         return (await waitFor(this.clock, b.ms, signal)) ? { ok: true, at, latencyMs: b.ms, status: 200 } : aborted;
+      case 'breaker-open':
+        return { ok: false, at, latencyMs: 0, code: 'EOPENBREAKER', error: 'circuit open' };
     }
   }
 }
@@ -304,5 +308,27 @@ describe('health monitor: stop', () => {
     expect(net.sends).toHaveLength(sent);
     expect(probes).toHaveLength(recorded);
     expect(() => monitor.start()).toThrow(HealthMonitorError);
+  });
+});
+
+describe('health monitor: probes an open breaker did not send', () => {
+  it('never count toward fall, but keep a target that is already down', async () => {
+    const { clock, net, monitor, vantageStates } = setup([AWS], ['vp-1']);
+    monitor.start();
+    await clock.advance(2000);
+    net.set(AWS.healthUrl, { kind: 'refused' });
+    await clock.advance(1000); // one real failure at 2500 → suspect
+    net.set(AWS.healthUrl, { kind: 'breaker-open' });
+    await clock.advance(5000);
+    expect(monitor.snapshot().targets[0]!.vantages[0]!.state).toBe('suspect');
+    expect(vantageStates.some((e) => e.to === 'down')).toBe(false);
+
+    net.set(AWS.healthUrl, { kind: 'refused' });
+    await clock.advance(3000); // real failures complete fall
+    expect(monitor.snapshot().targets[0]!.vantages[0]!.state).toBe('down');
+    net.set(AWS.healthUrl, { kind: 'breaker-open' });
+    await clock.advance(3000);
+    expect(monitor.snapshot().targets[0]!.vantages[0]!.state).toBe('down');
+    await monitor.stop();
   });
 });
