@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { registerEmulators } from './emulators.js';
 import { registerServe } from './serve.js';
 import { registerPending } from './pending.js';
 
 /** Order here is the order `failover --help` lists them. */
 export function registerCommands(program: Command): void {
   registerPending(program, 'demo', 'start the whole local topology: 3 clouds, 3 DNS emulators, controller, traffic', 'issue 5');
-  registerPending(program, 'emulators', 'start the Route 53, Azure DNS and Cloud DNS emulators with their DNS servers', 'issue 3');
+  registerEmulators(program);
   registerPending(program, 'controller', 'run the health-checking failover controller', 'issue 5');
   registerPending(program, 'plan', 'show what would change in each DNS provider (dry run)', 'issue 4');
   registerPending(program, 'apply', 'apply a static desired state to every provider with compare-and-swap writes', 'issue 4');
