@@ -30,8 +30,9 @@ Start here:
   npm run demo                      the whole local topology; break a cloud and watch traffic move
   failover <command> --help         help for one command`,
     );
-  registerCommands(program);
+  // Before registering: subcommands inherit exitOverride only from settings made before they exist.
   program.exitOverride();
+  registerCommands(program);
   return program;
 }
 

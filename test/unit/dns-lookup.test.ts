@@ -134,3 +134,11 @@ describe('presentation form to wire data', () => {
     expect(() => tokenize('\\999')).toThrow(/above 255/);
   });
 });
+
+describe('empty record sets (Azure allows them, never serves them)', () => {
+  it('does not make a name exist', () => {
+    const { store: s, zoneId } = populatedStore();
+    s.transact(zoneId, (d) => d.put({ name: 'empty.example.test.', type: 'A', ttl: 60, values: [] }));
+    expect(lookup(s, 'empty.example.test.', 'A').rcode).toBe('NXDOMAIN');
+  });
+});

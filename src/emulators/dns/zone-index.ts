@@ -39,6 +39,8 @@ export function indexZone(zone: EmuZone): ZoneIndex {
   const existing = new Set<string>([zone.name]);
   const cuts = new Set<string>();
   for (const rs of zone.records.values()) {
+    // An empty record set (Azure allows one) is not served: the name does not exist because of it.
+    if (rs.values.length === 0) continue;
     let types = byName.get(rs.name);
     if (!types) {
       types = new Map();
