@@ -1,0 +1,260 @@
+/**
+ * Write one desired state to every DNS provider (docs/decisions/multi-provider-writes.md).
+ *
+ * read all providers in parallel, each under its own deadline
+ *   → a provider that does not answer is out of sync and left out; the others go on (I4, I5)
+ * plan per reachable provider, check all plans together (I1, I2, I3, I7)
+ *   → any violation: write nothing anywhere
+ *   → a generation not older than ours already published: superseded, write nothing
+ * apply to all in parallel
+ *   → a provider reporting conflicts is re-read and re-planned with the same generation,
+ *     at most maxReplans times; never forced
+ */
+import { canonicalName } from '../dns/record.js';
+import type { Change, ProviderPlan } from '../plan/change.js';
+import { publishedGenerations } from '../plan/generations.js';
+import type { PublishedGenerations } from '../plan/generations.js';
+import type { DesiredRecord, ProviderState } from '../plan/state.js';
+import type { Logger } from '../observability/logger.js';
+import type { ApplyReport, DnsProvider, ProviderError, ProviderId } from '../providers/provider.js';
+import { EMPTY_TALLY, overallStatus } from './apply-outcome.js';
+import type { ApplyOutcome, ConflictNote, ProviderOutcome, ProviderTally, Supersession } from './apply-outcome.js';
+import { withDeadline } from './deadline.js';
+import { generationsForCheck, namesToRead, planRound } from './plan-round.js';
+import type { OwnWrites, PlannedRound, RoundContext, SafetySettings } from './plan-round.js';
+import type { Violation } from '../plan/safety.js';
+
+export const DEFAULT_MAX_REPLANS = 3;
+/** Delay before the reconciler retries a provider, when the caller has no backoff of its own. */
+export const DEFAULT_RETRY_DELAY_MS = 1_000;
+
+export type ApplyLog = Pick<Logger, 'info' | 'warn'>;
+
+/** What reading one provider gave. */
+export type ProviderRead = { readonly provider: DnsProvider; readonly ok: true; readonly state: ProviderState } | { readonly provider: DnsProvider; readonly ok: false; readonly error: ProviderError };
+
+export interface ApplyEverywhereInput {
+  readonly providers: readonly DnsProvider[];
+  readonly desired: readonly DesiredRecord[];
+  readonly owner: string;
+  readonly generation: number;
+  readonly managedNames?: Iterable<string>;
+  readonly fenceNames?: Iterable<string>;
+  readonly safety: SafetySettings;
+  /** Re-plans after conflicts, per provider. Default 3. */
+  readonly maxReplans?: number;
+  /** Deadline for one read() or apply() of one provider, retries inside the adapter included. */
+  readonly providerTimeoutMs?: number;
+  /**
+   * Providers read only for the fencing check, never written: a generation
+   * strictly newer than ours published there supersedes the run. Used when
+   * one lagging provider is retried alone while the others already serve
+   * this generation (equal generations there are this controller's own).
+   * Observers that do not answer are ignored.
+   */
+  readonly observers?: readonly DnsProvider[];
+  /** Reads already made for this run (e.g. the plan a person confirmed); round 0 uses them instead of reading again. */
+  readonly initialReads?: readonly ProviderRead[];
+  /** When the decision was made; default: now() at the start of the run. */
+  readonly decidedAt?: number;
+  /** When a provider that failed should be retried; default now() + 1 s. */
+  readonly retryAt?: (provider: ProviderId, error: ProviderError) => number;
+  readonly log?: ApplyLog;
+  readonly now?: () => number;
+}
+
+/** Read every provider in parallel, each under its own deadline; failures are values, not exceptions. */
+export async function readAll(providers: readonly DnsProvider[], names: readonly string[], timeoutMs?: number): Promise<ProviderRead[]> {
+  const settled = await Promise.allSettled(providers.map((p) => withDeadline(p.id, 'read', timeoutMs, () => p.read(names))));
+  return settled.map((s, i): ProviderRead => {
+    const provider = providers[i] as DnsProvider;
+    return s.status === 'fulfilled' ? { provider, ok: true, state: s.value } : { provider, ok: false, error: s.reason as ProviderError };
+  });
+}
+
+type ApplyResult = { readonly ok: true; readonly report: ApplyReport; readonly at: number } | { readonly ok: false; readonly error: ProviderError };
+
+/** Mutable bookkeeping of one run; only this module touches it. */
+class RunState {
+  readonly tallies = new Map<ProviderId, ProviderTally>();
+  readonly final = new Map<ProviderId, ProviderOutcome>();
+  readonly ownWrites = new Map<ProviderId, Set<string>>();
+  violations: readonly Violation[] = [];
+  superseded: Supersession | undefined;
+  refused = false;
+
+  constructor(
+    readonly order: readonly ProviderId[],
+    readonly decidedAt: number,
+  ) {}
+
+  tally(provider: ProviderId): ProviderTally {
+    return this.tallies.get(provider) ?? EMPTY_TALLY;
+  }
+
+  update(provider: ProviderId, patch: Partial<ProviderTally>): void {
+    this.tallies.set(provider, { ...this.tally(provider), ...patch });
+  }
+
+  wrote(provider: ProviderId, applied: readonly Change[], at: number): void {
+    const t = this.tally(provider);
+    const own = this.ownWrites.get(provider) ?? new Set<string>();
+    for (const c of applied) own.add(canonicalName(c.name));
+    this.ownWrites.set(provider, own);
+    this.update(provider, { applied: [...t.applied, ...applied], publishMs: applied.length > 0 ? at - this.decidedAt : t.publishMs });
+  }
+
+  finish(outcome: ProviderOutcome): void {
+    this.final.set(outcome.provider, outcome);
+  }
+
+  outcomes(): ProviderOutcome[] {
+    return this.order.flatMap((p) => {
+      const o = this.final.get(p);
+      return o ? [o] : [];
+    });
+  }
+}
+
+/** Generations published by `owner` that are strictly newer than `generation`. */
+function newerThan(states: readonly ProviderState[], owner: string, generation: number): PublishedGenerations {
+  const out = new Map<ProviderId, ReadonlyMap<string, number>>();
+  for (const [provider, names] of publishedGenerations(states, owner)) out.set(provider, new Map([...names].filter(([, g]) => g > generation)));
+  return out;
+}
+
+function conflictNotes(report: ApplyReport): ConflictNote[] {
+  return report.conflicts.map((c) => ({ name: c.change.name, message: c.message, ...(c.partial ? { partial: true } : {}) }));
+}
+
+export async function applyEverywhere(input: ApplyEverywhereInput): Promise<ApplyOutcome> {
+  const now = input.now ?? Date.now;
+  const decidedAt = input.decidedAt ?? now();
+  const maxReplans = input.maxReplans ?? DEFAULT_MAX_REPLANS;
+  const retryAt = input.retryAt ?? (() => now() + DEFAULT_RETRY_DELAY_MS);
+  const managedNames = input.managedNames === undefined ? undefined : [...input.managedNames];
+  const ctx: RoundContext = {
+    desired: input.desired,
+    owner: input.owner,
+    generation: input.generation,
+    managedNames,
+    fenceNames: input.fenceNames === undefined ? undefined : [...input.fenceNames],
+    safety: input.safety,
+  };
+  const names = namesToRead(input.desired, managedNames);
+  const run = new RunState(
+    input.providers.map((p) => p.id),
+    decidedAt,
+  );
+  const byId = new Map(input.providers.map((p) => [p.id, p]));
+
+  const outOfSync = (provider: ProviderId, error: ProviderError): void => {
+    input.log?.warn({ provider, kind: error.kind, err: error.message, generation: input.generation }, 'provider out of sync');
+    run.finish({ ...run.tally(provider), provider, status: 'out-of-sync', errorKind: error.kind, reason: error.message, nextRetryAt: retryAt(provider, error) });
+  };
+
+  /** Keep the reachable states; mark the others out of sync. */
+  const reachable = (reads: readonly ProviderRead[]): ProviderState[] =>
+    reads.flatMap((r) => {
+      run.update(r.provider.id, { reads: run.tally(r.provider.id).reads + 1 });
+      if (r.ok) return [r.state];
+      outOfSync(r.provider.id, r.error);
+      return [];
+    });
+
+  /** Stop the run for these providers when the round is refused or superseded; true if it was. */
+  const stopped = (round: PlannedRound, providers: readonly ProviderId[]): boolean => {
+    if (round.superseded === undefined && round.check.ok) return false;
+    run.superseded = round.superseded;
+    run.refused = !round.check.ok;
+    run.violations = round.check.ok ? [] : round.check.violations;
+    const reason = round.superseded
+      ? `generation ${round.superseded.published} is already published for ${round.superseded.name} on ${round.superseded.provider}, not older than this plan's ${round.superseded.planGeneration}; re-read and re-plan with a newer generation`
+      : `refused by the safety checks: ${run.violations.map((v) => v.message).join('; ')}`;
+    input.log?.warn({ providers, superseded: round.superseded, violations: run.violations.map((v) => v.kind) }, 'plan not written');
+    for (const provider of providers) run.finish({ ...run.tally(provider), provider, status: 'held', reason });
+    return true;
+  };
+
+  const applyOne = async (plan: ProviderPlan): Promise<ApplyResult> => {
+    const provider = byId.get(plan.provider) as DnsProvider;
+    try {
+      const report = await withDeadline(plan.provider, 'apply', input.providerTimeoutMs, () => provider.apply(plan));
+      return { ok: true, report, at: now() };
+    } catch (err) {
+      return { ok: false, error: err as ProviderError };
+    }
+  };
+
+  // Round 0: everything that answers, checked together.
+  const [reads0, observed] = await Promise.all([
+    input.initialReads ?? readAll(input.providers, names, input.providerTimeoutMs),
+    readAll(input.observers ?? [], names, input.providerTimeoutMs),
+  ]);
+  const states0 = reachable(reads0);
+  const before: PublishedGenerations = new Map([
+    ...newerThan(
+      observed.flatMap((r) => (r.ok ? [r.state] : [])),
+      input.owner,
+      input.generation,
+    ),
+    ...publishedGenerations(states0, input.owner),
+  ]);
+  let round = planRound(states0, ctx, before);
+  let stop = states0.length > 0 && stopped(round, states0.map((s) => s.provider));
+
+  let pending = stop ? [] : [...round.plans];
+  for (let replan = 0; pending.length > 0; replan++) {
+    for (const plan of pending) run.update(plan.provider, { skipped: plan.skipped });
+    const toWrite = pending.filter((p) => p.changes.length > 0);
+    for (const plan of pending) if (plan.changes.length === 0) run.finish({ ...run.tally(plan.provider), provider: plan.provider, status: 'in-sync' });
+
+    const results = await Promise.all(toWrite.map(applyOne));
+    const conflicted: { provider: ProviderId; notes: ConflictNote[] }[] = [];
+    results.forEach((result, i) => {
+      const provider = (toWrite[i] as ProviderPlan).provider;
+      if (!result.ok) return outOfSync(provider, result.error);
+      const { report } = result;
+      run.update(provider, { apiCalls: run.tally(provider).apiCalls + report.apiCalls });
+      run.wrote(provider, report.applied, result.at);
+      input.log?.info({ provider, generation: input.generation, applied: report.applied.length, conflicts: report.conflicts.length, apiCalls: report.apiCalls }, 'provider written');
+      if (report.conflicts.length === 0) return run.finish({ ...run.tally(provider), provider, status: 'in-sync' });
+      conflicted.push({ provider, notes: conflictNotes(report) });
+    });
+    if (conflicted.length === 0) break;
+    if (replan >= maxReplans) {
+      for (const { provider, notes } of conflicted) {
+        input.log?.warn({ provider, conflicts: notes }, 'conflicts persisted; nothing forced');
+        run.finish({ ...run.tally(provider), provider, status: 'conflict-exhausted', conflicts: notes });
+      }
+      break;
+    }
+    // Someone wrote between our read and our write: read again, plan again, same generation.
+    for (const { provider } of conflicted) run.update(provider, { replans: run.tally(provider).replans + 1 });
+    const reread = reachable(
+      await readAll(
+        conflicted.map((c) => byId.get(c.provider) as DnsProvider),
+        names,
+        input.providerTimeoutMs,
+      ),
+    );
+    if (reread.length === 0) break;
+    round = planRound(reread, ctx, generationsForCheck(before, reread, input.owner, input.generation, run.ownWrites as OwnWrites), run.ownWrites as OwnWrites);
+    stop = stopped(
+      round,
+      reread.map((s) => s.provider),
+    );
+    pending = stop ? [] : [...round.plans];
+  }
+
+  const providers = run.outcomes();
+  return {
+    // "refused" promises nothing was written; a re-plan refused after earlier writes is partial, with its violations.
+    status: overallStatus(providers, { refused: run.refused && providers.every((p) => p.applied.length === 0), superseded: run.superseded !== undefined }),
+    generation: input.generation,
+    decidedAt,
+    providers,
+    violations: run.violations,
+    ...(run.superseded ? { superseded: run.superseded } : {}),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * One provider call raced against a deadline, so that one slow or dead cloud
+ * never holds up the writes to the others (I5). The adapter aborts its own
+ * requests at its per-call deadline; this outer deadline bounds the whole call
+ * (retries included). A result that arrives late is dropped: a late write is
+ * harmless because it is conditional and carries this run's generation, and
+ * the provider is re-read before it is trusted again.
+ */
+import { ProviderError, isProviderError } from '../providers/provider.js';
+import type { ProviderId } from '../providers/provider.js';
+
+/** Any failure of a provider call as a typed ProviderError; unknown errors count as `unavailable` so they are retried. */
+export function asProviderError(provider: ProviderId, what: string, err: unknown): ProviderError {
+  if (isProviderError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ProviderError(provider, 'unavailable', `${what}: unexpected error: ${message}`, { cause: err });
+}
+
+export function withDeadline<T>(provider: ProviderId, what: string, timeoutMs: number | undefined, work: () => Promise<T>): Promise<T> {
+  let promise: Promise<T>;
+  try {
+    promise = work();
+  } catch (err) {
+    return Promise.reject(asProviderError(provider, what, err));
+  }
+  const typed = promise.catch((err: unknown) => {
+    throw asProviderError(provider, what, err);
+  });
+  if (timeoutMs === undefined) return typed;
+  // The race below may settle first; keep a late rejection from becoming an unhandled one.
+  typed.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ProviderError(provider, 'timeout', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    typed.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err as Error);
+      },
+    );
+  });
+}
