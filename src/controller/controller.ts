@@ -1,0 +1,543 @@
+/**
+ * The failover loop: probe → decide → plan → conditional apply to every
+ * provider in parallel → verify over each provider's DNS → record an event.
+ *
+ * - Triggers: the monitor's `verdict` events, operator overrides, and a tick
+ *   every health.intervalMs (which also lets a dwell-held decision through once
+ *   the dwell ends, retries out-of-sync providers and, less often, looks for drift).
+ * - One evaluation per service at a time; a trigger during one marks the
+ *   service for another round afterwards. Writes go through the reconciler,
+ *   which serialises them.
+ * - Generations: a new one is minted only when a service's decided answer
+ *   changes (newest generation seen anywhere or used here, + 1), and that publish
+ *   fences the service's name, so a slower writer holding an older plan fails its
+ *   compare-and-swap even where the values did not change. An answer equal to the
+ *   published one writes nothing.
+ * - Start-up: the published answers are read back from the providers
+ *   (startup.ts); nothing that is right is written.
+ * - Time comes from an injected clock; unit tests drive it.
+ */
+import type { FailoverConfig } from '../config/schema.js';
+import { canonicalName } from '../dns/record.js';
+import { realClock, type Clock, type TimerHandle } from '../health/clock.js';
+import type { HealthMonitor, MonitorSnapshot, VantageStateEvent, VerdictEvent } from '../health/monitor.js';
+import type { VerdictKind } from '../health/quorum.js';
+import type { Logger } from '../observability/logger.js';
+import type { DesiredRecord } from '../plan/state.js';
+import { sameAddresses } from '../routing/answer.js';
+import { decide } from '../routing/decide.js';
+import { shouldPublish, type Decision } from '../routing/decision.js';
+import type { ApplyOutcome } from './apply-outcome.js';
+import { EventLog, type ControllerEvent, type NewEvent, type ProviderWriteOutcome } from './events.js';
+import { OverrideStore, type OverrideRequest } from './override-store.js';
+import type { ProbeTargets } from './probe-targets.js';
+import { ProviderSync } from './provider-sync.js';
+import type { Publisher } from './publisher.js';
+import type { ReconcileTarget } from './reconcile.js';
+import type { ReconcileEvent } from './reconcile-events.js';
+import { decisionSignature, ServiceState } from './service-state.js';
+import { startupView } from './startup.js';
+import type { Verifier } from './verify.js';
+
+/** What the loop needs of the health monitor (HealthMonitor fits; tests may script verdicts). */
+export type ControllerMonitor = Pick<HealthMonitor, 'on' | 'off' | 'start' | 'stop' | 'verdict' | 'snapshot'>;
+
+export interface ControllerOptions {
+  readonly config: FailoverConfig;
+  readonly publisher: Publisher;
+  readonly monitor: ControllerMonitor;
+  readonly probeTargets: ProbeTargets;
+  /** Asks each provider's nameserver; without one, nothing is verified and the status shows no "serving". */
+  readonly verifier?: Verifier;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly events?: EventLog;
+  /** How often in-sync providers are read for hand edits. Default 10 s. */
+  readonly driftCheckMs?: number;
+  /**
+   * With nothing published yet, the first publish waits until every target of
+   * the service has a verdict, or this long after start (then it publishes what
+   * is up, or fails open). Default: intervalMs + max(rise, fall) × fastIntervalMs + timeoutMs.
+   */
+  readonly startupGraceMs?: number;
+  /** How long stop() waits for an in-flight publish. Default 10 s. */
+  readonly stopTimeoutMs?: number;
+}
+
+export const DEFAULT_DRIFT_CHECK_MS = 10_000;
+export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+
+type Phase = 'idle' | 'running' | 'stopping' | 'stopped';
+
+/** The controller was used out of order (started twice, restarted after stop). */
+export class ControllerStateError extends Error {
+  override readonly name = 'ControllerStateError';
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+function writeOutcomes(outcome: ApplyOutcome): ProviderWriteOutcome[] {
+  return outcome.providers.map((o) => {
+    const result = o.status === 'in-sync' ? 'ok' : o.status === 'conflict-exhausted' ? 'conflict' : o.status === 'held' ? 'held' : o.errorKind === 'throttled' ? 'throttled' : 'out-of-sync';
+    const detail = o.status === 'out-of-sync' ? `${o.errorKind}: ${o.reason}` : o.status === 'held' ? o.reason : o.status === 'conflict-exhausted' ? o.conflicts.map((c) => `${c.name}: ${c.message}`).join('; ') : undefined;
+    return { provider: o.provider, result, apiCalls: o.apiCalls, changes: o.applied.length, ...(o.publishMs !== undefined ? { latencyMs: o.publishMs } : {}), ...(detail !== undefined ? { detail } : {}) };
+  });
+}
+
+export class Controller {
+  readonly config: FailoverConfig;
+  readonly events: EventLog;
+  readonly overrides: OverrideStore;
+  readonly providerSync: ProviderSync;
+  readonly verifier: Verifier | undefined;
+  readonly #publisher: Publisher;
+  readonly #monitor: ControllerMonitor;
+  readonly #targets: ProbeTargets;
+  readonly #clock: Clock;
+  readonly #logger: Logger | undefined;
+  readonly #services = new Map<string, ServiceState>();
+  readonly #byName = new Map<string, ServiceState>();
+  readonly #driftCheckMs: number;
+  readonly #graceMs: number;
+  readonly #stopTimeoutMs: number;
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #again = new Set<string>();
+  readonly #background = new Set<Promise<unknown>>();
+  readonly #unsubscribe: (() => void)[] = [];
+  #phase: Phase = 'idle';
+  #lastGeneration = 0;
+  #startedAt = 0;
+  #lastDriftCheck = 0;
+  #startupComplete = false;
+  #tickTimer: TimerHandle | undefined;
+
+  constructor(options: ControllerOptions) {
+    const { config } = options;
+    this.config = config;
+    this.#publisher = options.publisher;
+    this.#monitor = options.monitor;
+    this.#targets = options.probeTargets;
+    this.#clock = options.clock ?? realClock;
+    this.#logger = options.logger;
+    this.verifier = options.verifier;
+    this.events = options.events ?? new EventLog({ clock: this.#clock });
+    this.overrides = new OverrideStore(config.services);
+    const h = config.health;
+    this.#driftCheckMs = options.driftCheckMs ?? DEFAULT_DRIFT_CHECK_MS;
+    this.#graceMs = options.startupGraceMs ?? h.intervalMs + Math.max(h.rise, h.fall) * h.fastIntervalMs + h.timeoutMs;
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    for (const s of config.services) {
+      const state = new ServiceState(s, this.#publisher.providerIds);
+      this.#services.set(s.name, state);
+      this.#byName.set(canonicalName(s.name), state);
+    }
+    this.providerSync = new ProviderSync(this.#publisher.providerIds, () => this.#services.values(), this.events, () => this.#clock.now());
+    if (this.#logger) {
+      const logger = this.#logger;
+      this.events.on('event', (e) => logger[e.type === 'probe-state' ? 'debug' : e.type === 'fail-open' || e.type === 'conflict' || e.type === 'drift' ? 'warn' : 'info']({ event: e }, `${e.type}: ${e.reason}`));
+    }
+  }
+
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  /** The newest generation this controller has seen published or minted. */
+  get generation(): number {
+    return this.#lastGeneration;
+  }
+
+  services(): readonly ServiceState[] {
+    return [...this.#services.values()];
+  }
+
+  service(name: string): ServiceState | undefined {
+    return this.#services.get(name) ?? this.#byName.get(canonicalName(name));
+  }
+
+  monitorSnapshot(): MonitorSnapshot {
+    return this.#monitor.snapshot();
+  }
+
+  /** Read what the providers publish, reconcile any lag, start probing and ticking. */
+  async start(): Promise<void> {
+    if (this.#phase !== 'idle') throw new ControllerStateError(`the controller is ${this.#phase}; create a new one to start again`);
+    this.#phase = 'running';
+    this.#startedAt = this.#clock.now();
+    this.#lastDriftCheck = this.#startedAt;
+    this.#unsubscribe.push(this.#publisher.onEvent((e) => this.#onReconcileEvent(e)));
+    const onVerdict = (e: VerdictEvent) => this.#onVerdict(e);
+    const onVantage = (e: VantageStateEvent) => this.#record({ type: 'probe-state', targetId: e.targetId, vantageId: e.vantageId, before: e.from, after: e.to, reason: `${e.vantageId} sees ${e.targetId} ${e.to}` });
+    this.#monitor.on('verdict', onVerdict);
+    this.#monitor.on('vantage-state', onVantage);
+    this.#unsubscribe.push(() => {
+      this.#monitor.off('verdict', onVerdict);
+      this.#monitor.off('vantage-state', onVantage);
+    });
+
+    await this.#loadPublished('start-up');
+    this.#monitor.start();
+    this.#armTick();
+    for (const name of this.#services.keys()) void this.#trigger(name);
+  }
+
+  /**
+   * Stop probing and ticking, wait (bounded) for an in-flight publish to
+   * finish, then detach. `timedOut` is true when something was still running.
+   */
+  async stop(): Promise<{ timedOut: boolean }> {
+    if (this.#phase === 'stopped' || this.#phase === 'stopping') return { timedOut: false };
+    this.#phase = 'stopping';
+    if (this.#tickTimer !== undefined) this.#clock.clearTimer(this.#tickTimer);
+    this.#tickTimer = undefined;
+    await this.#monitor.stop();
+    const pending = Promise.allSettled([...this.#running.values(), ...this.#background]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      pending.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), this.#stopTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#phase = 'stopped';
+    return { timedOut };
+  }
+
+  /** Evaluate one service (or all) now; resolves when the round, and any it caused, is done. */
+  async evaluate(name?: string): Promise<void> {
+    const names = name === undefined ? [...this.#services.keys()] : [this.#serviceName(name)];
+    await Promise.all(names.map((n) => this.#trigger(n)));
+  }
+
+  /** Resolves when no evaluation and no background work (verify, retry, drift check) is running. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0 || this.#background.size > 0) {
+      await Promise.allSettled([...this.#running.values(), ...this.#background]);
+    }
+  }
+
+  // ---- operator overrides -------------------------------------------------
+
+  drain(cloud: string, req: OverrideRequest): ControllerEvent {
+    return this.#override(this.overrides.drain(cloud, req));
+  }
+
+  undrain(cloud: string, req: OverrideRequest): ControllerEvent {
+    return this.#override(this.overrides.undrain(cloud, req));
+  }
+
+  pin(service: string, targetId: string, req: OverrideRequest): ControllerEvent {
+    return this.#override(this.overrides.pin(service, targetId, req));
+  }
+
+  unpin(service: string, req: OverrideRequest): ControllerEvent {
+    return this.#override(this.overrides.unpin(service, req));
+  }
+
+  pause(service: string, req: OverrideRequest): ControllerEvent {
+    return this.#override(this.overrides.pause(service, req));
+  }
+
+  resume(service: string, req: OverrideRequest): ControllerEvent {
+    return this.#override(this.overrides.resume(service, req));
+  }
+
+  #override(event: Extract<NewEvent, { type: 'override' }>): ControllerEvent {
+    const recorded = this.#record(event);
+    for (const name of this.overrides.affected(event)) void this.#trigger(name);
+    return recorded;
+  }
+
+  // ---- the loop -----------------------------------------------------------
+
+  #serviceName(name: string): string {
+    const s = this.service(name);
+    if (s === undefined) throw new RangeError(`service '${name}' is not configured`);
+    return s.name;
+  }
+
+  #record(event: NewEvent): ControllerEvent {
+    return this.events.record(event);
+  }
+
+  #armTick(): void {
+    this.#tickTimer = this.#clock.setTimer(() => {
+      if (this.#phase !== 'running') return;
+      this.#armTick();
+      this.#tick();
+    }, this.config.health.intervalMs);
+  }
+
+  #tick(): void {
+    const now = this.#clock.now();
+    if (!this.#startupComplete) this.#inBackground(this.#loadPublished('re-read after an incomplete start-up'));
+    for (const name of this.#services.keys()) void this.#trigger(name);
+    const retryAt = this.#publisher.nextRetryAt();
+    if (retryAt !== undefined && retryAt <= now) this.#inBackground(this.#retry());
+    if (now - this.#lastDriftCheck >= this.#driftCheckMs) {
+      this.#lastDriftCheck = now;
+      this.#inBackground(this.#publisher.checkDrift());
+    }
+  }
+
+  #inBackground(work: Promise<unknown>): void {
+    const tracked = work.catch((err: unknown) => this.#logger?.error({ err: errorText(err) }, 'controller background work failed'));
+    this.#background.add(tracked);
+    void tracked.finally(() => this.#background.delete(tracked));
+  }
+
+  async #retry(): Promise<void> {
+    for (const outcome of await this.#publisher.retryDue()) this.providerSync.absorb(outcome, this.#byName);
+  }
+
+  #onVerdict(e: VerdictEvent): void {
+    this.#record({ type: 'verdict', targetId: e.targetId, before: e.from, after: e.to, reason: e.verdict.reason });
+    for (const name of this.#targets.servicesOf(e.targetId)) void this.#trigger(name);
+  }
+
+  /** Run the service's evaluation, or mark it for another round if one is running. */
+  #trigger(name: string): Promise<void> {
+    if (this.#phase !== 'running') return Promise.resolve();
+    const running = this.#running.get(name);
+    if (running) {
+      this.#again.add(name);
+      return running;
+    }
+    const run = (async () => {
+      do {
+        this.#again.delete(name);
+        try {
+          await this.#evaluateOnce(this.#services.get(name) as ServiceState);
+        } catch (err) {
+          this.#logger?.error({ service: name, err: errorText(err) }, 'evaluation failed; retried on the next tick');
+        }
+      } while (this.#again.has(name) && this.#phase === 'running');
+    })().finally(() => this.#running.delete(name));
+    this.#running.set(name, run);
+    return run;
+  }
+
+  #verdicts(state: ServiceState): Map<string, { kind: VerdictKind }> {
+    return new Map(state.config.targets.map((t) => [t.id, { kind: this.#monitor.verdict(this.#targets.monitorId(state.name, t.id)).kind }]));
+  }
+
+  async #evaluateOnce(state: ServiceState): Promise<void> {
+    const now = this.#clock.now();
+    const verdicts = this.#verdicts(state);
+    const nothingYet = state.published === undefined && state.wanted === undefined;
+    // A first publish waits for every target's verdict (or the grace): cold start must not pick whoever answered first.
+    if (nothingYet && [...verdicts.values()].some((v) => v.kind === 'unknown') && now < this.#startedAt + this.#graceMs) return;
+
+    const decision = decide({ service: state.routed, verdicts, published: state.published, overrides: this.overrides.forService(state.name), now, dwellMs: this.config.routing.dwellMs });
+    this.#noteDecision(state, decision, now);
+    if (!shouldPublish(decision)) return;
+    // Already handed to the reconciler, which retries it until a provider takes it.
+    if (state.wanted !== undefined && sameAddresses(state.routed, state.wanted.addresses, decision.addresses)) return;
+    await this.#publish(state, decision, now);
+  }
+
+  #noteDecision(state: ServiceState, d: Decision, now: number): void {
+    const previous = state.lastDecision;
+    const changed = previous === undefined || decisionSignature(previous) !== decisionSignature(d);
+    state.lastDecision = d;
+    state.lastDecisionAt = now;
+    if (!changed) return;
+    this.#record({
+      type: 'decision',
+      service: state.name,
+      kind: d.kind,
+      before: state.published?.addresses ?? [],
+      after: d.addresses,
+      basedOnGeneration: d.basedOnGeneration,
+      held: d.kind === 'hold',
+      ...(d.kind === 'hold' ? { heldUntil: d.held.until, wanted: d.held.wanted.addresses } : {}),
+      failOpen: d.kind === 'fail-open',
+      paused: d.kind === 'paused',
+      urgent: d.kind === 'change' && d.urgent,
+      reason: d.reason,
+    });
+    const wasFailOpen = previous?.kind === 'fail-open';
+    if (d.kind === 'fail-open' && !wasFailOpen) this.#record({ type: 'fail-open', service: state.name, addresses: d.addresses, active: true, reason: d.alert });
+    if (d.kind !== 'fail-open' && wasFailOpen) this.#record({ type: 'fail-open', service: state.name, addresses: d.addresses, active: false, reason: `fail-open over for ${state.name}: ${d.reason}` });
+  }
+
+  /** Every configured answer the providers should serve now: services with an answer, plus static records. */
+  #target(generation: number, fenceNames: readonly string[]): ReconcileTarget {
+    const desired: DesiredRecord[] = [];
+    for (const s of this.#services.values()) {
+      const addresses = s.desiredAddresses;
+      if (addresses !== undefined && addresses.length > 0) desired.push({ name: s.name, type: s.config.type, ttl: s.config.ttl, values: [...addresses] });
+    }
+    for (const r of this.config.records) desired.push({ name: r.name, type: r.type, ttl: r.ttl, values: r.values });
+    const managedNames = [...new Set([...this.config.services.map((s) => s.name), ...this.config.records.map((r) => r.name)].map(canonicalName))];
+    const pausedNames = this.config.services.filter((s) => this.overrides.isPaused(s.name)).map((s) => canonicalName(s.name));
+    return { desired, generation, managedNames, fenceNames: fenceNames.map(canonicalName), pausedNames };
+  }
+
+  #mint(): number {
+    this.#lastGeneration += 1;
+    return this.#lastGeneration;
+  }
+
+  async #publish(state: ServiceState, decision: Decision, decidedAt: number): Promise<void> {
+    const generation = this.#mint();
+    const before = state.published?.addresses ?? [];
+    const previousWanted = state.wanted;
+    state.wanted = { addresses: decision.addresses, generation };
+    const outcome = await this.#publisher.publish(this.#target(generation, [state.name]));
+    this.providerSync.absorb(outcome, this.#byName);
+    const providers = writeOutcomes(outcome);
+    const summary = providers.map((p) => `${p.provider} ${p.result}${p.latencyMs !== undefined ? ` ${p.latencyMs} ms` : ''}`).join(', ');
+    state.lastWrite = this.#record({
+      type: 'write',
+      service: state.name,
+      generation,
+      status: outcome.status,
+      before,
+      after: decision.addresses,
+      providers,
+      reason: `${outcome.status}: [${before.join(', ')}] → [${decision.addresses.join(', ')}] at generation ${generation} (${summary || 'no provider'}); ${decision.reason}`,
+    }) as ServiceState['lastWrite'];
+
+    for (const o of outcome.providers) {
+      if (o.status !== 'conflict-exhausted') continue;
+      this.#record({ type: 'conflict', service: state.name, generation, provider: o.provider, kind: 'cas', names: o.conflicts.map((c) => c.name), reason: `compare-and-swap lost on ${o.provider} after ${o.replans} re-plans; nothing forced, the reconciler retries` });
+    }
+
+    switch (outcome.status) {
+      case 'in-sync':
+      case 'partial':
+        state.published = { addresses: decision.addresses, generation, changedAt: this.#clock.now() };
+        state.wanted = undefined;
+        this.#verifyLater(state, generation, decidedAt);
+        return;
+      case 'failed':
+        return; // no provider took it: the reconciler retries `wanted` with backoff
+      case 'refused':
+        this.#record({ type: 'conflict', service: state.name, generation, kind: 'refused', names: [canonicalName(state.name)], reason: `refused by the safety checks: ${outcome.violations.map((v) => v.message).join('; ')}` });
+        return;
+      case 'superseded': {
+        const s = outcome.superseded;
+        state.wanted = previousWanted;
+        if (s) this.#lastGeneration = Math.max(this.#lastGeneration, s.published);
+        this.#record({
+          type: 'conflict',
+          service: state.name,
+          generation,
+          kind: 'superseded',
+          names: s ? [s.name] : [],
+          ...(s ? { provider: s.provider } : {}),
+          reason: s ? `generation ${s.published} is already published for ${s.name} on ${s.provider}; re-reading and deciding again` : 'superseded; re-reading and deciding again',
+        });
+        // Someone (a previous incarnation, another controller) published newer: learn it, then decide again.
+        await this.#loadPublished('re-read after being superseded');
+        this.#again.add(state.name);
+        return;
+      }
+    }
+  }
+
+  #verifyLater(state: ServiceState, generation: number, decidedAt: number): void {
+    const verifier = this.verifier;
+    if (verifier === undefined || verifier.providers.length === 0) return;
+    const expected = state.published?.addresses ?? [];
+    this.#inBackground(
+      verifier.verify({ name: state.name, type: state.config.type, expected, decidedAt }).then((providers) => {
+        const allOk = providers.every((p) => p.ok);
+        const detail = providers.map((p) => (p.ok ? `${p.provider} ok after ${p.afterDecisionMs} ms` : `${p.provider} NOT serving it (${p.error})`)).join(', ');
+        state.lastVerify = this.#record({ type: 'verify', service: state.name, generation, expected, allOk, providers, reason: `${allOk ? 'every nameserver answers' : 'not every nameserver answers'} [${expected.join(', ')}]: ${detail}` }) as ServiceState['lastVerify'];
+      }),
+    );
+  }
+
+  /**
+   * Read the providers back (start-up, or after learning that something newer
+   * was published) and take their published answers where they are newer than
+   * what this controller knows; then hand the reconciler a target so lagging
+   * providers catch up and drift is watched. Writes only where a provider lags.
+   */
+  async #loadPublished(why: string): Promise<void> {
+    const names = [...new Set([...this.config.services.map((s) => s.name), ...this.config.records.map((r) => r.name)].map(canonicalName))];
+    const read = await this.#publisher.read(names);
+    const now = this.#clock.now();
+    const view = startupView(read.states, this.config.services, this.config.owner, now);
+    this.#lastGeneration = Math.max(this.#lastGeneration, view.generationFloor);
+    let lagging = false;
+    for (const [name, found] of view.services) {
+      const state = this.#services.get(name) as ServiceState;
+      if (found.published !== undefined && (state.published === undefined || found.published.generation > state.published.generation)) {
+        state.published = found.published;
+        state.wanted = undefined;
+      }
+      const serving = state.published;
+      for (const h of found.holdings) {
+        const behind = serving !== undefined && !sameAddresses(state.routed, h.addresses, serving.addresses);
+        lagging ||= behind;
+        this.providerSync.setService(state, h.provider, behind ? 'out-of-sync' : 'in-sync', behind ? `serves [${h.addresses.join(', ')}]${h.problem ? ` (${h.problem})` : ''}, published is [${serving.addresses.join(', ')}] at generation ${serving.generation}` : 'serves the published answer');
+      }
+    }
+    for (const f of read.failed) this.providerSync.set(f.provider, 'out-of-sync', `unreadable at ${why}: ${f.reason}`);
+    this.#startupComplete = read.failed.length === 0;
+    this.#logger?.info({ why, generation: this.#lastGeneration, unreadable: read.failed.map((f) => f.provider), lagging }, 'published state read from the providers');
+
+    // Catching a lagging provider up is a plan of its own: a new generation, no fence (values that are right stay untouched).
+    const generation = lagging ? this.#mint() : Math.max(1, this.#lastGeneration);
+    const outcome = await this.#publisher.publish(this.#target(generation, []));
+    this.providerSync.absorb(outcome, this.#byName);
+    if (lagging) this.#logger?.info({ generation, status: outcome.status }, 'lagging providers reconciled');
+  }
+
+  #onReconcileEvent(e: ReconcileEvent): void {
+    switch (e.type) {
+      case 'out-of-sync':
+        this.providerSync.set(e.provider, 'out-of-sync', `${e.errorKind}: ${e.reason} (attempt ${e.attempts}, next retry at ${e.nextRetryAt})`, { nextRetryAt: e.nextRetryAt });
+        return;
+      case 'converged': {
+        this.providerSync.set(e.provider, 'in-sync', `converged at generation ${e.generation} after ${e.attempts} attempt(s)`, { generation: e.generation });
+        // A publish no provider took at first is now served somewhere: it is the published answer.
+        for (const s of this.#services.values()) {
+          if (s.wanted !== undefined && s.wanted.generation <= e.generation) {
+            s.published = { addresses: s.wanted.addresses, generation: s.wanted.generation, changedAt: this.#clock.now() };
+            s.wanted = undefined;
+          }
+        }
+        return;
+      }
+      case 'drift': {
+        const s = this.#byName.get(canonicalName(e.name));
+        if (s) this.providerSync.setService(s, e.provider, 'out-of-sync', `drift: serves [${e.found?.values.join(', ') ?? 'nothing'}], expected [${e.expected.values.join(', ')}]`);
+        this.#record({
+          type: 'drift',
+          provider: e.provider,
+          name: e.name,
+          expected: e.expected.values,
+          found: e.found?.values ?? [],
+          repaired: false,
+          ...(s ? { service: s.name } : {}),
+          reason: `${e.name} ${e.recordType} on ${e.provider} serves [${e.found?.values.join(', ') ?? 'nothing'}] instead of [${e.expected.values.join(', ')}]; ${e.action === 'repair' ? 'repairing' : 'paused: reported only'}`,
+        });
+        return;
+      }
+      case 'drift-repaired':
+        for (const name of e.names) {
+          const s = this.#byName.get(canonicalName(name));
+          if (s) {
+            this.providerSync.setService(s, e.provider, 'in-sync', `drift repaired at generation ${e.generation}`);
+            if (s.published) s.published = { ...s.published, generation: Math.max(s.published.generation, e.generation) };
+          }
+          this.#record({ type: 'drift', provider: e.provider, name, repaired: true, ...(s ? { service: s.name } : {}), reason: `${name} on ${e.provider} repaired at generation ${e.generation}` });
+        }
+        return;
+      case 'generation-advanced':
+        this.#lastGeneration = Math.max(this.#lastGeneration, e.to);
+        return;
+      case 'superseded':
+        this.#lastGeneration = Math.max(this.#lastGeneration, e.published);
+        return;
+      case 'refused':
+        return; // the publish that caused it records the conflict
+    }
+  }
+}

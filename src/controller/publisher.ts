@@ -1,0 +1,52 @@
+/**
+ * The seam between the loop and the providers: read what is published, hand
+ * a new target (every service's wanted answer) to the reconciler, let it retry
+ * out-of-sync providers and look for drift. The loop only sees this interface;
+ * `reconcilingPublisher` implements it over the real Reconciler and
+ * applyEverywhere's readAll, so unit tests run the real write path against
+ * in-memory providers.
+ */
+import type { ProviderId, ProviderState } from '../plan/state.js';
+import type { DnsProvider } from '../providers/provider.js';
+import { readAll } from './apply-everywhere.js';
+import type { ApplyOutcome } from './apply-outcome.js';
+import type { Drift } from './drift.js';
+import type { ReconcileTarget, Reconciler } from './reconcile.js';
+import type { ReconcileEvent } from './reconcile-events.js';
+
+export interface ProvidersRead {
+  readonly states: readonly ProviderState[];
+  readonly failed: readonly { readonly provider: ProviderId; readonly reason: string }[];
+}
+
+export interface Publisher {
+  readonly providerIds: readonly ProviderId[];
+  /** Every provider's records at the names, read in parallel; failures are listed, not thrown. */
+  read(names: readonly string[]): Promise<ProvidersRead>;
+  /** Make `target` current and write it everywhere (conditional, fenced as the target says). */
+  publish(target: ReconcileTarget): Promise<ApplyOutcome>;
+  /** Retry out-of-sync providers whose backoff has elapsed; one outcome per provider retried. */
+  retryDue(): Promise<readonly ApplyOutcome[]>;
+  nextRetryAt(): number | undefined;
+  /** Look for hand edits on in-sync providers; repair those not paused. */
+  checkDrift(): Promise<readonly Drift[]>;
+  onEvent(listener: (event: ReconcileEvent) => void): () => void;
+}
+
+export function reconcilingPublisher(providers: readonly DnsProvider[], reconciler: Reconciler, providerTimeoutMs?: number): Publisher {
+  return {
+    providerIds: providers.map((p) => p.id),
+    async read(names) {
+      const reads = await readAll(providers, names, providerTimeoutMs);
+      return {
+        states: reads.flatMap((r) => (r.ok ? [r.state] : [])),
+        failed: reads.flatMap((r) => (r.ok ? [] : [{ provider: r.provider.id, reason: r.error.message }])),
+      };
+    },
+    publish: (target) => reconciler.publish(target),
+    retryDue: () => reconciler.retryDue(),
+    nextRetryAt: () => reconciler.nextRetryAt(),
+    checkDrift: () => reconciler.checkDrift(),
+    onEvent: (listener) => reconciler.onEvent(listener),
+  };
+}
