@@ -19,7 +19,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ApplyReport, DnsProvider, ProviderError, ProviderId } from '../providers/provider.js';
 import { EMPTY_TALLY, overallStatus } from './apply-outcome.js';
 import type { ApplyOutcome, ConflictNote, ProviderOutcome, ProviderTally, Supersession } from './apply-outcome.js';
-import { withDeadline } from './deadline.js';
+import { plainMessage, withDeadline } from './deadline.js';
 import { generationsForCheck, namesToRead, planRound } from './plan-round.js';
 import type { OwnWrites, PlannedRound, RoundContext, SafetySettings } from './plan-round.js';
 import type { Violation } from '../plan/safety.js';
@@ -150,7 +150,7 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
 
   const outOfSync = (provider: ProviderId, error: ProviderError): void => {
     input.log?.warn({ provider, kind: error.kind, err: error.message, generation: input.generation }, 'provider out of sync');
-    run.finish({ ...run.tally(provider), provider, status: 'out-of-sync', errorKind: error.kind, reason: error.message, nextRetryAt: retryAt(provider, error) });
+    run.finish({ ...run.tally(provider), provider, status: 'out-of-sync', errorKind: error.kind, reason: plainMessage(error), nextRetryAt: retryAt(provider, error) });
   };
 
   /** Keep the reachable states; mark the others out of sync. */

@@ -95,7 +95,7 @@ export function describeOutcome(o: ProviderOutcome): string {
     case 'in-sync':
       return `${o.provider}: in sync, ${applied}${latency}${skipped}${replans}`;
     case 'out-of-sync':
-      return `${o.provider}: OUT OF SYNC (${o.errorKind}): ${o.reason}; ${applied}${skipped}`;
+      return `${o.provider}: OUT OF SYNC (${o.errorKind}): ${o.reason}${o.applied.length > 0 ? `; ${applied} before it failed` : ''}`;
     case 'conflict-exhausted':
       return `${o.provider}: NOT IN SYNC: conflicts persisted after ${o.replans} re-plans (${o.conflicts.map((c) => c.name).join(', ')}); nothing was forced; ${applied}`;
     case 'held':

@@ -43,3 +43,9 @@ export function withDeadline<T>(provider: ProviderId, what: string, timeoutMs: n
     );
   });
 }
+
+/** The message without the `provider: kind: ` prefix ProviderError adds, for outputs that print both already. */
+export function plainMessage(err: ProviderError): string {
+  const prefix = `${err.provider}: ${err.kind}: `;
+  return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+}

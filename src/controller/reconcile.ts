@@ -20,6 +20,7 @@ import { mergeOutcomes } from './apply-outcome.js';
 import type { ApplyOutcome } from './apply-outcome.js';
 import { afterFailure, DEFAULT_RECONCILE_BACKOFF, isDue } from './backoff-state.js';
 import type { BackoffPolicy, RetryState } from './backoff-state.js';
+import { plainMessage } from './deadline.js';
 import { findDrift } from './drift.js';
 import type { Drift } from './drift.js';
 import { namesToRead } from './plan-round.js';
@@ -127,7 +128,7 @@ export class Reconciler {
       if (target === undefined) return [];
       const inSync = this.options.providers.filter((p) => !this.retries.has(p.id));
       const reads = await readAll(inSync, namesToRead(target.desired, target.managedNames), this.options.providerTimeoutMs);
-      for (const r of reads) if (!r.ok) this.failed(r.provider.id, { kind: r.error.kind, message: r.error.message });
+      for (const r of reads) if (!r.ok) this.failed(r.provider.id, { kind: r.error.kind, message: plainMessage(r.error) });
       const ok = reads.filter((r): r is Extract<ProviderRead, { ok: true }> => r.ok);
       const paused = this.pausedSet(target);
       const drifts = ok.flatMap((r) => findDrift(target.desired, r.state, this.options.owner));
@@ -204,7 +205,7 @@ export class Reconciler {
       decidedAt: run.decidedAt,
       log: this.options.log,
       now: this.now,
-      retryAt: (provider, error) => this.failed(provider, { kind: error.kind, message: error.message }).nextAt,
+      retryAt: (provider, error) => this.failed(provider, { kind: error.kind, message: plainMessage(error) }).nextAt,
     });
     this.absorb(outcome, before);
     return outcome;

@@ -5,6 +5,7 @@ import { applyEverywhere } from '../../src/controller/apply-everywhere.js';
 import type { ApplyEverywhereInput } from '../../src/controller/apply-everywhere.js';
 import { describeOutcome, overallStatus } from '../../src/controller/apply-outcome.js';
 import type { ProviderOutcome } from '../../src/controller/apply-outcome.js';
+import { staticDesired } from '../../src/controller/static-desired.js';
 import { MemoryProvider } from '../support/memory-provider.js';
 
 const OWNER = 'ctl';
@@ -250,5 +251,24 @@ describe('overallStatus', () => {
     [[o('held')], { refused: true, superseded: true }, 'superseded'],
   ] as const)('%j %j → %s', (providers, stop, want) => {
     expect(overallStatus(providers, stop)).toBe(want);
+  });
+});
+
+describe('staticDesired (what plan/apply write without health checks)', () => {
+  it('serves the preferred target of a failover service, every target of a multivalue one, and the static records', () => {
+    const target = (id: string, address: string, priority: number) => ({ id, cloud: 'aws' as const, address, priority, healthUrl: 'http://127.0.0.1/', expectStatus: 200 });
+    const got = staticDesired({
+      services: [
+        { name: 'App.Example.test', type: 'A', ttl: 30, policy: 'failover', targets: [target('b', '192.0.2.2', 20), target('a', '192.0.2.1', 10), target('c', '192.0.2.3', 10)] },
+        { name: 'www.example.test', type: 'A', ttl: 60, policy: 'multivalue', targets: [target('a', '192.0.2.1', 10), target('b', '192.0.2.2', 20)] },
+      ],
+      records: [{ name: 'app.example.test.', type: 'TXT', ttl: 300, values: ['"v=1"'] }],
+    });
+    expect(got.desired).toEqual([
+      { name: APP, type: 'A', ttl: 30, values: ['192.0.2.1'] },
+      { name: 'www.example.test.', type: 'A', ttl: 60, values: ['192.0.2.1', '192.0.2.2'] },
+      { name: APP, type: 'TXT', ttl: 300, values: ['"v=1"'] },
+    ]);
+    expect(got.managedNames).toEqual([APP, 'www.example.test.']);
   });
 });

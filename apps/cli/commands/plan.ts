@@ -1,0 +1,183 @@
+/**
+ * `failover plan`: what `failover apply` would change in each DNS provider, as
+ * a dry run that never writes. Also the shared first half of `apply`: load the
+ * configuration, build the adapters, read every provider, plan, check.
+ */
+import { Option, type Command } from 'commander';
+import { loadConfigFile } from '../../../src/config/load.js';
+import { configSchema } from '../../../src/config/schema.js';
+import type { FailoverConfig, ProvidersConfig } from '../../../src/config/schema.js';
+import { readAll } from '../../../src/controller/apply-everywhere.js';
+import type { ProviderRead } from '../../../src/controller/apply-everywhere.js';
+import { plainMessage } from '../../../src/controller/deadline.js';
+import { hasChanges, namesToRead, planRound } from '../../../src/controller/plan-round.js';
+import type { PlannedRound } from '../../../src/controller/plan-round.js';
+import { staticDesired } from '../../../src/controller/static-desired.js';
+import type { StaticDesired } from '../../../src/controller/static-desired.js';
+import { canonicalName } from '../../../src/dns/record.js';
+import { EndpointsFileError, readEndpointsFile } from '../../../src/emulators/endpoints.js';
+import type { EndpointsFile } from '../../../src/emulators/endpoints.js';
+import { formatPlan } from '../../../src/plan/format.js';
+import { nextGeneration, publishedGenerations } from '../../../src/plan/generations.js';
+import type { CallPolicy, DnsProvider, ProviderErrorKind, ProviderId } from '../../../src/providers/provider.js';
+import { EXIT } from '../exit-codes.js';
+
+/**
+ * An interactive command gives up sooner than the controller: three attempts
+ * per call, and each provider gets 30 s in all, so a dead API is reported in
+ * seconds while a slow one still gets its chance.
+ */
+export const CLI_CALL_POLICY: Partial<CallPolicy> = { timeoutMs: 5_000, maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
+export const CLI_PROVIDER_TIMEOUT_MS = 30_000;
+
+/** Bad input found by the command itself (exit 2); configuration errors are ConfigErrors, handled by main. */
+export class CommandInputError extends Error {
+  override readonly name = 'CommandInputError';
+}
+
+export interface Setup {
+  readonly config: FailoverConfig;
+  readonly providers: readonly DnsProvider[];
+  readonly target: StaticDesired;
+}
+
+export interface Unreachable {
+  readonly provider: ProviderId;
+  readonly kind: ProviderErrorKind;
+  readonly message: string;
+}
+
+export interface PlanView {
+  readonly reads: readonly ProviderRead[];
+  readonly generation: number;
+  readonly round: PlannedRound;
+  readonly unreachable: readonly Unreachable[];
+}
+
+/** The emulators' endpoints file fills (and overrides) the three providers. */
+export function providersFromEndpoints(e: EndpointsFile): ProvidersConfig {
+  return {
+    route53: { hostedZoneId: e.route53.hostedZoneId, region: e.route53.region, endpoint: e.route53.endpoint, credentials: { accessKeyId: e.route53.accessKeyId, secretAccessKey: e.route53.secretAccessKey }, dns: e.route53.dns },
+    azure: { subscriptionId: e.azure.subscriptionId, resourceGroup: e.azure.resourceGroup, zoneName: e.azure.zoneName, endpoint: e.azure.endpoint, caCertPath: e.azure.caCertPath, token: e.azure.token, dns: e.azure.dns },
+    clouddns: { projectId: e.clouddns.projectId, managedZone: e.clouddns.managedZone, endpoint: e.clouddns.endpoint, token: e.clouddns.token, dns: e.clouddns.dns },
+  };
+}
+
+export async function loadSetup(configFile: string, endpointsFile?: string): Promise<Setup> {
+  let config = loadConfigFile(configFile, configSchema);
+  if (endpointsFile !== undefined) {
+    const endpoints = await readEndpointsFile(endpointsFile);
+    if (canonicalName(endpoints.zone) !== canonicalName(config.zone)) {
+      throw new CommandInputError(`${endpointsFile} is for zone ${endpoints.zone}, but ${configFile} manages zone ${config.zone}; start the emulators with --zone ${config.zone}`);
+    }
+    config = { ...config, providers: providersFromEndpoints(endpoints) };
+  }
+  // Loaded here, not at start-up: the three SDKs take a while, and every other command would pay for them.
+  const { createProviders } = await import('../../../src/providers/index.js');
+  const providers = createProviders(config.providers, { zone: config.zone, policy: CLI_CALL_POLICY });
+  return { config, providers, target: staticDesired(config) };
+}
+
+export async function computePlan(setup: Setup, force: boolean): Promise<PlanView> {
+  const { config, providers, target } = setup;
+  const reads = await readAll(providers, namesToRead(target.desired, target.managedNames), CLI_PROVIDER_TIMEOUT_MS);
+  const states = reads.flatMap((r) => (r.ok ? [r.state] : []));
+  const unreachable = reads.flatMap((r) => (r.ok ? [] : [{ provider: r.provider.id, kind: r.error.kind, message: plainMessage(r.error) }]));
+  const generation = nextGeneration(publishedGenerations(states, config.owner));
+  const round = planRound(states, {
+    desired: target.desired,
+    owner: config.owner,
+    generation,
+    managedNames: target.managedNames,
+    safety: { maxChangeShare: config.safety.maxChangeShare, minNamesForShareLimit: config.safety.minNamesForShareLimit, force },
+  });
+  return { reads, generation, round, unreachable };
+}
+
+export function formatView(setup: Setup, view: PlanView): string {
+  const { config, target } = setup;
+  const lines = [`Plan for zone ${config.zone.replace(/\.$/, '')} (owner ${config.owner}, generation ${view.generation}, ${target.managedNames.length} managed names)`, ''];
+  if (view.round.plans.length > 0) lines.push(formatPlan(view.round.plans));
+  for (const u of view.unreachable) lines.push(`${u.provider}: NOT REACHABLE (${u.kind}): ${u.message}; not planned, it stays as it is until it answers`);
+  lines.push(view.round.check.ok ? 'Safety checks: passed' : `Safety checks: REFUSED\n${view.round.check.violations.map((v) => `  [${v.invariant}] ${v.message}`).join('\n')}`);
+  return lines.join('\n');
+}
+
+function asJson(setup: Setup, view: PlanView): unknown {
+  return {
+    zone: canonicalName(setup.config.zone),
+    owner: setup.config.owner,
+    generation: view.generation,
+    pending: hasChanges(view.round),
+    providers: setup.providers.map((p) => {
+      const plan = view.round.plans.find((x) => x.provider === p.id);
+      const down = view.unreachable.find((u) => u.provider === p.id);
+      return plan ? { provider: p.id, reachable: true, plan } : { provider: p.id, reachable: false, error: { kind: down?.kind, message: down?.message } };
+    }),
+    safety: view.round.check.ok ? { ok: true, violations: [] } : { ok: false, violations: view.round.check.violations },
+  };
+}
+
+/** Exit code of `plan`: 1 refused or unreachable, 3 changes pending, 0 nothing to do. */
+export function planExitCode(view: PlanView): number {
+  if (!view.round.check.ok || view.unreachable.length > 0 || view.round.superseded !== undefined) return EXIT.failure;
+  return hasChanges(view.round) ? EXIT.changesPending : EXIT.ok;
+}
+
+/** Close every adapter (one failing to close does not keep the others open). */
+export async function closeAll(providers: readonly DnsProvider[]): Promise<void> {
+  await Promise.allSettled(providers.map((p) => p.close()));
+}
+
+/** Runs a command body; its own bad-input errors exit 2 with their message, the rest go to main. */
+export async function runCommand(name: string, body: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await body();
+  } catch (err) {
+    if (err instanceof EndpointsFileError || err instanceof CommandInputError) {
+      process.stderr.write(`failover ${name}: ${err.message}\n`);
+      process.exitCode = EXIT.badInput;
+      return;
+    }
+    throw err;
+  }
+}
+
+interface PlanOptions {
+  config: string;
+  endpointsFile?: string;
+  json?: boolean;
+}
+
+const HELP = `
+Reads every provider, plans the desired state (the static records, and each service's
+answer with all targets healthy) and runs the safety checks. Never writes.
+
+Exit codes: 0 nothing to change, 3 changes pending, 1 a safety check refused the plan
+or a provider did not answer, 2 bad input.
+
+Examples:
+  failover plan --config failover.yaml
+  failover plan --config failover.yaml --endpoints-file .failover/emulators/endpoints.json --json`;
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('show what would change in each DNS provider (dry run)')
+    .requiredOption('--config <file>', 'controller configuration (YAML)')
+    .addOption(new Option('--endpoints-file <file>', "use the local emulators written by 'failover emulators --endpoints-file'"))
+    .addOption(new Option('--json', 'print the plan as JSON'))
+    .addHelpText('after', HELP)
+    .action(async (opts: PlanOptions) => {
+      await runCommand('plan', async () => {
+        const setup = await loadSetup(opts.config, opts.endpointsFile);
+        try {
+          const view = await computePlan(setup, false);
+          process.stdout.write(`${opts.json ? JSON.stringify(asJson(setup, view), null, 2) : formatView(setup, view)}\n`);
+          return planExitCode(view);
+        } finally {
+          await closeAll(setup.providers);
+        }
+      });
+    });
+}
