@@ -20,8 +20,8 @@
 import type { FailoverConfig } from '../config/schema.js';
 import { canonicalName } from '../dns/record.js';
 import { realClock, type Clock, type TimerHandle } from '../health/clock.js';
-import type { HealthMonitor, MonitorSnapshot, VantageStateEvent, VerdictEvent } from '../health/monitor.js';
-import type { VerdictKind } from '../health/quorum.js';
+import type { HealthMonitorEvents, MonitorSnapshot, VantageStateEvent, VerdictEvent } from '../health/monitor.js';
+import type { TargetVerdict, VerdictKind } from '../health/quorum.js';
 import type { Logger } from '../observability/logger.js';
 import type { DesiredRecord } from '../plan/state.js';
 import { sameAddresses } from '../routing/answer.js';
@@ -40,7 +40,14 @@ import { startupView } from './startup.js';
 import type { Verifier } from './verify.js';
 
 /** What the loop needs of the health monitor (HealthMonitor fits; tests may script verdicts). */
-export type ControllerMonitor = Pick<HealthMonitor, 'on' | 'off' | 'start' | 'stop' | 'verdict' | 'snapshot'>;
+export interface ControllerMonitor {
+  on<K extends keyof HealthMonitorEvents>(event: K, listener: (...args: HealthMonitorEvents[K]) => void): unknown;
+  off<K extends keyof HealthMonitorEvents>(event: K, listener: (...args: HealthMonitorEvents[K]) => void): unknown;
+  start(): void;
+  stop(): Promise<void>;
+  verdict(targetId: string): Pick<TargetVerdict, 'kind'>;
+  snapshot(): MonitorSnapshot;
+}
 
 export interface ControllerOptions {
   readonly config: FailoverConfig;
@@ -246,8 +253,16 @@ export class Controller {
 
   #override(event: Extract<NewEvent, { type: 'override' }>): ControllerEvent {
     const recorded = this.#record(event);
+    // The reconciler must know at once which names it may not repair. This plan writes
+    // nothing that is in sync; it gets its own generation in case it catches up a provider.
+    if (this.#phase === 'running' && (event.action === 'pause' || event.action === 'resume')) this.#inBackground(this.#retarget());
     for (const name of this.overrides.affected(event)) void this.#trigger(name);
     return recorded;
+  }
+
+  async #retarget(): Promise<void> {
+    const outcome = await this.#publisher.publish(this.#target(this.#mint(), []));
+    this.providerSync.absorb(outcome, this.#byName);
   }
 
   // ---- the loop -----------------------------------------------------------
@@ -306,15 +321,20 @@ export class Controller {
       return running;
     }
     const run = (async () => {
-      do {
-        this.#again.delete(name);
-        try {
-          await this.#evaluateOnce(this.#services.get(name) as ServiceState);
-        } catch (err) {
-          this.#logger?.error({ service: name, err: errorText(err) }, 'evaluation failed; retried on the next tick');
-        }
-      } while (this.#again.has(name) && this.#phase === 'running');
-    })().finally(() => this.#running.delete(name));
+      try {
+        do {
+          this.#again.delete(name);
+          try {
+            await this.#evaluateOnce(this.#services.get(name) as ServiceState);
+          } catch (err) {
+            this.#logger?.error({ service: name, err: errorText(err) }, 'evaluation failed; retried on the next tick');
+          }
+        } while (this.#again.has(name) && this.#phase === 'running');
+      } finally {
+        // In the same synchronous step as the last check of #again, so no trigger falls in between.
+        this.#running.delete(name);
+      }
+    })();
     this.#running.set(name, run);
     return run;
   }

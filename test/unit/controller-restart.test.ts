@@ -1,0 +1,103 @@
+/**
+ * A restarted controller starts from what the providers publish: it writes
+ * nothing that is right, catches up a provider a crash left behind, and never
+ * mints a generation at or below one already published.
+ */
+import { describe, expect, it } from 'vitest';
+import { ownershipRecord } from '../../src/dns/ownership.js';
+import { ADDR, FakeClock, NAME, memoryProviders, rig, serving } from './controller-fixtures.js';
+
+const SERVICE = 'app.example.test';
+
+async function failedOverToAzure() {
+  const r = rig();
+  for (const t of ['aws', 'azure', 'gcp']) r.monitor.set(t, 'up');
+  await r.controller.start();
+  await r.controller.idle();
+  r.monitor.set('aws', 'down');
+  await r.controller.idle();
+  expect(serving(r.providers).route53).toEqual([ADDR.azure]);
+  await r.controller.stop();
+  return r;
+}
+
+describe('controller restart', () => {
+  it('a new controller over the same providers writes nothing and keeps the published answer and generation', async () => {
+    const first = await failedOverToAzure();
+    const applies = first.applies();
+    const second = rig({ providers: first.providers, clock: first.clock });
+    await second.controller.start();
+    await second.controller.idle();
+
+    // Health starts unknown: the published azure keeps its traffic, nothing moves.
+    const state = second.controller.service(SERVICE);
+    expect(state?.published).toMatchObject({ addresses: [ADDR.azure], generation: 2, changedAt: first.clock.now() });
+    expect(state?.lastDecision).toMatchObject({ kind: 'keep', addresses: [ADDR.azure] });
+    expect(second.controller.generation).toBe(2);
+    for (const p of second.providers) expect(second.controller.service(SERVICE)?.providers.get(p.id)?.sync).toBe('in-sync');
+
+    second.monitor.set('aws', 'down');
+    second.monitor.set('azure', 'up');
+    second.monitor.set('gcp', 'up');
+    await second.advance(3000);
+    expect(second.applies()).toBe(applies);
+    expect(second.providers.map((p) => p.generationAt(NAME))).toEqual([2, 2, 2]);
+    await second.controller.stop();
+  });
+
+  it('generations stay monotonic across restarts: the next change is minted above everything published', async () => {
+    const first = await failedOverToAzure();
+    const second = rig({ providers: first.providers, clock: first.clock });
+    await second.controller.start();
+    for (const t of ['aws', 'azure', 'gcp']) second.monitor.set(t, 'up');
+    second.monitor.set('azure', 'down');
+    await second.controller.idle();
+    expect(serving(second.providers)).toEqual({ route53: [ADDR.aws], azure: [ADDR.aws], clouddns: [ADDR.aws] });
+    expect(second.providers.map((p) => p.generationAt(NAME))).toEqual([3, 3, 3]);
+    await second.controller.stop();
+
+    const third = rig({ providers: first.providers, clock: first.clock });
+    await third.controller.start();
+    await third.controller.idle();
+    expect(third.controller.generation).toBe(3);
+    expect(third.controller.service(SERVICE)?.published).toMatchObject({ addresses: [ADDR.aws], generation: 3 });
+  });
+
+  it('a provider left behind by a crash mid-publish is caught up alone, with a new generation and no fence', async () => {
+    const clock = new FakeClock();
+    const providers = memoryProviders(clock);
+    const a = (v: string) => ({ name: NAME, type: 'A' as const, ttl: 30, values: [v] });
+    const own = (generation: number) => ownershipRecord(NAME, { owner: 'ctl-test', generation, types: ['A'] });
+    // route53 and clouddns took generation 2 (azure); the azure provider still has generation 1 (aws).
+    providers[0]!.seed(a(ADDR.azure), own(2));
+    providers[1]!.seed(a(ADDR.aws), own(1));
+    providers[2]!.seed(a(ADDR.azure), own(2));
+
+    const r = rig({ providers, clock });
+    await r.controller.start();
+    await r.controller.idle();
+    expect(serving(providers)).toEqual({ route53: [ADDR.azure], azure: [ADDR.azure], clouddns: [ADDR.azure] });
+    expect(providers.map((p) => p.calls.apply)).toEqual([0, 1, 0]);
+    expect(providers.map((p) => p.generationAt(NAME))).toEqual([2, 3, 2]);
+    expect(r.publisher.targets.at(-1)).toMatchObject({ generation: 3, fenceNames: [] });
+    expect(r.controller.service(SERVICE)?.published).toMatchObject({ addresses: [ADDR.azure], generation: 2 });
+    const lag = r.controller.events.ofType('provider-sync').find((e) => e.provider === 'azure' && e.service === SERVICE);
+    expect(lag).toMatchObject({ after: 'out-of-sync' });
+    expect(lag?.reason).toMatch(/serves \[127\.0\.0\.11\], published is \[127\.0\.0\.12\] at generation 2/);
+  });
+
+  it('ties at the highest generation go to the answer most providers hold', async () => {
+    const clock = new FakeClock();
+    const providers = memoryProviders(clock);
+    const own = ownershipRecord(NAME, { owner: 'ctl-test', generation: 5, types: ['A'] });
+    providers[0]!.seed({ name: NAME, type: 'A', ttl: 30, values: [ADDR.gcp] }, own);
+    providers[1]!.seed({ name: NAME, type: 'A', ttl: 30, values: [ADDR.azure] }, own);
+    providers[2]!.seed({ name: NAME, type: 'A', ttl: 30, values: [ADDR.azure] }, own);
+    const r = rig({ providers, clock });
+    await r.controller.start();
+    await r.controller.idle();
+    expect(r.controller.service(SERVICE)?.published).toMatchObject({ addresses: [ADDR.azure], generation: 5 });
+    expect(serving(providers).route53).toEqual([ADDR.azure]);
+    expect(providers[0]!.generationAt(NAME)).toBe(6);
+  });
+});
