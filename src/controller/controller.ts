@@ -97,9 +97,9 @@ export class Controller {
   readonly overrides: OverrideStore;
   readonly providerSync: ProviderSync;
   readonly verifier: Verifier | undefined;
+  readonly probeTargets: ProbeTargets;
   readonly #publisher: Publisher;
   readonly #monitor: ControllerMonitor;
-  readonly #targets: ProbeTargets;
   readonly #clock: Clock;
   readonly #logger: Logger | undefined;
   readonly #services = new Map<string, ServiceState>();
@@ -123,7 +123,7 @@ export class Controller {
     this.config = config;
     this.#publisher = options.publisher;
     this.#monitor = options.monitor;
-    this.#targets = options.probeTargets;
+    this.probeTargets = options.probeTargets;
     this.#clock = options.clock ?? realClock;
     this.#logger = options.logger;
     this.verifier = options.verifier;
@@ -309,7 +309,7 @@ export class Controller {
 
   #onVerdict(e: VerdictEvent): void {
     this.#record({ type: 'verdict', targetId: e.targetId, before: e.from, after: e.to, reason: e.verdict.reason });
-    for (const name of this.#targets.servicesOf(e.targetId)) void this.#trigger(name);
+    for (const name of this.probeTargets.servicesOf(e.targetId)) void this.#trigger(name);
   }
 
   /** Run the service's evaluation, or mark it for another round if one is running. */
@@ -340,7 +340,7 @@ export class Controller {
   }
 
   #verdicts(state: ServiceState): Map<string, { kind: VerdictKind }> {
-    return new Map(state.config.targets.map((t) => [t.id, { kind: this.#monitor.verdict(this.#targets.monitorId(state.name, t.id)).kind }]));
+    return new Map(state.config.targets.map((t) => [t.id, { kind: this.#monitor.verdict(this.probeTargets.monitorId(state.name, t.id)).kind }]));
   }
 
   async #evaluateOnce(state: ServiceState): Promise<void> {
