@@ -63,9 +63,13 @@ export interface ApplyEverywhereInput {
   readonly now?: () => number;
 }
 
-/** Read every provider in parallel, each under its own deadline; failures are values, not exceptions. */
+/**
+ * Read every provider in parallel, each under its own deadline; failures are values, not exceptions.
+ * Every name we own is read too (not only the configured ones), so that a name removed
+ * from the configuration is cleaned up rather than left published forever.
+ */
 export async function readAll(providers: readonly DnsProvider[], names: readonly string[], timeoutMs?: number): Promise<ProviderRead[]> {
-  const settled = await Promise.allSettled(providers.map((p) => withDeadline(p.id, 'read', timeoutMs, () => p.read(names))));
+  const settled = await Promise.allSettled(providers.map((p) => withDeadline(p.id, 'read', timeoutMs, () => p.read(names, { includeOwnedNames: true }))));
   return settled.map((s, i): ProviderRead => {
     const provider = providers[i] as DnsProvider;
     return s.status === 'fulfilled' ? { provider, ok: true, state: s.value } : { provider, ok: false, error: s.reason as ProviderError };

@@ -28,12 +28,12 @@
  * 5xx/connection → unavailable, 400 → invalid, 401/403 → auth, 404 → invalid
  * (the zone or resource group named in providers.azure does not exist).
  */
+import { selectObserved, type ReadOptions } from './read-selection.js';
 import { readFileSync } from 'node:fs';
 import { DnsManagementClient, getContinuationToken } from '@azure/arm-dns';
 import type { RecordSet as ArmRecordSet } from '@azure/arm-dns';
 import { ConfigError } from '../config/load.js';
 import type { FailoverConfig } from '../config/schema.js';
-import { ownedName, ownershipName } from '../dns/ownership.js';
 import { canonicalName } from '../dns/record.js';
 import type { RecordSet } from '../dns/record.js';
 import type { Logger } from '../observability/logger.js';
@@ -164,23 +164,10 @@ export class AzureDnsProvider implements DnsProvider {
     return this.calls;
   }
 
-  /** Every record set at `names` and at their ownership names. */
-  async read(names: readonly string[]): Promise<ProviderState> {
-    const wanted = new Set(names.flatMap((n) => [canonicalName(n), ownershipName(n)]));
+  async read(names: readonly string[], options: ReadOptions = {}): Promise<ProviderState> {
     const all = await this.listZone();
-    return providerState(this.id, all.filter((o) => wanted.has(o.record.name)));
-  }
-
-  /**
-   * read(names), plus every ownership record in the zone and the record sets
-   * at the names they speak for: what clean-up of names that left the
-   * configuration needs. Costs the same one listing.
-   */
-  async readWithOwned(names: readonly string[]): Promise<ProviderState> {
-    const all = await this.listZone();
-    const owned = all.flatMap((o) => (o.record.type === 'TXT' ? [ownedName(o.record.name)] : [])).filter((n): n is string => n !== undefined);
-    const wanted = new Set([...names, ...owned].flatMap((n) => [canonicalName(n), ownershipName(n)]));
-    return providerState(this.id, all.filter((o) => wanted.has(o.record.name)));
+    const selected = new Set(selectObserved(all.map((o) => o.record), names, options));
+    return providerState(this.id, all.filter((o) => selected.has(o.record)));
   }
 
   async apply(plan: ProviderPlan): Promise<ApplyReport> {

@@ -37,7 +37,7 @@
  */
 import type { DNS, Record as SdkRecord, Zone } from '@google-cloud/dns';
 import type { ProvidersConfig } from '../config/schema.js';
-import { ownershipName } from '../dns/ownership.js';
+import { selectObserved, type ReadOptions } from './read-selection.js';
 import { MANAGED_TYPES, canonicalName, canonicalRecordSet } from '../dns/record.js';
 import type { RecordSet, RecordType } from '../dns/record.js';
 import type { Logger } from '../observability/logger.js';
@@ -147,16 +147,6 @@ interface BatchOutcome {
   readonly conflicts: { change: Change; message: string }[];
 }
 
-/**
- * What read(names) returns: every managed type at the names, and the TXT at
- * their ownership names (`_mcf.<name>`); nothing else of the zone.
- */
-export function selectObserved(records: readonly RecordSet[], names: readonly string[]): RecordSet[] {
-  const atNames = new Set(names.map(canonicalName));
-  const ownership = new Set(names.map(ownershipName));
-  return records.filter((rs) => atNames.has(rs.name) || (rs.type === 'TXT' && ownership.has(rs.name)));
-}
-
 const observe = (record: RecordSet): ObservedRecord => ({ record, token: exactRecordToken(record) });
 
 class CloudDnsAdapter implements CloudDnsProvider {
@@ -184,9 +174,9 @@ class CloudDnsAdapter implements CloudDnsProvider {
     return this.calls;
   }
 
-  async read(names: readonly string[]): Promise<ProviderState> {
+  async read(names: readonly string[], options: ReadOptions = {}): Promise<ProviderState> {
     const records = await this.listZone({ n: 0 });
-    return providerState('clouddns', selectObserved(records, names).map(observe));
+    return providerState('clouddns', selectObserved(records, names, options).map(observe));
   }
 
   async apply(plan: ProviderPlan): Promise<ApplyReport> {

@@ -12,6 +12,7 @@
 import type { ProviderPlan } from '../plan/change.js';
 import type { Change } from '../plan/change.js';
 import type { ProviderId, ProviderState } from '../plan/state.js';
+import type { ReadOptions } from './read-selection.js';
 
 export type { ProviderId };
 
@@ -69,9 +70,11 @@ export interface DnsProvider {
   readonly zone: string;
   /**
    * Every record set at the given names and at their ownership names
-   * (`_mcf.<name>`), with CAS tokens. Throws ProviderError.
+   * (`_mcf.<name>`), with CAS tokens; with `includeOwnedNames`, also every
+   * ownership record of the zone and the sets at the names it speaks for
+   * (for clean-up). Throws ProviderError. See read-selection.ts.
    */
-  read(names: readonly string[]): Promise<ProviderState>;
+  read(names: readonly string[], options?: ReadOptions): Promise<ProviderState>;
   /**
    * Apply the plan's changes conditionally. Conflicts are reported, not thrown;
    * throws ProviderError for unavailable/timeout/invalid/auth (after the

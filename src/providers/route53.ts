@@ -41,7 +41,7 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import type { ListResourceRecordSetsCommandOutput, RRType } from '@aws-sdk/client-route-53';
-import { isOwnershipName, ownedName, ownershipName } from '../dns/ownership.js';
+import { selectObserved, type ReadOptions } from './read-selection.js';
 import { canonicalName, recordKey } from '../dns/record.js';
 import type { RecordSet } from '../dns/record.js';
 import type { Logger } from '../observability/logger.js';
@@ -154,34 +154,6 @@ class RequestPacer {
 /** Counts the attempts of one read or apply. */
 interface Tally {
   n: number;
-}
-
-export interface ReadOptions {
-  /**
-   * Also return every ownership record in the zone and the managed-type sets
-   * at the names they speak for, so that a plan can clean up owned names the
-   * caller no longer lists. Costs nothing extra: the zone is listed either way.
-   */
-  readonly includeOwnedNames?: boolean;
-}
-
-/**
- * What read(names) returns: the managed types at the names and at their
- * ownership names (`_mcf.<name>`); with `includeOwnedNames`, also every
- * ownership TXT of the zone and the managed types at the names they speak for.
- */
-export function selectObserved(records: readonly RecordSet[], names: readonly string[], options: ReadOptions = {}): RecordSet[] {
-  const wanted = new Set<string>();
-  for (const n of names) {
-    wanted.add(canonicalName(n));
-    wanted.add(ownershipName(n));
-  }
-  if (!options.includeOwnedNames) return records.filter((rs) => wanted.has(rs.name));
-  for (const rs of records) {
-    const owned = rs.type === 'TXT' ? ownedName(rs.name) : undefined;
-    if (owned !== undefined) wanted.add(owned);
-  }
-  return records.filter((rs) => wanted.has(rs.name) || (rs.type === 'TXT' && isOwnershipName(rs.name)));
 }
 
 const observe = (record: RecordSet): ObservedRecord => ({ record, token: exactRecordToken(record) });

@@ -280,8 +280,8 @@ describe('azure adapter: reading', () => {
     );
   });
 
-  it('readWithOwned adds every ownership record in the zone and the sets at its names (for clean-up)', async () => {
-    const state = await fx.provider.readWithOwned([]);
+  it('read with includeOwnedNames adds every ownership record in the zone and the sets at its names (for clean-up)', async () => {
+    const state = await fx.provider.read([], { includeOwnedNames: true });
     const zone = fx.store.getZone(fx.zoneId)!;
     const ownershipSets = [...zone.records.values()].filter((r) => r.type === 'TXT' && r.name.startsWith('_mcf.'));
     expect(ownershipSets.length).toBeGreaterThan(10);

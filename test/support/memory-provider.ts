@@ -6,6 +6,7 @@
  * Every committed change is logged with what the name served afterwards, so
  * tests can assert that no name was ever left empty.
  */
+import { selectObserved, type ReadOptions } from '../../src/providers/read-selection.js';
 import { ownershipName, parseOwnership, isOwnershipName } from '../../src/dns/ownership.js';
 import { canonicalName, canonicalRecordSet, recordKey } from '../../src/dns/record.js';
 import type { RecordSet, RecordType } from '../../src/dns/record.js';
@@ -115,11 +116,11 @@ export class MemoryProvider implements DnsProvider {
     return { provider: this.id, records: new Map(this.records) };
   }
 
-  async read(names: readonly string[]): Promise<ProviderState> {
+  async read(names: readonly string[], options: ReadOptions = {}): Promise<ProviderState> {
     this.calls.read += 1;
     await this.gate(false);
-    const wanted = new Set(names.flatMap((n) => [canonicalName(n), ownershipName(n)]));
-    const records = new Map([...this.records].filter(([, o]) => wanted.has(o.record.name)));
+    const selected = new Set(selectObserved([...this.records.values()].map((o) => o.record), names, options));
+    const records = new Map([...this.records].filter(([, o]) => selected.has(o.record)));
     return { provider: this.id, records };
   }
 

@@ -272,3 +272,20 @@ describe('staticDesired (what plan/apply write without health checks)', () => {
     expect(got.managedNames).toEqual([APP, 'www.example.test.']);
   });
 });
+
+describe('applyEverywhere clean-up', () => {
+  it('deletes an owned name that left the configuration, everywhere, and leaves a foreign one alone', async () => {
+    const ps = three(Date.now);
+    const OLD = 'old.example.test.';
+    await applyEverywhere(input(ps, { desired: [a(APP, '192.0.2.1'), a(OLD, '192.0.2.9')], generation: 5 }));
+    for (const p of ps) p.seed(a('foreign.example.test.', '198.51.100.1'), owned('foreign.example.test.', 1, 'someone-else'));
+    const outcome = await applyEverywhere(input(ps, { desired: [a(APP, '192.0.2.1')], managedNames: [APP], generation: 6 }));
+    expect(outcome.status).toBe('in-sync');
+    for (const p of ps) {
+      expect(p.served(OLD, 'A')).toBeUndefined();
+      expect(p.generationAt(OLD)).toBeUndefined();
+      expect(p.served(APP, 'A')).toEqual(['192.0.2.1']);
+      expect(p.served('foreign.example.test.', 'A')).toEqual(['198.51.100.1']);
+    }
+  });
+});
