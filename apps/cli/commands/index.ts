@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerController } from './controller.js';
 import { registerEmulators } from './emulators.js';
 import { registerServe } from './serve.js';
 import { registerPending } from './pending.js';
@@ -9,7 +10,7 @@ import { registerApply } from './apply.js';
 export function registerCommands(program: Command): void {
   registerPending(program, 'demo', 'start the whole local topology: 3 clouds, 3 DNS emulators, controller, traffic', 'issue 5');
   registerEmulators(program);
-  registerPending(program, 'controller', 'run the health-checking failover controller', 'issue 5');
+  registerController(program);
   registerPlan(program);
   registerApply(program);
   registerPending(program, 'drill', 'run a chaos scenario on a fresh local topology and report timings', 'issue 5');

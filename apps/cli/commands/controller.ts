@@ -1,0 +1,137 @@
+/**
+ * `failover controller`: the health-checking failover loop and its HTTP API,
+ * until SIGINT/SIGTERM. Stopping ends probing, lets an in-flight publish
+ * finish (bounded), closes the API and exits 0.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { loadConfigFile } from '../../../src/config/load.js';
+import { configSchema, type FailoverConfig } from '../../../src/config/schema.js';
+import { canonicalName } from '../../../src/dns/record.js';
+import { readEndpointsFile } from '../../../src/emulators/endpoints.js';
+import { createLogger, type Logger } from '../../../src/observability/logger.js';
+import { AdminTokenError, loadAdminToken } from '../../controller/auth.js';
+import { EXIT } from '../exit-codes.js';
+import { CommandInputError, providersFromEndpoints, runCommand } from './plan.js';
+
+interface ControllerCliOptions {
+  config: string;
+  endpointsFile?: string;
+  apiPort?: number;
+}
+
+const HELP = `
+The controller probes every target from every vantage point, decides each service's
+answer (failover or multivalue, with dwell, fail-open and operator overrides), writes it
+to every DNS provider with compare-and-swap writes, and checks each provider's
+nameserver. Its HTTP API (config api.host:port, loopback by default):
+
+  GET  /status             services, targets, providers (what each serves, over DNS)
+  GET  /events?since=ID    the event stream as JSON
+  POST /overrides/drain    {"cloud":"aws","reason":"..."}           (admin token)
+  POST /overrides/pin      {"service":"app.example.test","target":"azure","reason":"..."}
+  POST /overrides/pause    {"service":"app.example.test","reason":"..."}
+  DELETE the same paths to clear them.
+
+The admin token comes from FAILOVER_ADMIN_TOKEN or api.tokenFile; without one the
+override endpoints are off.
+
+Examples:
+  failover emulators --endpoints-file .failover/emulators/endpoints.json &
+  failover controller --config failover.yaml --endpoints-file .failover/emulators/endpoints.json
+  curl http://127.0.0.1:4600/status
+
+SIGINT or SIGTERM stops it and exits 0; a second signal exits at once.
+Bad configuration exits 2 and names the file, line and field. See docs/controller.md.`;
+
+function port(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidArgumentError(`expected a port number from 0 to 65535 (0 picks a free one), got '${text}'`);
+  return Number(text);
+}
+
+/** The config file, with the emulators' endpoints in place of the providers when given. */
+export async function loadControllerConfig(opts: ControllerCliOptions): Promise<FailoverConfig> {
+  let config = loadConfigFile(opts.config, configSchema);
+  if (opts.endpointsFile !== undefined) {
+    const endpoints = await readEndpointsFile(opts.endpointsFile);
+    if (canonicalName(endpoints.zone) !== canonicalName(config.zone)) {
+      throw new CommandInputError(`${opts.endpointsFile} is for zone ${endpoints.zone}, but ${opts.config} manages zone ${config.zone}; start the emulators with --zone ${config.zone}`);
+    }
+    config = { ...config, providers: providersFromEndpoints(endpoints) };
+  }
+  if (opts.apiPort !== undefined) config = { ...config, api: { ...config.api, port: opts.apiPort } };
+  return config;
+}
+
+/** Resolves with the first SIGINT/SIGTERM; a second one while stopping exits at once. */
+function firstSignal(logger: Logger): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (received) {
+        logger.warn({ signal }, 'second signal: exiting without waiting');
+        process.exit(EXIT.failure);
+      }
+      received = true;
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+async function run(opts: ControllerCliOptions): Promise<number> {
+  const config = await loadControllerConfig(opts);
+  const logger = createLogger({ name: 'controller', base: { owner: config.owner, zone: config.zone } });
+  let adminToken: string | undefined;
+  try {
+    adminToken = loadAdminToken({ tokenFile: config.api.tokenFile, logger });
+  } catch (err) {
+    if (err instanceof AdminTokenError) throw new CommandInputError(err.message);
+    throw err;
+  }
+  const signal = firstSignal(logger);
+
+  // Loaded here, not at start-up: the SDKs and the HTTP stack take a while, and other commands need neither.
+  const [{ createProviders, closeProviders }, { assembleController }, { startControllerApi }] = await Promise.all([
+    import('../../../src/providers/index.js'),
+    import('../../../src/controller/assemble.js'),
+    import('../../controller/server.js'),
+  ]);
+  const providers = createProviders(config.providers, { zone: config.zone, log: logger });
+  const controller = assembleController(config, { providers, logger });
+  let api: Awaited<ReturnType<typeof startControllerApi>>;
+  try {
+    api = await startControllerApi({ controller, logger, adminToken, host: config.api.host, port: config.api.port });
+  } catch (err) {
+    await closeProviders(providers);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
+      throw new CommandInputError(`the API cannot listen on ${config.api.host}:${config.api.port} (${(err as NodeJS.ErrnoException).code}); choose another with --api-port <port> or api.port in ${opts.config}`);
+    }
+    throw err;
+  }
+  logger.info({ url: api.url, admin: adminToken !== undefined, services: config.services.map((s) => s.name), providers: providers.map((p) => p.id) }, 'controller API listening');
+  await controller.start();
+  logger.info({ generation: controller.generation }, 'controller running');
+
+  const received = await signal;
+  logger.info({ signal: received }, 'stopping: probing ends, an in-flight publish may finish');
+  const { timedOut } = await controller.stop();
+  await api.close();
+  await closeProviders(providers);
+  logger.info({ timedOut }, timedOut ? 'stopped; a publish was still running and is left to the next controller to reconcile' : 'stopped');
+  return EXIT.ok;
+}
+
+export function registerController(program: Command): void {
+  program
+    .command('controller')
+    .description('run the health-checking failover controller and its HTTP API')
+    .requiredOption('--config <file>', 'controller configuration (YAML; see docs/controller.md)')
+    .addOption(new Option('--endpoints-file <file>', "use the local emulators written by 'failover emulators --endpoints-file'"))
+    .addOption(new Option('--api-port <port>', 'listen on this port instead of api.port (0 picks a free one)').argParser(port))
+    .addHelpText('after', HELP)
+    .exitOverride()
+    .action(async (opts: ControllerCliOptions) => {
+      await runCommand('controller', () => run(opts));
+    });
+}
