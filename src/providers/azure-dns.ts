@@ -32,6 +32,7 @@ import { selectObserved, type ReadOptions } from './read-selection.js';
 import { readFileSync } from 'node:fs';
 import { DnsManagementClient, getContinuationToken } from '@azure/arm-dns';
 import type { RecordSet as ArmRecordSet } from '@azure/arm-dns';
+import { DefaultAzureCredential } from '@azure/identity';
 import { ConfigError } from '../config/load.js';
 import type { FailoverConfig } from '../config/schema.js';
 import { canonicalName } from '../dns/record.js';
@@ -377,21 +378,16 @@ function configError(path: string, message: string): ConfigError {
 }
 
 /**
- * The adapter for `providers.azure`. The emulator (and, until @azure/identity
- * is installed, production too) authenticates with the static bearer token
- * from the config; `caCertPath` names a PEM file the client trusts for https.
+ * The adapter for `providers.azure`. Production authenticates with
+ * DefaultAzureCredential (managed identity, workload identity, environment,
+ * Azure CLI, ...); the emulator with the static bearer token from the config;
+ * `caCertPath` names a PEM file the client trusts for https.
  */
 export function createAzureDnsProvider(config: AzureDnsConfig, options: AzureDnsOptions): AzureDnsProvider {
   if (canonicalName(config.zoneName) !== canonicalName(options.zone)) {
     throw configError('providers.azure.zoneName', `expected the managed zone ${canonicalName(options.zone)}, got ${canonicalName(config.zoneName)}`);
   }
   const token = config.token;
-  if (token === undefined) {
-    throw configError(
-      'providers.azure.token',
-      'expected a bearer token: DefaultAzureCredential needs @azure/identity, which is not installed (set the token, e.g. from `az account get-access-token --resource https://management.azure.com`)',
-    );
-  }
   let ca: string | undefined;
   if (config.caCertPath !== undefined) {
     try {
@@ -400,9 +396,8 @@ export function createAzureDnsProvider(config: AzureDnsConfig, options: AzureDns
       throw configError('providers.azure.caCertPath', `cannot read ${config.caCertPath}: ${(err as Error).message}`);
     }
   }
-  const credential: ConstructorParameters<typeof DnsManagementClient>[0] = {
-    getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-  };
+  const credential: ConstructorParameters<typeof DnsManagementClient>[0] =
+    token !== undefined ? { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) } : new DefaultAzureCredential();
   const client = new DnsManagementClient(credential, config.subscriptionId, {
     ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
     ...(ca !== undefined ? { tlsOptions: { ca } } : {}),
