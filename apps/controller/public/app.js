@@ -1,0 +1,576 @@
+// The failover dashboard: plain ES module, no framework, no build step, no
+// requests beyond this origin. Data: GET /status (what DNS serves is asked over
+// DNS by the controller at request time), live events over SSE from
+// /events/stream, admin actions with the bearer token and a CSRF token.
+// The DOM is built with textContent only: nothing from the server is parsed as HTML.
+
+const CLOUDS = [
+  { id: 'aws', name: 'AWS' },
+  { id: 'azure', name: 'Azure' },
+  { id: 'gcp', name: 'Google Cloud' },
+];
+const PROVIDERS = { route53: 'Route 53', azure: 'Azure DNS', clouddns: 'Cloud DNS' };
+const EVENT_KINDS = ['verdict', 'probe-state', 'decision', 'write', 'verify', 'conflict', 'fail-open', 'drift', 'override', 'provider-sync'];
+const MAX_EVENTS = 400;
+const STATUS_REFRESH_MS = 2000;
+const STATUS_THROTTLE_MS = 250;
+const storage = window.sessionStorage;
+const prefs = window.localStorage;
+
+const state = {
+  status: undefined,
+  ui: { demo: false, adminEnabled: false, chaos: [], drills: [] },
+  events: new Map(),
+  bootId: undefined,
+  hidden: new Set(JSON.parse(prefs.getItem('failover.hiddenKinds') ?? '[]')),
+  token: storage.getItem('failover.adminToken') ?? '',
+  csrf: undefined,
+  adminError: '',
+};
+
+// ---- tiny DOM helpers ------------------------------------------------------
+
+/** h('td.num', { title }, child...) — tag with optional classes; strings become text nodes. */
+function h(spec, attrs, ...children) {
+  const [tag, ...classes] = spec.split('.');
+  const el = document.createElement(tag || 'div');
+  if (classes.length) el.className = classes.join(' ');
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'dataset') Object.assign(el.dataset, v);
+      else if (k === 'on') for (const [type, fn] of Object.entries(v)) el.addEventListener(type, fn);
+      else if (k === 'text') el.textContent = v;
+      else el.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof window.Node ? c : String(c));
+  return el;
+}
+const $ = (id) => document.getElementById(id);
+const chip = (text, tone = '', title) => h(`span.chip${tone ? `.${tone}` : ''}`, { title }, text);
+
+// ---- formatting ------------------------------------------------------------
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+function timeOf(ms) {
+  if (ms === null || ms === undefined) return '–';
+  const d = new Date(ms);
+  return `${clock.format(d)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+function ago(ms) {
+  if (ms === null || ms === undefined) return 'never';
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  return `${Math.floor(s / 3600)} h ago`;
+}
+function duration(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return '–';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+const list = (addrs) => (addrs && addrs.length ? addrs.join(', ') : '∅');
+const sameSet = (a = [], b = []) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+const cloudName = (id) => CLOUDS.find((c) => c.id === id)?.name ?? id;
+const providerName = (id) => PROVIDERS[id] ?? id;
+
+const VERDICT_TEXT = { up: '▲ UP', down: '▼ DOWN', unknown: '? UNKNOWN' };
+const STATE_MARK = { up: '● up', suspect: '◐ suspect', down: '○ down', unknown: '· unknown', missing: '· missing' };
+const BREAKER_MARK = { closed: 'closed', open: 'OPEN', halfOpen: 'half-open', disabled: '–' };
+
+// ---- header ----------------------------------------------------------------
+
+function renderHeader(s) {
+  $('zone').textContent = s.zone;
+  $('owner').textContent = s.owner;
+  $('generation').textContent = String(s.generation);
+  $('phase').textContent = s.phase;
+  document.title = `${s.zone} · failover`;
+  const failOpen = s.services.filter((x) => x.decision?.failOpen);
+  const banner = $('banner');
+  if (failOpen.length) {
+    banner.hidden = false;
+    banner.className = 'banner';
+    banner.textContent = `FAIL-OPEN: no usable target for ${failOpen.map((x) => x.name).join(', ')}; the last answer is kept.`;
+  } else if (s.phase !== 'running') {
+    banner.hidden = false;
+    banner.className = 'banner warn';
+    banner.textContent = `The controller is ${s.phase}.`;
+  } else banner.hidden = true;
+}
+
+// ---- cloud cards -----------------------------------------------------------
+
+function servingTargets(s) {
+  const serving = new Set();
+  for (const svc of s.services) for (const a of svc.published?.addresses ?? []) serving.add(a);
+  return serving;
+}
+
+function vantageTable(t) {
+  return h(
+    'table',
+    null,
+    h('caption.visually-hidden', null, `${t.id} seen from each vantage point`),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'vantage'), h('th', { scope: 'col' }, 'state'), h('th', { scope: 'col' }, 'breaker'), h('th.num', { scope: 'col' }, 'latency'), h('th.num', { scope: 'col', title: 'consecutive successes / failures (rise / fall counters)' }, 'ok / fail'), h('th', { scope: 'col' }, 'last probe'))),
+    h(
+      'tbody',
+      null,
+      t.vantages.map((v) =>
+        h(
+          'tr',
+          { dataset: { vantage: v.id } },
+          h('td.mono', null, v.id, v.partitioned ? chip('partitioned', 'warn', 'this vantage point cannot reach anything') : null),
+          h('td.state', { dataset: { s: v.state } }, STATE_MARK[v.state] ?? v.state),
+          h('td.state', { dataset: { s: v.breaker } }, BREAKER_MARK[v.breaker] ?? v.breaker),
+          h('td.num', null, v.lastLatencyMs === null ? '–' : duration(v.lastLatencyMs)),
+          h('td.num', null, `${v.consecutiveSuccesses} / ${v.consecutiveFailures}`),
+          h('td.last', { title: v.lastError ?? undefined }, v.lastError ? h('span.err', null, v.lastError) : h('span.hint', null, timeOf(v.lastProbeAt))),
+        ),
+      ),
+    ),
+  );
+}
+
+function renderClouds(s) {
+  const serving = servingTargets(s);
+  const drained = new Set(s.overrides?.drainedClouds ?? []);
+  const cards = CLOUDS.map((cloud) => {
+    const targets = s.targets.filter((t) => t.cloud === cloud.id);
+    const worst = targets.some((t) => t.verdict === 'down') ? 'down' : targets.some((t) => t.verdict === 'unknown') ? 'unknown' : targets.length ? 'up' : 'unknown';
+    return h(
+      'article.card',
+      { dataset: { cloud: cloud.id, verdict: worst }, 'aria-label': `${cloud.name}: ${worst}` },
+      h('div.card-head', null, h('div', null, h('div.cloud-name', null, cloud.name), h('div.cloud-sub', null, targets.length ? `${targets.length} target${targets.length > 1 ? 's' : ''}` : 'no target configured')), drained.has(cloud.id) ? chip('drained', 'warn', 'an operator drained this cloud') : null),
+      targets.map((t) =>
+        h(
+          'section.target',
+          { dataset: { target: t.id } },
+          h(
+            'div.target-line',
+            null,
+            h('span.verdict', { dataset: { v: t.verdict }, role: 'status' }, VERDICT_TEXT[t.verdict] ?? t.verdict),
+            h('span.addr', null, t.address),
+            serving.has(t.address) ? chip('in the answer', 'info', 'DNS currently publishes this address') : chip('standby', '', 'not in any published answer'),
+          ),
+          h('p.reason-line', null, `${t.id} · ${t.reason} · since ${timeOf(t.verdictSince)}`),
+          vantageTable(t),
+        ),
+      ),
+    );
+  });
+  $('cloud-cards').replaceChildren(...cards);
+}
+
+// ---- answers per provider --------------------------------------------------
+
+function servingCell(p, expected) {
+  if (!p || p.serving === null) return h('td', null, h('span.hint', null, 'no nameserver configured'));
+  if (!p.serving.ok) return h('td', null, h('span.err', null, `no answer: ${p.serving.error}`));
+  const ok = expected !== undefined && sameSet(p.serving.addresses, expected);
+  return h(
+    'td',
+    null,
+    h('span.addr-list', null, p.serving.addresses.length ? p.serving.addresses.map((a) => h('span.addr', null, a)) : h('span.err', null, `empty (${p.serving.rcode})`)),
+    ' ',
+    expected === undefined ? null : h(`span.match.${ok ? 'ok' : 'bad'}`, { title: ok ? 'matches the published answer' : 'differs from the published answer' }, ok ? '✓ matches' : '✗ differs'),
+  );
+}
+
+function renderServices(s) {
+  const providerSync = new Map((s.providers ?? []).map((p) => [p.provider, p]));
+  const blocks = s.services.map((svc) => {
+    const expected = svc.published?.addresses;
+    const d = svc.decision;
+    const flags = [
+      d ? chip(d.kind, d.kind === 'change' ? 'info' : d.kind === 'fail-open' ? 'bad' : d.kind === 'hold' || d.kind === 'paused' ? 'warn' : '', d.reason) : null,
+      svc.overrides.paused ? chip('paused', 'warn') : null,
+      svc.overrides.pinnedTargetId ? chip(`pinned to ${svc.overrides.pinnedTargetId}`, 'warn') : null,
+      svc.pending ? chip(`pending gen ${svc.pending.generation}`, 'warn', `handed to the reconciler: ${list(svc.pending.addresses)}`) : null,
+    ];
+    const rows = Object.entries(svc.providers).map(([id, p]) => {
+      const global = providerSync.get(id);
+      return h(
+        'tr',
+        { dataset: { provider: id } },
+        h('th', { scope: 'row' }, providerName(id)),
+        servingCell(p, expected),
+        h('td', null, h('span.state', { dataset: { s: p.sync } }, p.sync), h('div.hint', { title: p.reason }, p.reason), global?.nextRetryAt ? h('div.hint', null, `retry at ${timeOf(global.nextRetryAt)}`) : null),
+        h('td', null, ago(p.lastWriteAt)),
+      );
+    });
+    return h(
+      'div.service',
+      { dataset: { service: svc.name } },
+      h('div.service-head', null, h('span.service-name', null, svc.name), h('span.hint', null, `${svc.type} · ${svc.policy}`), h('span', null, 'published ', h('span.addr', null, list(expected)), svc.published ? h('span.hint', null, ` gen ${svc.published.generation}`) : null), ...flags),
+      h('table', null, h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'provider'), h('th', { scope: 'col' }, 'serving now (DNS)'), h('th', { scope: 'col' }, 'sync'), h('th', { scope: 'col' }, 'last write'))), h('tbody', null, rows)),
+    );
+  });
+  $('services').replaceChildren(...(blocks.length ? blocks : [h('p.empty', null, 'No services configured.')]));
+}
+
+// ---- last failover ---------------------------------------------------------
+
+/**
+ * The last failover as the controller saw it: the newest write that moved a
+ * service's answer, the decision behind it, the verdict that caused it, the
+ * first failure seen before that verdict, and the verification over DNS.
+ */
+function lastFailover() {
+  const events = [...state.events.values()].sort((a, b) => a.id - b.id);
+  const write = events.filter((e) => e.type === 'write' && e.before.length > 0 && !sameSet(e.before, e.after) && (e.status === 'in-sync' || e.status === 'partial')).at(-1);
+  if (!write) return undefined;
+  const decision = events.filter((e) => e.type === 'decision' && e.service === write.service && e.id < write.id).at(-1);
+  const verdict = events.filter((e) => e.type === 'verdict' && e.after === 'down' && e.id < (decision?.id ?? write.id)).at(-1);
+  let firstFailure;
+  if (verdict) {
+    const lastUp = events.filter((e) => e.type === 'verdict' && e.targetId === verdict.targetId && e.after === 'up' && e.id < verdict.id).at(-1);
+    firstFailure = events.find((e) => e.type === 'probe-state' && e.targetId === verdict.targetId && e.before === 'up' && e.id > (lastUp?.id ?? 0) && e.id < verdict.id);
+  }
+  const verify = events.find((e) => e.type === 'verify' && e.service === write.service && e.generation === write.generation);
+  const detectMs = verdict && firstFailure ? verdict.at - firstFailure.at : undefined;
+  const convergeMs = verify ? Math.max(...verify.providers.map((p) => (p.ok ? (p.afterDecisionMs ?? NaN) : NaN))) : undefined;
+  const rtoMs = firstFailure && verify?.allOk && decision ? decision.at - firstFailure.at + convergeMs : undefined;
+  return { write, decision, verdict, verify, detectMs, convergeMs, rtoMs };
+}
+
+function figure(label, value, note, extra = '') {
+  return h(`div.figure${extra}`, null, h('div.label', null, label), h('div.value', null, value), note ? h('div.note', null, note) : null);
+}
+
+function renderFailover() {
+  const f = lastFailover();
+  if (!f) {
+    $('failover').replaceChildren(h('p.empty', null, 'No failover yet: the answers have not moved since the controller started.'));
+    $('failover-when').textContent = '';
+    return;
+  }
+  $('failover-when').textContent = `${f.write.service} at ${timeOf(f.write.at)} · gen ${f.write.generation}`;
+  $('failover').replaceChildren(
+    figure('detect', duration(f.detectMs), f.verdict ? `${f.verdict.targetId}: first failed probe → down by quorum` : 'no verdict recorded'),
+    figure('publish (slowest)', duration(Math.max(...f.write.providers.map((p) => p.latencyMs ?? NaN).filter((x) => !Number.isNaN(x)))), 'decision → write acknowledged'),
+    figure('RTO', duration(f.rtoMs), f.verify ? (f.verify.allOk ? 'first failure → every nameserver answers' : 'not every nameserver answers yet') : 'waiting for DNS verification'),
+    h(
+      'div.figure.wide',
+      null,
+      h('div.label', null, `per provider · [${list(f.write.before)}] → [${list(f.write.after)}]`),
+      h(
+        'table.per-provider',
+        null,
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'provider'), h('th', { scope: 'col' }, 'write'), h('th', { scope: 'col', title: 'decision → write acknowledged' }, 'publish'), h('th', { scope: 'col', title: 'decision → the nameserver answers the new address' }, 'served over DNS'))),
+        h(
+          'tbody',
+          null,
+          f.write.providers.map((p) => {
+            const v = f.verify?.providers.find((x) => x.provider === p.provider);
+            return h(
+              'tr',
+              { dataset: { provider: p.provider } },
+              h('th', { scope: 'row' }, providerName(p.provider)),
+              h('td', null, h('span.state', { dataset: { s: p.result === 'ok' ? 'in-sync' : 'out-of-sync' } }, p.result)),
+              h('td', null, duration(p.latencyMs)),
+              h('td', null, v ? (v.ok ? duration(v.afterDecisionMs) : h('span.err', { title: v.error }, `✗ ${list(v.addresses)}`)) : '–'),
+            );
+          }),
+        ),
+      ),
+    ),
+  );
+}
+
+// ---- event timeline --------------------------------------------------------
+
+const KIND_TONE = { conflict: 'bad', 'fail-open': 'bad', drift: 'warn', override: 'warn', write: 'info', decision: 'info' };
+function toneOf(e) {
+  if (e.type === 'verdict' || e.type === 'probe-state') return e.after === 'down' ? 'bad' : e.after === 'up' ? 'ok' : 'warn';
+  if (e.type === 'verify') return e.allOk ? 'ok' : 'bad';
+  if (e.type === 'provider-sync') return e.after === 'in-sync' ? 'ok' : 'bad';
+  if (e.type === 'write') return e.status === 'in-sync' ? 'ok' : e.status === 'partial' ? 'warn' : 'bad';
+  if (e.type === 'fail-open') return e.active ? 'bad' : 'ok';
+  return KIND_TONE[e.type] ?? '';
+}
+
+function eventMeta(e) {
+  switch (e.type) {
+    case 'write':
+      return [chip(`gen ${e.generation}`), chip(e.status, toneOf(e)), ...e.providers.map((p) => chip(`${providerName(p.provider)} ${p.result}${p.latencyMs !== undefined ? ` ${duration(p.latencyMs)}` : ''}`, p.result === 'ok' ? 'ok' : p.result === 'held' ? '' : 'bad', p.detail))];
+    case 'verify':
+      return [chip(`gen ${e.generation}`), ...e.providers.map((p) => chip(`${providerName(p.provider)} ${p.ok ? `✓ ${duration(p.afterDecisionMs)}` : `✗ ${list(p.addresses)}`}`, p.ok ? 'ok' : 'bad', p.error))];
+    case 'decision':
+      return [chip(`${list(e.before)} → ${list(e.after)}`), e.urgent ? chip('urgent', 'warn') : null, e.held ? chip('held', 'warn') : null];
+    case 'conflict':
+      return [chip(e.kind, 'bad'), chip(`gen ${e.generation}`), e.provider ? chip(providerName(e.provider)) : null];
+    case 'override':
+      return [chip(e.action, 'warn'), e.cloud ? chip(cloudName(e.cloud)) : null, e.targetId ? chip(`target ${e.targetId}`) : null, chip(`by ${e.operator}`)];
+    case 'drift':
+      return [chip(providerName(e.provider)), chip(e.repaired ? 'repaired' : 'found', e.repaired ? 'ok' : 'warn')];
+    case 'provider-sync':
+      return [chip(providerName(e.provider)), chip(`${e.before} → ${e.after}`, toneOf(e))];
+    default:
+      return [];
+  }
+}
+
+function eventItem(e, fresh) {
+  return h(
+    `li.event${fresh ? '.fresh' : ''}`,
+    { dataset: { id: String(e.id), kind: e.type } },
+    h('time', { datetime: e.time }, timeOf(e.at)),
+    h('span.kind', null, chip(e.type, toneOf(e))),
+    h('div.msg', null, e.service ? h('span.service-name', null, `${e.service} `) : null, e.reason, h('div.meta', null, eventMeta(e))),
+  );
+}
+
+let renderedIds = new Set();
+function renderEvents() {
+  const shown = [...state.events.values()].filter((e) => !state.hidden.has(e.type)).sort((a, b) => b.id - a.id).slice(0, MAX_EVENTS);
+  const fresh = renderedIds.size > 0;
+  const items = shown.map((e) => eventItem(e, fresh && !renderedIds.has(e.id)));
+  renderedIds = new Set(shown.map((e) => e.id));
+  const ol = $('events');
+  ol.replaceChildren(...(items.length ? items : [h('li.empty', null, 'No events yet.')]));
+}
+
+function renderFilters() {
+  const boxes = EVENT_KINDS.map((kind) =>
+    h(
+      'label',
+      null,
+      h('input', {
+        type: 'checkbox',
+        value: kind,
+        checked: !state.hidden.has(kind),
+        on: {
+          change: (ev) => {
+            if (ev.target.checked) state.hidden.delete(kind);
+            else state.hidden.add(kind);
+            prefs.setItem('failover.hiddenKinds', JSON.stringify([...state.hidden]));
+            renderEvents();
+          },
+        },
+      }),
+      kind,
+    ),
+  );
+  $('filters').append(...boxes);
+}
+
+// ---- admin actions ---------------------------------------------------------
+
+function setResult(text, ok) {
+  const el = $('action-result');
+  el.textContent = text;
+  el.className = `action-result ${ok ? 'ok' : 'bad'}`;
+}
+
+async function loadCsrf() {
+  state.csrf = undefined;
+  state.adminError = '';
+  if (!state.token) return;
+  const res = await fetch('/api/csrf', { headers: { authorization: `Bearer ${state.token}` } });
+  if (res.ok) state.csrf = (await res.json()).csrfToken;
+  else state.adminError = (await res.json().catch(() => ({}))).message ?? `HTTP ${res.status}`;
+}
+
+async function admin(method, path, body) {
+  if (!state.csrf) {
+    setResult('Enter the admin token first.', false);
+    return;
+  }
+  const res = await fetch(path, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${state.token}`, 'x-csrf-token': state.csrf },
+    body: JSON.stringify(body),
+  });
+  const reply = await res.json().catch(() => ({}));
+  if (res.ok) setResult(`${method} ${path}: done${reply.event?.reason ? ` — ${reply.event.reason}` : ''}`, true);
+  else setResult(`${method} ${path}: ${res.status} ${reply.message ?? reply.error ?? ''}`, false);
+  scheduleStatus();
+}
+
+function reasonFor(what) {
+  const given = $('reason').value.trim();
+  return given || `${what} from the dashboard`;
+}
+
+function actionButton(label, onClick, opts = {}) {
+  return h('button.btn', { type: 'button', disabled: !state.csrf, 'aria-pressed': opts.pressed === undefined ? undefined : String(opts.pressed), title: opts.title, on: { click: onClick } }, label);
+}
+
+let controlsKey = '';
+function renderControls() {
+  const s = state.status;
+  // Re-render only when something the controls show changed: a re-render would reset a half-chosen <select>.
+  const key = JSON.stringify([state.ui, !!state.csrf, state.adminError, s?.overrides, s?.services.map((x) => [x.name, x.overrides]), s?.targets.map((t) => [t.id, t.address, t.services])]);
+  if (key === controlsKey) return;
+  controlsKey = key;
+  $('admin-state').textContent = !state.ui.adminEnabled ? 'admin API off: set FAILOVER_ADMIN_TOKEN on the controller' : state.csrf ? 'token accepted' : state.adminError ? `token refused: ${state.adminError}` : 'enter the admin token to act';
+  $('token-form').hidden = !state.ui.adminEnabled;
+  if (!s) return;
+  const drained = new Set(s.overrides?.drainedClouds ?? []);
+  const rows = [
+    ...CLOUDS.map((c) =>
+      h(
+        'div.control-row',
+        { dataset: { control: `drain-${c.id}` } },
+        h('span.what', null, cloudName(c.id)),
+        drained.has(c.id)
+          ? actionButton('Undrain', () => admin('DELETE', '/overrides/drain', { cloud: c.id, reason: reasonFor(`undrain ${c.id}`), operator: 'dashboard' }), { pressed: true, title: `${c.name} is drained` })
+          : actionButton('Drain', () => admin('POST', '/overrides/drain', { cloud: c.id, reason: reasonFor(`drain ${c.id}`), operator: 'dashboard' }), { pressed: false, title: `move traffic away from ${c.name} while anything else is usable` }),
+      ),
+    ),
+    ...s.services.map((svc) => {
+      const select = h('select', { 'aria-label': `target to pin ${svc.name} to` }, s.targets.filter((t) => t.services.includes(svc.name)).map((t) => h('option', { value: t.id, selected: svc.overrides.pinnedTargetId === t.id }, `${t.id} (${t.address})`)));
+      return h(
+        'div.control-row',
+        { dataset: { control: `service-${svc.name}` } },
+        h('span.what.mono', null, svc.name),
+        select,
+        actionButton('Pin', () => admin('POST', '/overrides/pin', { service: svc.name, target: select.value, reason: reasonFor(`pin ${svc.name} to ${select.value}`), operator: 'dashboard' })),
+        svc.overrides.pinnedTargetId ? actionButton('Unpin', () => admin('DELETE', '/overrides/pin', { service: svc.name, reason: reasonFor(`unpin ${svc.name}`), operator: 'dashboard' })) : null,
+        svc.overrides.paused
+          ? actionButton('Resume', () => admin('DELETE', '/overrides/pause', { service: svc.name, reason: reasonFor(`resume ${svc.name}`), operator: 'dashboard' }), { pressed: true })
+          : actionButton('Pause', () => admin('POST', '/overrides/pause', { service: svc.name, reason: reasonFor(`pause ${svc.name}`), operator: 'dashboard' }), { pressed: false, title: 'write nothing for this service until resumed' }),
+      );
+    }),
+  ];
+  $('controls').replaceChildren(...rows);
+
+  $('demo').hidden = !state.ui.demo;
+  if (state.ui.demo) {
+    $('chaos').replaceChildren(
+      h('h3', null, 'Chaos'),
+      ...(state.ui.chaos ?? []).map((c) => h('div.control-row', { dataset: { chaos: c.target } }, h('span.what', null, c.cloud ? cloudName(c.cloud) : c.target), c.actions.map((action) => actionButton(action, () => admin('POST', '/demo/chaos', { target: c.target, action }), { title: `${action} ${c.target}` })))),
+    );
+    $('drills').replaceChildren(h('h3', null, 'Drills'), ...(state.ui.drills ?? []).map((d) => h('div.control-row', null, actionButton(d.label ?? d.scenario, () => admin('POST', '/demo/drill', { scenario: d.scenario }), { title: d.description }), d.description ? h('span.hint', null, d.description) : null)));
+  }
+}
+
+function setupToken() {
+  $('token').value = state.token;
+  $('token-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    state.token = $('token').value.trim();
+    storage.setItem('failover.adminToken', state.token);
+    await loadCsrf();
+    renderControls();
+  });
+  $('token-forget').addEventListener('click', () => {
+    state.token = '';
+    state.csrf = undefined;
+    storage.removeItem('failover.adminToken');
+    $('token').value = '';
+    renderControls();
+  });
+}
+
+// ---- theme -----------------------------------------------------------------
+
+const THEMES = ['auto', 'light', 'dark'];
+function applyTheme(theme) {
+  if (theme === 'auto') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+  const btn = $('theme');
+  btn.textContent = { auto: '◐ auto', light: '☀ light', dark: '☾ dark' }[theme];
+  btn.setAttribute('aria-label', `Colour theme: ${theme === 'auto' ? 'follows the system' : theme}; click to change`);
+}
+function setupTheme() {
+  let theme = prefs.getItem('failover.theme') ?? 'auto';
+  if (!THEMES.includes(theme)) theme = 'auto';
+  applyTheme(theme);
+  $('theme').addEventListener('click', () => {
+    theme = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length];
+    prefs.setItem('failover.theme', theme);
+    applyTheme(theme);
+  });
+}
+
+// ---- data ------------------------------------------------------------------
+
+let statusInFlight = false;
+let statusTimer;
+async function refreshStatus() {
+  if (statusInFlight) return;
+  statusInFlight = true;
+  try {
+    const res = await fetch('/status', { headers: { accept: 'application/json' } });
+    if (!res.ok) throw new Error(`GET /status: HTTP ${res.status}`);
+    state.status = await res.json();
+    render();
+  } catch (err) {
+    const banner = $('banner');
+    banner.hidden = false;
+    banner.className = 'banner';
+    banner.textContent = `Status unavailable (${err.message}); retrying.`;
+  } finally {
+    statusInFlight = false;
+  }
+}
+function scheduleStatus() {
+  if (statusTimer !== undefined) return;
+  statusTimer = setTimeout(() => {
+    statusTimer = undefined;
+    void refreshStatus();
+  }, STATUS_THROTTLE_MS);
+}
+
+function render() {
+  const s = state.status;
+  if (s) {
+    renderHeader(s);
+    renderClouds(s);
+    renderServices(s);
+  }
+  renderFailover();
+  renderControls();
+}
+
+function setConn(kind, text) {
+  const el = $('conn');
+  el.dataset.state = kind;
+  el.textContent = text;
+}
+
+function connectEvents() {
+  const source = new EventSource('/events/stream');
+  source.addEventListener('open', () => setConn('live', 'live'));
+  source.addEventListener('hello', (msg) => {
+    const hello = JSON.parse(msg.data);
+    // A new controller process restarts its event ids: start the timeline over.
+    if (state.bootId !== undefined && state.bootId !== hello.bootId) state.events.clear();
+    state.bootId = hello.bootId;
+    scheduleStatus();
+  });
+  let pending;
+  source.addEventListener('message', (msg) => {
+    const e = JSON.parse(msg.data);
+    state.events.set(e.id, e);
+    if (state.events.size > MAX_EVENTS * 2) for (const id of [...state.events.keys()].sort((a, b) => a - b).slice(0, state.events.size - MAX_EVENTS * 2)) state.events.delete(id);
+    // Batch a burst (the replay on connect) into one render.
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      renderEvents();
+      renderFailover();
+    }, 50);
+    if (e.type !== 'probe-state') scheduleStatus();
+  });
+  source.addEventListener('error', () => setConn(source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting', source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting…'));
+}
+
+async function main() {
+  setupTheme();
+  setupToken();
+  renderFilters();
+  try {
+    const res = await fetch('/api/ui-config');
+    if (res.ok) state.ui = { ...state.ui, ...(await res.json()) };
+  } catch {
+    /* the defaults: no demo, admin unknown */
+  }
+  if (state.token && state.ui.adminEnabled) await loadCsrf();
+  await refreshStatus();
+  connectEvents();
+  setInterval(() => void refreshStatus(), STATUS_REFRESH_MS);
+}
+
+void main();
