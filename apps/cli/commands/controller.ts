@@ -110,7 +110,15 @@ async function run(opts: ControllerCliOptions): Promise<number> {
     throw err;
   }
   logger.info({ url: api.url, admin: adminToken !== undefined, services: config.services.map((s) => s.name), providers: providers.map((p) => p.id) }, 'controller API listening');
-  await controller.start();
+  try {
+    await controller.start();
+  } catch (err) {
+    // Leave nothing listening behind, or the process would never exit.
+    await controller.stop();
+    await api.close();
+    await closeProviders(providers);
+    throw err;
+  }
   logger.info({ generation: controller.generation }, 'controller running');
 
   const received = await signal;
