@@ -86,7 +86,7 @@ describe('controller HTTP API', () => {
     expect(wrong.status).toBe(401);
     const off = await send('POST', '/overrides/pause', { service: SERVICE, reason: 'x' }, TOKEN, noToken.url);
     expect(off.status).toBe(503);
-    expect((await off.json()).message).toMatch(/set FAILOVER_ADMIN_TOKEN or api.tokenFile/);
+    expect(((await off.json()) as { message: string }).message).toMatch(/set FAILOVER_ADMIN_TOKEN or api.tokenFile/);
     expect(r.controller.overrides.view().paused).toEqual([]);
   });
 
@@ -115,9 +115,9 @@ describe('controller HTTP API', () => {
     expect(unknown.status).toBe(404);
     const noReason = await send('POST', '/overrides/drain', { cloud: 'gcp' });
     expect(noReason.status).toBe(400);
-    expect((await noReason.json()).message).toMatch(/^reason: /);
+    expect(((await noReason.json()) as { message: string }).message).toMatch(/^reason: /);
     const badCloud = await send('POST', '/overrides/drain', { cloud: 'ibm', reason: 'x' });
-    expect((await badCloud.json()).message).toMatch(/^cloud: /);
+    expect(((await badCloud.json()) as { message: string }).message).toMatch(/^cloud: /);
     const badJson = await send('POST', '/overrides/drain', '{"cloud":');
     expect(badJson.status).toBe(400);
     expect(await badJson.json()).toMatchObject({ error: 'bad-json' });
