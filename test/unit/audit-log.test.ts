@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../../src/controller/events.js';
-import { AuditLog, AuditLogError, auditEntryOf, bindAuditLog, readAuditLog, type AuditIo } from '../../src/observability/audit-log.js';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { AuditLog, AuditLogError, auditEntryOf, auditHandler, bindAuditLog, readAuditLog, type AuditIo } from '../../src/observability/audit-log.js';
 
 let dir: string;
 let file: string;
@@ -194,5 +196,30 @@ describe('audit log', () => {
   it('says which file it cannot open', () => {
     writeFileSync(join(dir, 'blocker'), 'a file, not a directory');
     expect(() => AuditLog.open(join(dir, 'blocker', 'audit.jsonl'))).toThrow(/cannot open the audit log .*blocker.*audit\.jsonl/);
+  });
+
+  it('serves the durable history over HTTP with since and limit', async () => {
+    const log = AuditLog.open(file);
+    for (let n = 1; n <= 4; n += 1) log.append({ ...entry(n), time: `2025-10-20T07:00:0${n}.000Z` });
+    log.close();
+    const app = express();
+    app.get('/audit', auditHandler(file));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const bySeq = (await (await fetch(`${base}/audit?since=2`)).json()) as { records: { seq: number }[] };
+      expect(bySeq.records.map((r) => r.seq)).toEqual([3, 4]);
+      const byTime = (await (await fetch(`${base}/audit?since=2025-10-20T07:00:03Z&limit=5`)).json()) as { records: { seq: number }[] };
+      expect(byTime.records.map((r) => r.seq)).toEqual([4]);
+      const newest = (await (await fetch(`${base}/audit?limit=1`)).json()) as { records: { seq: number }[] };
+      expect(newest.records.map((r) => r.seq)).toEqual([4]);
+      const bad = await fetch(`${base}/audit?since=last-tuesday`);
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toMatchObject({ error: 'bad-request', message: expect.stringMatching(/ISO 8601/) });
+      expect((await fetch(`${base}/audit?limit=0`)).status).toBe(400);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

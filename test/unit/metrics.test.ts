@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { EventLog } from '../../src/controller/events.js';
 import type { HealthMonitorEvents } from '../../src/health/monitor-events.js';
-import { bindControllerMetrics, bindHealthMetrics, ControllerMetrics, seedFromSnapshot } from '../../src/observability/metrics.js';
+import { bindControllerMetrics, bindHealthMetrics, ControllerMetrics, metricsHandler, seedFromSnapshot } from '../../src/observability/metrics.js';
 
 /** prom2json-shaped output of parse-prometheus-text-format (it ships no types). */
 interface Family {
@@ -231,5 +233,23 @@ describe('controller metrics', () => {
     const families = await scrape(metrics);
     expect(families.get('failover_process_cpu_seconds_total')?.type).toBe('COUNTER');
     expect(families.get('failover_nodejs_eventloop_lag_seconds')?.type).toBe('GAUGE');
+  });
+
+  it('serves GET /metrics in the Prometheus text format', async () => {
+    const { log, metrics } = setup();
+    log.record({ type: 'override', action: 'pause', operator: 'bob', service: 'app.example.test.', reason: 'investigating' });
+    const app = express();
+    app.get('/metrics', metricsHandler(metrics));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      const families = new Map(parseExposition(await res.text()).map((f) => [f.name, f]));
+      expect(value(families, 'failover_overrides_total', { action: 'pause' })).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
