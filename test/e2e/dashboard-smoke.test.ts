@@ -87,11 +87,13 @@ function setStatus(aws: 'up' | 'down', addresses: string[], generation: number, 
 let server: Server;
 let base: string;
 let browser: Browser;
+let stopStream: () => void = () => {};
 const drains: { csrf: string | undefined; body: unknown }[] = [];
 
 beforeAll(async () => {
   setStatus('up', [ADDR.aws], 1);
   const { hub } = createEventStream(events, { heartbeatMs: 5_000 });
+  stopStream = () => hub.close();
   const auth = createAdminAuth({ token: TOKEN });
   const app = express();
   app.get('/status', (_req, res) => void res.json(status));
@@ -114,11 +116,12 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   mkdirSync(SHOTS, { recursive: true });
-  afterAll(async () => {
-    hub.close();
-    await browser?.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+});
+
+afterAll(async () => {
+  stopStream();
+  await browser?.close();
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
 });
 
 /** A page that records console errors, page errors and any request leaving this origin. */
