@@ -17,12 +17,20 @@ const STATUS_THROTTLE_MS = 250;
 const storage = window.sessionStorage;
 const prefs = window.localStorage;
 
+function readJson(text, fallback) {
+  try {
+    return text === null ? fallback : JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+}
+
 const state = {
   status: undefined,
   ui: { demo: false, adminEnabled: false, chaos: [], drills: [] },
   events: new Map(),
   bootId: undefined,
-  hidden: new Set(JSON.parse(prefs.getItem('failover.hiddenKinds') ?? '[]')),
+  hidden: new Set(readJson(prefs.getItem('failover.hiddenKinds'), [])),
   token: storage.getItem('failover.adminToken') ?? '',
   csrf: undefined,
   adminError: '',
