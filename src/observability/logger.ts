@@ -19,6 +19,8 @@ export const REDACTED_PATHS = [
   '*.authorization',
   'req.headers.authorization',
   'req.headers["x-chaos-token"]',
+  'req.headers["x-csrf-token"]',
+  'req.headers["x-admin-token"]',
   'req.headers.cookie',
   'headers.authorization',
   'credentials',
