@@ -23,7 +23,7 @@ import { realClock, type Clock, type TimerHandle } from '../health/clock.js';
 import type { HealthMonitorEvents, MonitorSnapshot, VantageStateEvent, VerdictEvent } from '../health/monitor.js';
 import type { TargetVerdict, VerdictKind } from '../health/quorum.js';
 import type { Logger } from '../observability/logger.js';
-import type { DesiredRecord } from '../plan/state.js';
+import type { DesiredRecord, ProviderId } from '../plan/state.js';
 import { sameAddresses } from '../routing/answer.js';
 import { decide } from '../routing/decide.js';
 import { shouldPublish, type Decision } from '../routing/decision.js';
@@ -110,6 +110,7 @@ export class Controller {
   readonly #running = new Map<string, Promise<void>>();
   readonly #again = new Set<string>();
   readonly #background = new Set<Promise<unknown>>();
+  readonly #periodic = new Set<'load' | 'retry' | 'drift'>();
   readonly #unsubscribe: (() => void)[] = [];
   #phase: Phase = 'idle';
   #lastGeneration = 0;
@@ -255,7 +256,7 @@ export class Controller {
     const recorded = this.#record(event);
     // The reconciler must know at once which names it may not repair. This plan writes
     // nothing that is in sync; it gets its own generation in case it catches up a provider.
-    if (this.#phase === 'running' && (event.action === 'pause' || event.action === 'resume')) this.#inBackground(this.#retarget());
+    if (this.#phase === 'running' && (event.action === 'pause' || event.action === 'resume')) void this.#inBackground(this.#retarget());
     for (const name of this.overrides.affected(event)) void this.#trigger(name);
     return recorded;
   }
@@ -287,20 +288,28 @@ export class Controller {
 
   #tick(): void {
     const now = this.#clock.now();
-    if (!this.#startupComplete) this.#inBackground(this.#loadPublished('re-read after an incomplete start-up'));
+    if (!this.#startupComplete) this.#once('load', () => this.#loadPublished('re-read after an incomplete start-up'));
     for (const name of this.#services.keys()) void this.#trigger(name);
     const retryAt = this.#publisher.nextRetryAt();
-    if (retryAt !== undefined && retryAt <= now) this.#inBackground(this.#retry());
+    if (retryAt !== undefined && retryAt <= now) this.#once('retry', () => this.#retry());
     if (now - this.#lastDriftCheck >= this.#driftCheckMs) {
       this.#lastDriftCheck = now;
-      this.#inBackground(this.#publisher.checkDrift());
+      this.#once('drift', () => this.#publisher.checkDrift());
     }
   }
 
-  #inBackground(work: Promise<unknown>): void {
+  #inBackground(work: Promise<unknown>): Promise<unknown> {
     const tracked = work.catch((err: unknown) => this.#logger?.error({ err: errorText(err) }, 'controller background work failed'));
     this.#background.add(tracked);
     void tracked.finally(() => this.#background.delete(tracked));
+    return tracked;
+  }
+
+  /** Periodic work that may outlast a tick (a dead provider's deadline) is never started twice. */
+  #once(kind: 'load' | 'retry' | 'drift', work: () => Promise<unknown>): void {
+    if (this.#periodic.has(kind)) return;
+    this.#periodic.add(kind);
+    void this.#inBackground(work()).finally(() => this.#periodic.delete(kind));
   }
 
   async #retry(): Promise<void> {
@@ -428,11 +437,20 @@ export class Controller {
 
     switch (outcome.status) {
       case 'in-sync':
-      case 'partial':
+      case 'partial': {
         state.published = { addresses: decision.addresses, generation, changedAt: this.#clock.now() };
         state.wanted = undefined;
+        const newer = this.#heldNewer(outcome, state.name);
+        if (newer.length > 0) {
+          // The fence write was not needed there: the name already carried a generation not older than ours
+          // (the planner leaves such a name alone). Someone published newer: learn it, decide again.
+          this.#record({ type: 'conflict', service: state.name, generation, kind: 'superseded', names: [canonicalName(state.name)], provider: newer[0] as ProviderId, reason: `${newer.join(', ')} already held ${state.name} at a generation not older than ${generation}; re-reading and deciding again` });
+          if (await this.#loadPublished('re-read after a newer generation was found')) this.#again.add(state.name);
+          return;
+        }
         this.#verifyLater(state, generation, decidedAt);
         return;
+      }
       case 'failed':
         return; // no provider took it: the reconciler retries `wanted` with backoff
       case 'refused':
@@ -451,19 +469,27 @@ export class Controller {
           ...(s ? { provider: s.provider } : {}),
           reason: s ? `generation ${s.published} is already published for ${s.name} on ${s.provider}; re-reading and deciding again` : 'superseded; re-reading and deciding again',
         });
-        // Someone (a previous incarnation, another controller) published newer: learn it, then decide again.
-        await this.#loadPublished('re-read after being superseded');
-        this.#again.add(state.name);
+        // Someone (a previous incarnation, another controller) published newer: learn it and decide again at
+        // once; if the re-read shows nothing newer, the next tick decides again (no tight loop between writers).
+        if (await this.#loadPublished('re-read after being superseded')) this.#again.add(state.name);
         return;
       }
     }
+  }
+
+  /** In-sync providers that took no change for a fenced name and did not skip it: they held a newer generation. */
+  #heldNewer(outcome: ApplyOutcome, name: string): ProviderId[] {
+    const n = canonicalName(name);
+    return outcome.providers
+      .filter((o) => o.status === 'in-sync' && !o.applied.some((c) => canonicalName(c.name) === n) && !o.skipped.some((k) => canonicalName(k.name) === n))
+      .map((o) => o.provider);
   }
 
   #verifyLater(state: ServiceState, generation: number, decidedAt: number): void {
     const verifier = this.verifier;
     if (verifier === undefined || verifier.providers.length === 0) return;
     const expected = state.published?.addresses ?? [];
-    this.#inBackground(
+    void this.#inBackground(
       verifier.verify({ name: state.name, type: state.config.type, expected, decidedAt }).then((providers) => {
         const allOk = providers.every((p) => p.ok);
         const detail = providers.map((p) => (p.ok ? `${p.provider} ok after ${p.afterDecisionMs} ms` : `${p.provider} NOT serving it (${p.error})`)).join(', ');
@@ -477,19 +503,22 @@ export class Controller {
    * was published) and take their published answers where they are newer than
    * what this controller knows; then hand the reconciler a target so lagging
    * providers catch up and drift is watched. Writes only where a provider lags.
+   * True when a service's published answer was newer on the providers than here.
    */
-  async #loadPublished(why: string): Promise<void> {
+  async #loadPublished(why: string): Promise<boolean> {
     const names = [...new Set([...this.config.services.map((s) => s.name), ...this.config.records.map((r) => r.name)].map(canonicalName))];
     const read = await this.#publisher.read(names);
     const now = this.#clock.now();
     const view = startupView(read.states, this.config.services, this.config.owner, now);
     this.#lastGeneration = Math.max(this.#lastGeneration, view.generationFloor);
     let lagging = false;
+    let learned = false;
     for (const [name, found] of view.services) {
       const state = this.#services.get(name) as ServiceState;
       if (found.published !== undefined && (state.published === undefined || found.published.generation > state.published.generation)) {
         state.published = found.published;
         state.wanted = undefined;
+        learned = true;
       }
       const serving = state.published;
       for (const h of found.holdings) {
@@ -507,6 +536,7 @@ export class Controller {
     const outcome = await this.#publisher.publish(this.#target(generation, []));
     this.providerSync.absorb(outcome, this.#byName);
     if (lagging) this.#logger?.info({ generation, status: outcome.status }, 'lagging providers reconciled');
+    return learned;
   }
 
   #onReconcileEvent(e: ReconcileEvent): void {

@@ -101,3 +101,60 @@ describe('controller restart', () => {
     expect(providers[0]!.generationAt(NAME)).toBe(6);
   });
 });
+
+describe('controller superseded by a newer writer', () => {
+  it('learns the newer published answer instead of overwriting it, and mints above it afterwards', async () => {
+    const r = rig();
+    for (const t of ['aws', 'azure', 'gcp']) r.monitor.set(t, 'up');
+    await r.controller.start();
+    await r.controller.idle();
+    // Another writer with our owner (a previous incarnation whose write landed late) published azure at generation 5.
+    for (const p of r.providers) {
+      p.handEdit({ name: NAME, type: 'A', ttl: 30, values: [ADDR.azure] });
+      p.handEdit(ownershipRecord(NAME, { owner: 'ctl-test', generation: 5, types: ['A'] }));
+    }
+    const applies = r.applies();
+    r.monitor.set('aws', 'down');
+    await r.controller.idle();
+
+    expect(r.applies()).toBe(applies);
+    expect(r.controller.events.ofType('conflict').at(-1)).toMatchObject({ kind: 'superseded', generation: 2, names: [NAME] });
+    // The fenced plan found nothing to write (the name already carried generation 5): it is read back, not overwritten.
+    expect(r.controller.events.ofType('write').at(-1)).toMatchObject({ generation: 2, after: [ADDR.azure] });
+    expect(r.controller.service(SERVICE)?.published).toMatchObject({ addresses: [ADDR.azure], generation: 5 });
+    expect(r.controller.service(SERVICE)?.lastDecision?.kind).toBe('keep');
+    expect(r.providers.map((p) => p.generationAt(NAME))).toEqual([5, 5, 5]);
+
+    r.monitor.set('azure', 'down');
+    await r.controller.idle();
+    expect(serving(r.providers)).toEqual({ route53: [ADDR.gcp], azure: [ADDR.gcp], clouddns: [ADDR.gcp] });
+    expect(r.providers.map((p) => p.generationAt(NAME))).toEqual([6, 6, 6]);
+  });
+});
+
+describe('controller superseded by a newer writer with another answer', () => {
+  it('stops, reads the newer answer back, holds it for the dwell, then moves with a generation above it', async () => {
+    const r = rig();
+    for (const t of ['aws', 'azure', 'gcp']) r.monitor.set(t, 'up');
+    await r.controller.start();
+    await r.controller.idle();
+    for (const p of r.providers) {
+      p.handEdit({ name: NAME, type: 'A', ttl: 30, values: [ADDR.gcp] });
+      p.handEdit(ownershipRecord(NAME, { owner: 'ctl-test', generation: 5, types: ['A'] }));
+    }
+    const applies = r.applies();
+    r.monitor.set('aws', 'down');
+    await r.controller.idle();
+
+    expect(r.applies()).toBe(applies);
+    expect(r.controller.events.ofType('write').at(-1)).toMatchObject({ generation: 2, status: 'superseded' });
+    expect(r.controller.events.ofType('conflict').at(-1)).toMatchObject({ kind: 'superseded', generation: 2 });
+    expect(r.controller.service(SERVICE)?.published).toMatchObject({ addresses: [ADDR.gcp], generation: 5 });
+    // Read back as just changed: returning to the preferred usable target waits for the dwell.
+    expect(r.controller.events.ofType('decision').at(-1)).toMatchObject({ kind: 'hold', after: [ADDR.gcp], wanted: [ADDR.azure] });
+
+    await r.advance(5000);
+    expect(serving(r.providers)).toEqual({ route53: [ADDR.azure], azure: [ADDR.azure], clouddns: [ADDR.azure] });
+    expect(r.providers.map((p) => p.generationAt(NAME))).toEqual([6, 6, 6]);
+  });
+});
