@@ -104,6 +104,8 @@ export class Controller {
   readonly #logger: Logger | undefined;
   readonly #services = new Map<string, ServiceState>();
   readonly #byName = new Map<string, ServiceState>();
+  /** Every name the config manages (services and static records), canonical: never cleaned up. */
+  readonly #managedNames: readonly string[];
   readonly #driftCheckMs: number;
   readonly #graceMs: number;
   readonly #stopTimeoutMs: number;
@@ -118,6 +120,7 @@ export class Controller {
   #lastDriftCheck = 0;
   #startupComplete = false;
   #tickTimer: TimerHandle | undefined;
+  #stopping: Promise<{ timedOut: boolean }> | undefined;
 
   constructor(options: ControllerOptions) {
     const { config } = options;
@@ -139,6 +142,7 @@ export class Controller {
       this.#services.set(s.name, state);
       this.#byName.set(canonicalName(s.name), state);
     }
+    this.#managedNames = [...new Set([...config.services.map((s) => s.name), ...config.records.map((r) => r.name)].map(canonicalName))];
     this.providerSync = new ProviderSync(this.#publisher.providerIds, () => this.#services.values(), this.events, () => this.#clock.now());
     if (this.#logger) {
       const logger = this.#logger;
@@ -193,8 +197,12 @@ export class Controller {
    * Stop probing and ticking, wait (bounded) for an in-flight publish to
    * finish, then detach. `timedOut` is true when something was still running.
    */
-  async stop(): Promise<{ timedOut: boolean }> {
-    if (this.#phase === 'stopped' || this.#phase === 'stopping') return { timedOut: false };
+  stop(): Promise<{ timedOut: boolean }> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<{ timedOut: boolean }> {
     this.#phase = 'stopping';
     if (this.#tickTimer !== undefined) this.#clock.clearTimer(this.#tickTimer);
     this.#tickTimer = undefined;
@@ -211,12 +219,6 @@ export class Controller {
     for (const off of this.#unsubscribe.splice(0)) off();
     this.#phase = 'stopped';
     return { timedOut };
-  }
-
-  /** Evaluate one service (or all) now; resolves when the round, and any it caused, is done. */
-  async evaluate(name?: string): Promise<void> {
-    const names = name === undefined ? [...this.#services.keys()] : [this.#serviceName(name)];
-    await Promise.all(names.map((n) => this.#trigger(n)));
   }
 
   /** Resolves when no evaluation and no background work (verify, retry, drift check) is running. */
@@ -267,12 +269,6 @@ export class Controller {
   }
 
   // ---- the loop -----------------------------------------------------------
-
-  #serviceName(name: string): string {
-    const s = this.service(name);
-    if (s === undefined) throw new RangeError(`service '${name}' is not configured`);
-    return s.name;
-  }
 
   #record(event: NewEvent): ControllerEvent {
     return this.events.record(event);
@@ -400,7 +396,7 @@ export class Controller {
       if (addresses !== undefined && addresses.length > 0) desired.push({ name: s.name, type: s.config.type, ttl: s.config.ttl, values: [...addresses] });
     }
     for (const r of this.config.records) desired.push({ name: r.name, type: r.type, ttl: r.ttl, values: r.values });
-    const managedNames = [...new Set([...this.config.services.map((s) => s.name), ...this.config.records.map((r) => r.name)].map(canonicalName))];
+    const managedNames = [...this.#managedNames];
     const pausedNames = this.config.services.filter((s) => this.overrides.isPaused(s.name)).map((s) => canonicalName(s.name));
     return { desired, generation, managedNames, fenceNames: fenceNames.map(canonicalName), pausedNames };
   }
@@ -506,8 +502,7 @@ export class Controller {
    * True when a service's published answer was newer on the providers than here.
    */
   async #loadPublished(why: string): Promise<boolean> {
-    const names = [...new Set([...this.config.services.map((s) => s.name), ...this.config.records.map((r) => r.name)].map(canonicalName))];
-    const read = await this.#publisher.read(names);
+    const read = await this.#publisher.read(this.#managedNames);
     const now = this.#clock.now();
     const view = startupView(read.states, this.config.services, this.config.owner, now);
     this.#lastGeneration = Math.max(this.#lastGeneration, view.generationFloor);
