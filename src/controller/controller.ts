@@ -28,7 +28,8 @@ import { sameAddresses } from '../routing/answer.js';
 import { decide } from '../routing/decide.js';
 import { shouldPublish, type Decision } from '../routing/decision.js';
 import type { ApplyOutcome } from './apply-outcome.js';
-import { EventLog, type ControllerEvent, type NewEvent, type ProviderWriteOutcome } from './events.js';
+import { EventLog, type ControllerEvent, type NewEvent } from './events.js';
+import { describeWrites, writeOutcomes } from './write-outcome.js';
 import { OverrideStore, type OverrideRequest } from './override-store.js';
 import type { ProbeTargets } from './probe-targets.js';
 import { ProviderSync } from './provider-sync.js';
@@ -82,14 +83,6 @@ export class ControllerStateError extends Error {
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-function writeOutcomes(outcome: ApplyOutcome): ProviderWriteOutcome[] {
-  return outcome.providers.map((o) => {
-    const result = o.status === 'in-sync' ? 'ok' : o.status === 'conflict-exhausted' ? 'conflict' : o.status === 'held' ? 'held' : o.errorKind === 'throttled' ? 'throttled' : 'out-of-sync';
-    const detail = o.status === 'out-of-sync' ? `${o.errorKind}: ${o.reason}` : o.status === 'held' ? o.reason : o.status === 'conflict-exhausted' ? o.conflicts.map((c) => `${c.name}: ${c.message}`).join('; ') : undefined;
-    return { provider: o.provider, result, apiCalls: o.apiCalls, changes: o.applied.length, ...(o.publishMs !== undefined ? { latencyMs: o.publishMs } : {}), ...(detail !== undefined ? { detail } : {}) };
-  });
-}
 
 export class Controller {
   readonly config: FailoverConfig;
@@ -414,7 +407,7 @@ export class Controller {
     const outcome = await this.#publisher.publish(this.#target(generation, [state.name]));
     this.providerSync.absorb(outcome, this.#byName);
     const providers = writeOutcomes(outcome);
-    const summary = providers.map((p) => `${p.provider} ${p.result}${p.latencyMs !== undefined ? ` ${p.latencyMs} ms` : ''}`).join(', ');
+    const summary = describeWrites(providers);
     state.lastWrite = this.#record({
       type: 'write',
       service: state.name,
