@@ -15,6 +15,7 @@
  * the product, so unlike the rest of src/ it imports from apps/.
  */
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startControllerApi, type RunningControllerApi } from '../../apps/controller/server.js';
 import { generateToken } from '../../apps/controller/auth.js';
 import { startSampleService, type SampleService } from '../../apps/sample-service/index.js';
@@ -22,6 +23,7 @@ import { ResolveError, type AddressResolver } from '../../apps/sample-service/re
 import type { FailoverConfig, HealthConfig } from '../config/schema.js';
 import { assembleController } from '../controller/assemble.js';
 import type { Controller } from '../controller/controller.js';
+import { askNameserver, type ServingAnswer } from '../controller/verify.js';
 import { EmulatorStartError, startEmulators, type EmulatorKind, type RunningEmulators } from '../emulators/index.js';
 import { VantagePoint } from '../health/vantage-point.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
@@ -235,26 +237,24 @@ async function startServices(s: ServicesStart, freePort: boolean): Promise<Recor
   }
 }
 
-/** Resolves once every provider's nameserver answers the service name with an address. */
-function firstAnswerEverywhere(poller: DnsPoller, providers: readonly string[], timeoutMs: number): Promise<void> {
-  const served = () => providers.every((p) => poller.latest(p)?.outcome === 'answer');
-  return new Promise((resolvePromise, reject) => {
-    if (served()) return resolvePromise();
-    const done = (err?: Error) => {
-      clearTimeout(timer);
-      poller.off('change', onChange);
-      if (err) reject(err);
-      else resolvePromise();
-    };
-    const onChange = () => {
-      if (served()) done();
-    };
-    const timer = setTimeout(() => {
-      const seen = providers.map((p) => `${p}: ${poller.latest(p)?.outcome ?? 'nothing yet'}`).join(', ');
-      done(new TopologyStartError('publish', `the controller did not get ${SERVICE_NAME} served by every provider within ${timeoutMs} ms (${seen}); see the controller's log`));
-    }, timeoutMs);
-    poller.on('change', onChange);
-  });
+/**
+ * Resolves once every provider's nameserver answers the service name with an
+ * address: the controller's first publish has landed everywhere.
+ */
+async function firstAnswerEverywhere(nameservers: readonly TopologyNameserver[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answers = await Promise.all(nameservers.map((ns) => askNameserver(ns, SERVICE_NAME, 'A', 250)));
+    if (answers.every((a) => a.ok && a.addresses.length > 0)) return;
+    if (Date.now() >= deadline) {
+      const seen = nameservers.map((ns, i) => {
+        const a = answers[i] as ServingAnswer;
+        return `${ns.provider}: ${a.ok ? `[${a.addresses.join(', ')}] ${a.rcode}` : a.error}`;
+      });
+      throw new TopologyStartError('publish', `the controller did not get ${SERVICE_NAME} served by every provider within ${timeoutMs} ms (${seen.join('; ')}); see the controller's log`);
+    }
+    await sleep(50);
+  }
 }
 
 /** Stops what has started, newest first, when a later part fails; then rethrows. */
@@ -323,7 +323,8 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     });
 
     const controllerLog = log.child({ part: 'controller' });
-    const providers: DnsProvider[] = createProviders(config.providers, { zone: config.zone, policy: LOCAL_CALL_POLICY, log: controllerLog });
+    // A copy: the AWS SDK writes into the credentials object it is given, and config must stay a valid config.
+    const providers: DnsProvider[] = createProviders(structuredClone(config.providers), { zone: config.zone, policy: LOCAL_CALL_POLICY, log: controllerLog });
     teardown.add('providers', () => closeProviders(providers));
     const vantagePoints = config.health.vantagePoints.map((v) => new VantagePoint({ id: v.id }));
     const controller = assembleController(config, { providers, logger: controllerLog, vantagePoints, providerTimeoutMs: LOCAL_PROVIDER_TIMEOUT_MS, stopTimeoutMs: LOCAL_STOP_TIMEOUT_MS });
@@ -336,15 +337,15 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     }
     teardown.add('api', () => api.close());
 
+    teardown.add('controller', () => controller.stop());
+    await controller.start();
+    await firstAnswerEverywhere(nameservers, options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS);
+
+    // Observers start only now: before the first publish the name is empty
+    // everywhere, which is no incident, and clients would cache that emptiness.
     const poller = new DnsPoller({ servers: nameservers, name: SERVICE_NAME, intervalMs: options.pollIntervalMs ?? 20, maxDurationMs: UNTIL_STOPPED_MS });
     poller.start();
     teardown.add('poller', () => poller.stop());
-
-    teardown.add('controller', () => controller.stop());
-    await controller.start();
-    await firstAnswerEverywhere(poller, TOPOLOGY_PROVIDERS, options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS);
-
-    // Only now: before the first publish every client would cache an empty answer.
     let traffic: TrafficGenerator | undefined;
     if (options.traffic !== false) {
       const rate = options.traffic?.ratePerSecond ?? DEFAULT_TOPOLOGY_RATE;
