@@ -12,8 +12,8 @@ export function buildProgram(): Command {
   program
     .name('failover')
     .description(
-      'Multi-cloud DNS failover: health-check a service in AWS, Azure and Google Cloud and\n' +
-        'move its DNS answer across Route 53, Azure DNS and Cloud DNS with compare-and-swap writes.',
+      'Multi-cloud DNS failover: health-check a service in AWS, Azure and Google Cloud and move its DNS answer ' +
+        'across Route 53, Azure DNS and Cloud DNS with compare-and-swap writes.',
     )
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
