@@ -13,6 +13,7 @@ import type { Cloud } from '../routing/answer.js';
 
 export const TOPOLOGY_CLOUDS: readonly Cloud[] = ['aws', 'azure', 'gcp'];
 export const TOPOLOGY_PROVIDERS: readonly ProviderId[] = ['route53', 'azure', 'clouddns'];
+export const PROVIDER_LABELS: Readonly<Record<ProviderId, string>> = { route53: 'Route 53', azure: 'Azure DNS', clouddns: 'Cloud DNS' };
 
 /** Linux routes all of 127.0.0.0/8 to loopback: one address per "cloud", one shared port. */
 export const CLOUD_ADDRESSES: Readonly<Record<Cloud, string>> = { aws: '127.0.0.11', azure: '127.0.0.12', gcp: '127.0.0.13' };

@@ -34,7 +34,7 @@ import { cloudMode, providerFault, type CloudChaosMode, type ProviderChaosAction
 import { startDependencyServer, type RunningDependency } from './dependency-server.js';
 import { DnsPoller } from './dns-poller.js';
 import { ResolutionFailed, StubResolver } from './resolver.js';
-import { CLOUD_ADDRESSES, CLOUD_REGIONS, DEMO_PORTS, DEPENDENCY_ADDRESS, DEPENDENCY_NAME, DEPENDENCY_TTL, SERVICE_NAME, TOPOLOGY_CLOUDS, TOPOLOGY_PROVIDERS, topologyConfig } from './topology-config.js';
+import { CLOUD_ADDRESSES, CLOUD_REGIONS, DEMO_PORTS, DEPENDENCY_ADDRESS, DEPENDENCY_NAME, DEPENDENCY_TTL, PROVIDER_LABELS, SERVICE_NAME, TOPOLOGY_CLOUDS, TOPOLOGY_PROVIDERS, topologyConfig } from './topology-config.js';
 import { TrafficGenerator } from './traffic.js';
 
 export interface TopologyOptions {
@@ -257,6 +257,11 @@ async function firstAnswerEverywhere(nameservers: readonly TopologyNameserver[],
   }
 }
 
+/** Three services' access logs would drown everything else: warnings (chaos changes) and up, unless debugging. */
+function serviceLog(log: Logger): Logger {
+  return log.child({ part: 'sample-service' }, { level: log.isLevelEnabled('debug') ? log.level : 'warn' });
+}
+
 /** Stops what has started, newest first, when a later part fails; then rethrows. */
 class Teardown {
   readonly #steps: { what: string; run: () => Promise<unknown> }[] = [];
@@ -291,7 +296,8 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
       emulators = await startEmulators({ freePorts: free, ...(options.stateDir !== undefined ? { stateDir: join(resolve(options.stateDir), 'emulators') } : {}) });
     } catch (err) {
       if (err instanceof EmulatorStartError) {
-        const what = err.component === 'admin' ? 'the emulators’ admin API' : `the ${err.component.replace('.api', ' API emulator').replace('.dns', ' nameserver')}`;
+        const [kind, part] = err.component.split('.') as [EmulatorKind | 'admin', 'api' | 'dns' | undefined];
+        const what = kind === 'admin' ? 'the emulators’ admin API' : `the ${PROVIDER_LABELS[kind]} ${part === 'dns' ? 'nameserver' : 'API emulator'}`;
         throw listenError('emulator', what, '127.0.0.1', err.port, err.cause ?? err);
       }
       throw err;
@@ -309,7 +315,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     teardown.add('dependency', () => dependency.close());
     const dependencyUrl = `http://${DEPENDENCY_NAME.replace(/\.$/, '')}:${dependency.port}/health`;
 
-    const services = await startServices({ port: servicePortWanted, token: chaosToken, dependencyUrl, nameservers, log: log.child({ part: 'sample-service' }) }, servicePortWanted === 0);
+    const services = await startServices({ port: servicePortWanted, token: chaosToken, dependencyUrl, nameservers, log: serviceLog(log) }, servicePortWanted === 0);
     teardown.add('services', () => Promise.all(TOPOLOGY_CLOUDS.map((c) => services[c].stop({ drainMs: 0, shutdownDelayMs: 0 }))));
     const servicePort = services.aws.port;
 

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerChaos } from './chaos.js';
 import { registerController } from './controller.js';
+import { registerDemo } from './demo.js';
 import { registerEmulators } from './emulators.js';
 import { registerServe } from './serve.js';
 import { registerPending } from './pending.js';
@@ -8,12 +10,12 @@ import { registerApply } from './apply.js';
 
 /** Order here is the order `failover --help` lists them. */
 export function registerCommands(program: Command): void {
-  registerPending(program, 'demo', 'start the whole local topology: 3 clouds, 3 DNS emulators, controller, traffic', 'issue 5');
+  registerDemo(program);
   registerEmulators(program);
   registerController(program);
   registerPlan(program);
   registerApply(program);
   registerPending(program, 'drill', 'run a chaos scenario on a fresh local topology and report timings', 'issue 5');
-  registerPending(program, 'chaos', 'break or heal a local cloud or DNS provider', 'issue 5');
+  registerChaos(program);
   registerServe(program);
 }
