@@ -1,13 +1,17 @@
 /**
- * `failover controller`: the health-checking failover loop and its HTTP API,
- * until SIGINT/SIGTERM. Stopping ends probing, lets an in-flight publish
- * finish (bounded), closes the API and exits 0.
+ * `failover controller`: the health-checking failover loop and its HTTP API
+ * (status, events, SSE, metrics, audit, dashboard), until SIGINT/SIGTERM.
+ * Stopping ends probing, lets an in-flight publish finish (bounded), closes the
+ * API, then the audit log, and exits 0.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { configSchema, type FailoverConfig } from '../../../src/config/schema.js';
 import { canonicalName } from '../../../src/dns/record.js';
 import { readEndpointsFile } from '../../../src/emulators/endpoints.js';
+import { AuditLog, AuditLogError } from '../../../src/observability/audit-log.js';
 import { createLogger, type Logger } from '../../../src/observability/logger.js';
 import { AdminTokenError, loadAdminToken } from '../../controller/auth.js';
 import { EXIT } from '../exit-codes.js';
@@ -25,15 +29,19 @@ answer (failover or multivalue, with dwell, fail-open and operator overrides), w
 to every DNS provider with compare-and-swap writes, and checks each provider's
 nameserver. Its HTTP API (config api.host:port, loopback by default):
 
+  GET  /                   the dashboard
   GET  /status             services, targets, providers (what each serves, over DNS)
-  GET  /events?since=ID    the event stream as JSON
+  GET  /events?since=ID    the event stream as JSON (/events/stream: live, as SSE)
+  GET  /metrics            Prometheus metrics
+  GET  /audit?since=SEQ    the audit log (every DNS write and operator action)
   POST /overrides/drain    {"cloud":"aws","reason":"..."}           (admin token)
   POST /overrides/pin      {"service":"app.example.test","target":"azure","reason":"..."}
   POST /overrides/pause    {"service":"app.example.test","reason":"..."}
   DELETE the same paths to clear them.
 
 The admin token comes from FAILOVER_ADMIN_TOKEN or api.tokenFile; without one the
-override endpoints are off.
+override endpoints are off. The audit log (config auditLog, default
+.failover/audit.jsonl) is relative to the directory the controller starts in.
 
 Examples:
   failover emulators --endpoints-file .failover/emulators/endpoints.json &
@@ -41,7 +49,8 @@ Examples:
   curl http://127.0.0.1:4600/status
 
 SIGINT or SIGTERM stops it and exits 0; a second signal exits at once.
-Bad configuration exits 2 and names the file, line and field. See docs/controller.md.`;
+Bad configuration exits 2 and names the file, line and field. See docs/controller.md
+and docs/operations.md.`;
 
 function port(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidArgumentError(`expected a port number from 0 to 65535 (0 picks a free one), got '${text}'`);
@@ -60,6 +69,31 @@ export async function loadControllerConfig(opts: ControllerCliOptions): Promise<
   }
   if (opts.apiPort !== undefined) config = { ...config, api: { ...config.api, port: opts.apiPort } };
   return config;
+}
+
+/** The version in package.json, for failover_build_info. */
+function productVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Open the audit log, repairing a record torn by a crash. A relative path is
+ * taken from the working directory, like api.tokenFile and the demo's .failover/.
+ */
+function openAuditLog(path: string, logger: Logger, configFile: string): AuditLog {
+  const file = resolve(path);
+  try {
+    const audit = AuditLog.open(file, { logger });
+    logger.info({ auditLog: file, lastSeq: audit.lastSeq, repairedBytes: audit.recovery.partialBytes }, 'audit log open');
+    return audit;
+  } catch (err) {
+    if (err instanceof AuditLogError) throw new CommandInputError(`${err.message} (auditLog in ${configFile})`);
+    throw err;
+  }
 }
 
 /** Resolves with the first SIGINT/SIGTERM; a second one while stopping exits at once. */
@@ -89,6 +123,7 @@ async function run(opts: ControllerCliOptions): Promise<number> {
     if (err instanceof AdminTokenError) throw new CommandInputError(err.message);
     throw err;
   }
+  const audit = openAuditLog(config.auditLog, logger, opts.config);
   const signal = firstSignal(logger);
 
   // Loaded here, not at start-up: the SDKs and the HTTP stack take a while, and other commands need neither.
@@ -101,9 +136,11 @@ async function run(opts: ControllerCliOptions): Promise<number> {
   const controller = assembleController(config, { providers, logger });
   let api: Awaited<ReturnType<typeof startControllerApi>>;
   try {
-    api = await startControllerApi({ controller, logger, adminToken, host: config.api.host, port: config.api.port });
+    // The API binds the audit log to the controller's events, so it starts before the controller does.
+    api = await startControllerApi({ controller, logger, adminToken, host: config.api.host, port: config.api.port, auditLog: audit, version: productVersion() });
   } catch (err) {
     await closeProviders(providers);
+    audit.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
       throw new CommandInputError(`the API cannot listen on ${config.api.host}:${config.api.port} (${(err as NodeJS.ErrnoException).code}); choose another with --api-port <port> or api.port in ${opts.config}`);
     }
@@ -117,15 +154,18 @@ async function run(opts: ControllerCliOptions): Promise<number> {
     await controller.stop();
     await api.close();
     await closeProviders(providers);
+    audit.close();
     throw err;
   }
   logger.info({ generation: controller.generation }, 'controller running');
 
   const received = await signal;
   logger.info({ signal: received }, 'stopping: probing ends, an in-flight publish may finish');
+  // The controller first: a publish that finishes while stopping is still audited.
   const { timedOut } = await controller.stop();
   await api.close();
   await closeProviders(providers);
+  audit.close();
   logger.info({ timedOut }, timedOut ? 'stopped; a publish was still running and is left to the next controller to reconcile' : 'stopped');
   return EXIT.ok;
 }
