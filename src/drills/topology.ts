@@ -257,9 +257,12 @@ async function firstAnswerEverywhere(nameservers: readonly TopologyNameserver[],
   }
 }
 
-/** Three services' access logs would drown everything else: warnings (chaos changes) and up, unless debugging. */
+/**
+ * Three services' access logs (every probe, every request, a stack trace per
+ * 5xx while one is broken) would drown the controller's: only when debugging.
+ */
 function serviceLog(log: Logger): Logger {
-  return log.child({ part: 'sample-service' }, { level: log.isLevelEnabled('debug') ? log.level : 'warn' });
+  return log.child({ part: 'sample-service' }, { level: log.isLevelEnabled('debug') ? log.level : 'silent' });
 }
 
 /** Stops what has started, newest first, when a later part fails; then rethrows. */

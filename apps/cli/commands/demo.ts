@@ -128,7 +128,7 @@ export function describeDemo(t: Topology, files: { stateDir: string; tokenFile: 
       ...(files.dashboard ? [['dashboard', files.dashboard, '']] : []),
       ['admin token', shown(files.tokenFile), `curl -H "Authorization: Bearer $(cat ${shown(files.tokenFile)})" ${t.api.url}/overrides`],
       ['demo state', shown(join(files.stateDir, 'demo.json')), 'ports, endpoints, tokens (mode 0600)'],
-      ['logs', shown(files.logFile), 'JSON lines: controller, services'],
+      ['logs', shown(files.logFile), 'JSON lines: controller and its API'],
     ]),
     '',
     'How to break things (in another terminal):',
@@ -282,10 +282,10 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('start the whole local topology: 3 clouds, 3 DNS emulators, controller, traffic')
-    .addOption(new Option('--port <port>', 'the sample services’ port on 127.0.0.11-13').argParser(port))
-    .addOption(new Option('--api-port <port>', 'the controller API’s port').argParser(port))
+    .addOption(new Option('--port <port>', 'the sample services’ port on 127.0.0.11-13 (default 8080)').argParser(port))
+    .addOption(new Option('--api-port <port>', 'the controller API’s port (default 4600)').argParser(port))
     .option('--no-traffic', 'do not start the traffic generator')
-    .addOption(new Option('--rate <n>', 'traffic: requests per second').argParser(rate))
+    .addOption(new Option('--rate <n>', 'traffic: requests per second (default 10)').argParser(rate))
     .option('--state-dir <dir>', 'where demo.json, the admin token and the log go', DEFAULT_STATE_DIR)
     .option('--free-ports', 'every port not given explicitly is a free one (emulators included); for tests and a second demo')
     .addHelpText('after', HELP)
