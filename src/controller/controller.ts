@@ -530,7 +530,7 @@ export class Controller {
   #onReconcileEvent(e: ReconcileEvent): void {
     switch (e.type) {
       case 'out-of-sync':
-        this.providerSync.set(e.provider, 'out-of-sync', `${e.errorKind}: ${e.reason} (attempt ${e.attempts}, next retry at ${e.nextRetryAt})`, { nextRetryAt: e.nextRetryAt });
+        this.providerSync.set(e.provider, 'out-of-sync', `${e.errorKind}: ${e.reason} (attempt ${e.attempts}, next retry at ${new Date(e.nextRetryAt).toISOString()})`, { nextRetryAt: e.nextRetryAt });
         return;
       case 'converged': {
         this.providerSync.set(e.provider, 'in-sync', `converged at generation ${e.generation} after ${e.attempts} attempt(s)`, { generation: e.generation });

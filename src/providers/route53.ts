@@ -104,7 +104,8 @@ export function createRoute53Provider(config: Route53Config, options: Route53Pro
     maxAttempts: 1,
     ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
     // Without credentials the SDK uses the AWS default provider chain.
-    ...(config.credentials !== undefined ? { credentials: config.credentials } : {}),
+    // A copy: the SDK decorates the object it is given (e.g. `$source`), and the config is not its to change.
+    ...(config.credentials !== undefined ? { credentials: { ...config.credentials } } : {}),
   });
   return new Route53Adapter(client, config.hostedZoneId, options);
 }

@@ -339,3 +339,14 @@ describe('route53 adapter: cost of a large move', () => {
     }
   });
 });
+
+describe('route53 adapter construction', () => {
+  it('leaves the configuration it was given unchanged', async () => {
+    const config = { hostedZoneId: 'Z123', region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } };
+    const before = JSON.stringify(config);
+    const provider = createRoute53Provider(config, { zone: 'example.test', policy: { maxAttempts: 1, timeoutMs: 500 } });
+    await provider.read([]).catch(() => undefined);
+    await provider.close();
+    expect(JSON.stringify(config)).toBe(before);
+  });
+});
