@@ -4,9 +4,9 @@ import { registerController } from './controller.js';
 import { registerDemo } from './demo.js';
 import { registerEmulators } from './emulators.js';
 import { registerServe } from './serve.js';
-import { registerPending } from './pending.js';
 import { registerPlan } from './plan.js';
 import { registerApply } from './apply.js';
+import { registerDrill } from './drill.js';
 
 /** Order here is the order `failover --help` lists them. */
 export function registerCommands(program: Command): void {
@@ -15,7 +15,7 @@ export function registerCommands(program: Command): void {
   registerController(program);
   registerPlan(program);
   registerApply(program);
-  registerPending(program, 'drill', 'run a chaos scenario on a fresh local topology and report timings', 'issue 5');
+  registerDrill(program);
   registerChaos(program);
   registerServe(program);
 }
