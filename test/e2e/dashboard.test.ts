@@ -64,6 +64,14 @@ async function open(base: string): Promise<{ page: Page; problems: string[] }> {
 const card = (page: Page, cloud: string) => page.locator(`article.card[data-cloud="${cloud}"]`);
 const servingCell = (page: Page, provider: string) => page.locator(`.service tr[data-provider="${provider}"] td`).first();
 
+/** The little of the DOM the page predicate uses (the project compiles without the DOM library). */
+interface PageNode {
+  readonly textContent: string | null;
+  querySelector(selector: string): PageNode | null;
+  querySelectorAll(selector: string): Iterable<PageNode>;
+}
+declare const document: PageNode;
+
 /** Runs in the page: AWS down, every provider's nameserver answers `address` (and matches the published answer), and the write to it is in the timeline. */
 function failedOverTo(address: string): boolean {
   const verdict = document.querySelector('article.card[data-cloud="aws"] .verdict')?.textContent;
