@@ -79,6 +79,13 @@ export interface RaceRunOptions {
   /** Makes the names unique. */
   readonly run: number;
   readonly pollIntervalMs?: number;
+  /**
+   * Polls every name server must answer after the race before the pollers stop,
+   * so their histories end with the final answers (a scripted replay wants
+   * that). Convergence over DNS is checked with one direct question per name
+   * server either way. Default 0.
+   */
+  readonly finalPolls?: number;
 }
 
 /** The names of run `run`: app-<run>, api-<run>, ... */
@@ -233,7 +240,8 @@ export class RaceRun {
       for (const o of this.outages) if (fixture.emulators[o.provider].faults.settings.apiDown) throw new Error(`the outage of ${o.provider} was still on after the race`);
 
       const reconciled = kind === 'product' ? await finalReconcile(fixture, this.book) : undefined;
-      await this.watch.settle();
+      const dnsFinal = await this.watch.finalAnswers();
+      if ((this.options.finalPolls ?? 0) > 0) await this.watch.settle(this.options.finalPolls ?? 0);
       const dataPlane = await this.watch.stop();
 
       const newest = this.book.newest();
@@ -247,7 +255,7 @@ export class RaceRun {
       const want = (name: string) => [...(newest.answers.get(canonicalName(name)) ?? [])].sort().join();
       const converged =
         final.every((f) => f.values.join() === want(f.name) && (reconciled === undefined || f.generation === reconciled.generation)) &&
-        [...dataPlane.lastAnswers].every(([name, byProvider]) => [...byProvider.values()].every((a) => [...a].sort().join() === want(name)));
+        [...dnsFinal].every(([name, byProvider]) => [...byProvider.values()].every((a) => a.join() === want(name)));
 
       const writers: WriterSummary[] = this.launched.map(({ gate, generation, result: r }) => ({
         writer: gate.writer,

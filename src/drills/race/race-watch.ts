@@ -8,7 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderId } from '../../providers/provider.js';
 import { canonicalName } from '../../dns/record.js';
 import type { AnswerSpan, Observation } from '../answer-history.js';
-import { DnsPoller } from '../dns-poller.js';
+import { DnsPoller, type PolledServer } from '../dns-poller.js';
+import { queryA } from '../dns-query.js';
+import { toNameserver } from '../nameserver.js';
 import { CommittedStateChecker, type GenerationSource } from './committed-states.js';
 import type { PlanBook } from './incident.js';
 import { POLLED_AS, RACE_PROVIDERS, type RaceFixture } from './race-fixture.js';
@@ -16,9 +18,8 @@ import { RACE_OWNER } from './product-writer.js';
 
 /** Fast enough to see short-lived answers, slow enough to leave the writers the CPU. */
 export const RACE_POLL_INTERVAL_MS = 5;
-/** After the race, every server is asked this many more times before the pollers stop. */
-const FINAL_POLLS = 2;
 const FINAL_POLLS_WITHIN_MS = 2_000;
+const FINAL_QUERY_TIMEOUT_MS = 1_000;
 
 export interface DataPlaneView {
   /** Empty answers (NOERROR without A, or NXDOMAIN) over all names and providers. */
@@ -95,11 +96,30 @@ export class RaceWatch {
     return this.pollers.flatMap((p) => this.fixture.nameServers.map((s) => p.polls(s.provider)));
   }
 
-  /** Let every name server be asked a few more times, so the pollers see the final answers. */
-  async settle(): Promise<void> {
+  /** Let every name server be polled `polls` more times, so the pollers' histories end with the final answers. */
+  async settle(polls: number): Promise<void> {
     const start = this.pollCount();
     const until = Date.now() + FINAL_POLLS_WITHIN_MS;
-    while (Date.now() < until && this.pollCount().some((n, i) => n < (start[i] as number) + FINAL_POLLS)) await sleep(1);
+    while (Date.now() < until && this.pollCount().some((n, i) => n < (start[i] as number) + polls)) await sleep(1);
+  }
+
+  /** Ask every name server once, now, for every name: what a client resolving after the race gets. */
+  async finalAnswers(): Promise<ReadonlyMap<string, ReadonlyMap<ProviderId, readonly string[]>>> {
+    const out = new Map<string, Map<ProviderId, readonly string[]>>();
+    await Promise.all(
+      this.pollers.map(async (poller) => {
+        const byProvider = new Map<ProviderId, readonly string[]>();
+        out.set(canonicalName(poller.name), byProvider);
+        await Promise.all(
+          RACE_PROVIDERS.map(async (p) => {
+            const server = this.fixture.nameServers.find((s) => s.provider === POLLED_AS[p]) as PolledServer;
+            const answer = await queryA(toNameserver({ host: server.host, port: server.port, label: server.provider }), poller.name, FINAL_QUERY_TIMEOUT_MS).catch(() => undefined);
+            byProvider.set(p, [...(answer?.addresses ?? [])].sort());
+          }),
+        );
+      }),
+    );
+    return out;
   }
 
   /** Stop watching; what the data plane showed. */
