@@ -60,6 +60,9 @@ describe('the incident replayed with the naive last-writer-wins writer', () => {
     expect(r.violations.filter((v) => v.kind === 'generation-regressed')).toEqual(RACE_PROVIDERS.map((provider) => expect.objectContaining({ provider, name, from: 3, to: 2 })));
     expect(r.violations.filter((v) => v.kind === 'empty').map((v) => v.provider)).toEqual([...RACE_PROVIDERS]);
     expect(r.final.map((f) => f.values)).toEqual([[], [], []]);
+    // Each provider had acknowledged the newest plan (3) and ends serving nothing.
+    expect(r.commits.acknowledgedPlansLost).toBe(3);
+    expect(r.violations.filter((v) => v.kind === 'acknowledged-plan-lost')).toEqual(RACE_PROVIDERS.map((provider) => expect.objectContaining({ provider, acknowledged: 3, serving: undefined })));
     expect(r.converged).toBe(false);
     expect(raceFailure(r)).toMatch(/empty answer.*stale write/);
   });
@@ -80,6 +83,7 @@ describe('the incident replayed with the product writer (applyEverywhere)', () =
     expect(r.violations).toEqual([]);
     expect(r.commits.emptyStates).toBe(0);
     expect(r.commits.staleWritesApplied).toBe(0);
+    expect(r.commits.acknowledgedPlansLost).toBe(0);
     expect(r.final.map((f) => [f.provider, f.values, f.generation])).toEqual(RACE_PROVIDERS.map((p) => [p, [V3], 3]));
     expect(r.reconcile).toEqual([]);
     expect(r.converged).toBe(true);

@@ -72,6 +72,7 @@ describe('the race: the product writers under 1,000 generated interleavings', ()
     expect(section.empty_answers).toBe(0);
     expect(section.empty_states).toBe(0);
     expect(section.stale_writes_applied).toBe(0);
+    expect(section.acknowledged_plans_lost).toBe(0);
     expect(section.not_converged).toBe(0);
     // The interleavings did what they claim: writers raced into conflicts, crashed between providers, met outages.
     expect(section.conflicts).toBeGreaterThan(0);

@@ -14,6 +14,11 @@
  *   atomically, so they must match exactly; Azure writes the A set before the
  *   ownership record, so its values may belong to a newer plan than the
  *   ownership says (a change in flight), never to an older one.
+ * And once the race is over, for every provider a writer was told was in sync
+ * with its plan:
+ * - acknowledged-plan-lost: the provider ends serving an older plan's answer
+ *   than one it acknowledged: a stale plan won after the newer one was
+ *   reported published (what a writer without fence writes would allow).
  */
 import { ownershipName, parseOwnership } from '../../dns/ownership.js';
 import { canonicalName } from '../../dns/record.js';
@@ -28,7 +33,8 @@ export type GenerationSource = 'ownership' | 'values';
 export type StateViolation =
   | { readonly kind: 'empty'; readonly provider: ProviderId; readonly name: string; readonly serial: number }
   | { readonly kind: 'generation-regressed'; readonly provider: ProviderId; readonly name: string; readonly serial: number; readonly from: number; readonly to: number }
-  | { readonly kind: 'stale-values'; readonly provider: ProviderId; readonly name: string; readonly serial: number; readonly generation: number; readonly values: readonly string[] };
+  | { readonly kind: 'stale-values'; readonly provider: ProviderId; readonly name: string; readonly serial: number; readonly generation: number; readonly values: readonly string[] }
+  | { readonly kind: 'acknowledged-plan-lost'; readonly provider: ProviderId; readonly name: string; readonly serial: number; readonly acknowledged: number; readonly serving: number | undefined };
 
 /** What one provider serves at one name in one committed state. */
 export interface ServedName {
@@ -61,13 +67,15 @@ export interface CommitCounts {
   readonly emptyStates: number;
   /** Commits that published an older generation over a newer one, or stale values under a generation. */
   readonly staleWritesApplied: number;
+  /** Names that ended the race on an older plan than one their provider acknowledged in sync. */
+  readonly acknowledgedPlansLost: number;
 }
 
 export class CommittedStateChecker {
   private readonly names: readonly string[];
   private readonly newest = new Map<string, number>();
   private readonly found: StateViolation[] = [];
-  private counts = { commits: 0, emptyStates: 0, staleWritesApplied: 0 };
+  private counts = { commits: 0, emptyStates: 0, staleWritesApplied: 0, acknowledgedPlansLost: 0 };
 
   constructor(
     private readonly book: PlanBook,
@@ -126,6 +134,22 @@ export class CommittedStateChecker {
     }
     if (empty) this.counts.emptyStates += 1;
     if (stale) this.counts.staleWritesApplied += 1;
+  }
+
+  /**
+   * At the end of the race: `provider` was acknowledged in sync with plan
+   * `generation` at some point; the answer it serves now must be that plan's
+   * or a newer one's (told apart by value, so a plan that kept an older answer
+   * counts as the newer plan).
+   */
+  checkAcknowledged(provider: ProviderId, generation: number, zone: EmuZone): void {
+    for (const name of this.names) {
+      const served = servedAt(zone, name, this.owner);
+      const plans = this.book.generationsServing(name, served.values);
+      if (served.values.length > 0 && plans.some((g) => g >= generation)) continue;
+      this.counts.acknowledgedPlansLost += 1;
+      this.found.push({ kind: 'acknowledged-plan-lost', provider, name, serial: zone.serial, acknowledged: generation, serving: plans.length === 0 ? undefined : Math.max(...plans) });
+    }
   }
 
   violations(): readonly StateViolation[] {

@@ -15,6 +15,8 @@ export interface RaceSection {
   readonly empty_states: number;
   /** Committed writes that published an older generation over a newer one (or stale values under a generation). */
   readonly stale_writes_applied: number;
+  /** Names that ended a race on an older plan than one their provider had acknowledged in sync. */
+  readonly acknowledged_plans_lost: number;
   /** Interleavings that did not end with every provider serving the newest plan. */
   readonly not_converged: number;
   /** Provider write calls. */
@@ -37,6 +39,7 @@ export function raceFailure(r: RaceRunReport): string | undefined {
   const reasons: string[] = [];
   if (r.commits.emptyStates > 0 || r.emptyAnswers > 0) reasons.push(`empty answer (${r.commits.emptyStates} committed state(s), ${r.emptyAnswers} over DNS)`);
   if (r.commits.staleWritesApplied > 0) reasons.push(`${r.commits.staleWritesApplied} stale write(s) applied`);
+  if (r.commits.acknowledgedPlansLost > 0) reasons.push(`${r.commits.acknowledgedPlansLost} name(s) ended on an older plan than one acknowledged in sync`);
   if (r.kind === 'product' && !r.converged) reasons.push('providers did not converge on the newest plan');
   return reasons.length === 0 ? undefined : reasons.join('; ');
 }
@@ -49,6 +52,7 @@ export function summarize(reports: readonly RaceRunReport[]): RaceSection {
     empty_answers: sum((r) => r.emptyAnswers),
     empty_states: sum((r) => r.commits.emptyStates),
     stale_writes_applied: sum((r) => r.commits.staleWritesApplied),
+    acknowledged_plans_lost: sum((r) => r.commits.acknowledgedPlansLost),
     not_converged: sum((r) => (r.converged ? 0 : 1)),
     writes: sum((r) => r.writers.reduce((n, w) => n + w.writeCalls, 0)),
     conflicts: sum((r) => r.conflicts),
@@ -66,6 +70,6 @@ export function summaryLine(kind: WriterKind, s: RaceSection, elapsedMs: number)
   return (
     `race ${who}: ${s.interleavings} interleavings in ${(elapsedMs / 1000).toFixed(1)} s, ${s.writes} writes, ${s.conflicts} conflicts, ` +
     `${s.crashed_writers} crashed writers, ${s.outages} API outages; failed ${s.failed_interleavings} (${percent(s.failed_interleavings, s.interleavings)}): ` +
-    `empty_answers=${s.empty_answers} empty_states=${s.empty_states} stale_writes_applied=${s.stale_writes_applied} not_converged=${s.not_converged}`
+    `empty_answers=${s.empty_answers} empty_states=${s.empty_states} stale_writes_applied=${s.stale_writes_applied} acknowledged_plans_lost=${s.acknowledged_plans_lost} not_converged=${s.not_converged}`
   );
 }

@@ -230,6 +230,25 @@ export class RaceRun {
     void outage(o, this.interleaver, this.options.fixture).catch((err: unknown) => this.failures.push(err));
   }
 
+  /** Every provider a writer was told is in sync with its plan must not end on an older plan. */
+  private checkAcknowledged(): void {
+    const { fixture } = this.options;
+    const acknowledged = new Map<ProviderId, number>();
+    const ack = (provider: ProviderId, generation: number) => acknowledged.set(provider, Math.max(acknowledged.get(provider) ?? 0, generation));
+    for (const { generation, result } of this.launched) {
+      if (result === undefined) continue;
+      if ('apply' in result) {
+        for (const outcome of [result.apply, result.cleanUp]) for (const p of outcome?.providers ?? []) if (p.status === 'in-sync') ack(p.provider, generation);
+      } else if (result.status === 'applied') {
+        for (const provider of RACE_PROVIDERS) if (!result.errors.some((e) => e.provider === provider)) ack(provider, generation);
+      }
+    }
+    for (const [provider, generation] of acknowledged) {
+      const zone = fixture.emulators[provider].store.zonesByName(fixture.emulators.zone)[0];
+      if (zone !== undefined) this.watch.checker.checkAcknowledged(provider, generation, zone);
+    }
+  }
+
   async finish(): Promise<RaceRunReport> {
     if (this.finished) throw new Error('a race finishes once');
     this.finished = true;
@@ -237,6 +256,7 @@ export class RaceRun {
     try {
       const steps = await this.interleaver.drive();
       if (this.failures.length > 0) throw this.failures[0];
+      this.checkAcknowledged();
       for (const o of this.outages) if (fixture.emulators[o.provider].faults.settings.apiDown) throw new Error(`the outage of ${o.provider} was still on after the race`);
 
       const reconciled = kind === 'product' ? await finalReconcile(fixture, this.book) : undefined;
