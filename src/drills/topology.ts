@@ -16,7 +16,8 @@
  */
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startControllerApi, type RunningControllerApi } from '../../apps/controller/server.js';
+import { startControllerApi, type DemoHooks, type RunningControllerApi } from '../../apps/controller/server.js';
+import type { UiDrill } from '../../apps/controller/dashboard.js';
 import { generateToken } from '../../apps/controller/auth.js';
 import { startSampleService, type SampleService } from '../../apps/sample-service/index.js';
 import { ResolveError, type AddressResolver } from '../../apps/sample-service/resolver.js';
@@ -26,11 +27,12 @@ import type { Controller } from '../controller/controller.js';
 import { askNameserver, type ServingAnswer } from '../controller/verify.js';
 import { EmulatorStartError, startEmulators, type EmulatorKind, type RunningEmulators } from '../emulators/index.js';
 import { VantagePoint } from '../health/vantage-point.js';
+import { AuditLog } from '../observability/audit-log.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { closeProviders, createProviders, type DnsProvider } from '../providers/index.js';
 import type { CallPolicy, ProviderId } from '../providers/provider.js';
 import type { Cloud } from '../routing/answer.js';
-import { cloudMode, providerFault, type CloudChaosMode, type ProviderChaosAction } from './chaos.js';
+import { CLOUD_CHAOS_ACTIONS, cloudMode, parseChaosCommand, PROVIDER_CHAOS_ACTIONS, PROVIDER_TARGET_NAMES, providerFault, type CloudChaosMode, type ProviderChaosAction } from './chaos.js';
 import { startDependencyServer, type RunningDependency } from './dependency-server.js';
 import { DnsPoller } from './dns-poller.js';
 import { ResolutionFailed, StubResolver } from './resolver.js';
@@ -65,6 +67,18 @@ export interface TopologyOptions {
   adminToken?: string;
   /** How long start-up waits for the first answer to be served by every provider. Default 20 s. */
   startupTimeoutMs?: number;
+  /**
+   * The controller's audit log (JSON lines; a relative path is taken from the
+   * working directory). Opened before the controller starts, closed by stop().
+   * Default: none (GET /audit answers 503).
+   */
+  auditLog?: string;
+  /**
+   * The dashboard's demo controls: chaos buttons for every cloud and DNS
+   * provider (POST /demo/chaos, admin token needed), and drill buttons when
+   * `runDrill` is given. Default: none.
+   */
+  demoControls?: boolean | { readonly drills: readonly UiDrill[]; runDrill(scenario: string): Promise<unknown> };
 }
 
 export interface TopologyCloud {
@@ -283,6 +297,26 @@ class Teardown {
   }
 }
 
+/** The dashboard's chaos (and drill) buttons over the topology's own chaos vocabulary. */
+function demoHooks(controls: TopologyOptions['demoControls'], topology: () => Topology | undefined): DemoHooks | undefined {
+  if (controls === undefined || controls === false) return undefined;
+  const cloudActions = CLOUD_CHAOS_ACTIONS.filter((a) => a !== 'healthy');
+  return {
+    chaos: [
+      ...TOPOLOGY_CLOUDS.map((cloud) => ({ target: cloud, cloud, actions: cloudActions })),
+      ...TOPOLOGY_PROVIDERS.map((kind) => ({ target: PROVIDER_TARGET_NAMES[kind][0] as string, actions: PROVIDER_CHAOS_ACTIONS })),
+    ],
+    async applyChaos(target, action) {
+      const t = topology();
+      if (t === undefined) throw new Error('the local topology is still starting; try again in a moment');
+      const command = parseChaosCommand(target, action);
+      if (command.kind === 'cloud') await t.chaosCloud(command.cloud, command.mode);
+      else await t.chaosProvider(command.provider, command.action);
+    },
+    ...(controls === true ? {} : { drills: controls.drills, runDrill: (scenario: string) => controls.runDrill(scenario) }),
+  };
+}
+
 export async function startTopology(options: TopologyOptions = {}): Promise<Topology> {
   const log = options.log ?? silentLogger();
   const free = options.freePorts === true;
@@ -338,9 +372,27 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     const vantagePoints = config.health.vantagePoints.map((v) => new VantagePoint({ id: v.id }));
     const controller = assembleController(config, { providers, logger: controllerLog, vantagePoints, providerTimeoutMs: LOCAL_PROVIDER_TIMEOUT_MS, stopTimeoutMs: LOCAL_STOP_TIMEOUT_MS });
 
+    let audit: AuditLog | undefined;
+    if (options.auditLog !== undefined) {
+      const opened = AuditLog.open(resolve(options.auditLog), { logger: controllerLog });
+      audit = opened;
+      teardown.add('audit log', async () => opened.close());
+    }
+    // The demo's chaos buttons act on the topology, which exists once start-up is through.
+    const started: { topology?: Topology } = {};
+    const demo = demoHooks(options.demoControls, () => started.topology);
+
     let api: RunningControllerApi;
     try {
-      api = await startControllerApi({ controller, logger: controllerLog.child({ part: 'api' }), adminToken, host: config.api.host, port: config.api.port });
+      api = await startControllerApi({
+        controller,
+        logger: controllerLog.child({ part: 'api' }),
+        adminToken,
+        host: config.api.host,
+        port: config.api.port,
+        ...(audit ? { auditLog: audit } : {}),
+        ...(demo ? { demo } : {}),
+      });
     } catch (err) {
       throw listenError('api', 'the controller API', config.api.host, config.api.port, err);
     }
@@ -417,6 +469,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
       },
     };
     log.info({ services: TOPOLOGY_CLOUDS.map((c) => services[c].url), api: api.url, nameservers }, 'local topology running');
+    started.topology = topology;
     return topology;
   } catch (err) {
     await teardown.run();

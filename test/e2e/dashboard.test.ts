@@ -4,31 +4,36 @@
  * official SDKs and its API) and the page in headless Chromium (Debian's
  * chromium through playwright-core; never a browser download).
  *
- * Three healthy clouds and every provider answering AWS; then AWS goes down,
- * and within the drill's RTO (fault → every provider's nameserver answers
+ * Three healthy clouds and every provider answering AWS; then AWS goes down
+ * (injected with the dashboard's own chaos button, admin token and CSRF), and within the drill's RTO (fault → every provider's nameserver answers
  * Azure, measured by the topology's DNS poller) plus 2 s the page shows AWS
  * down, Azure's address from all three providers, and the write event.
  * Screenshots go to test-results/; any console error fails the test.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_ADDRESSES, TOPOLOGY_PROVIDERS } from '../../src/drills/topology-config.js';
 import { startTopology, type Topology } from '../../src/drills/topology.js';
+import { readAuditLog } from '../../src/observability/audit-log.js';
 
 const SHOTS = 'test-results';
 /** The drill command's timings (src/drills/run-drill.ts DRILL_DEFAULTS). */
 const HEALTH = { intervalMs: 1000, fastIntervalMs: 500, timeoutMs: 500, rise: 2, fall: 3 };
 const PAGE_SLACK_MS = 2000;
 
+const dir = mkdtempSync(join(tmpdir(), 'dashboard-e2e-'));
+const auditPath = join(dir, 'audit.jsonl');
 let topo: Topology;
 let browser: Browser;
 let context: BrowserContext | undefined;
 
 beforeAll(async () => {
   [topo, browser] = await Promise.all([
-    startTopology({ freePorts: true, health: HEALTH, dwellMs: 1000, ttl: 1, traffic: false }),
+    startTopology({ freePorts: true, health: HEALTH, dwellMs: 1000, ttl: 1, traffic: false, auditLog: auditPath, demoControls: true }),
     chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -41,6 +46,7 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
   await topo?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** A page that records console errors and warnings, page errors, failed requests and requests leaving the controller's origin. */
@@ -100,8 +106,15 @@ describe('dashboard against the real controller', () => {
     await expect.poll(() => page.locator('#events li[data-kind="write"]').first().textContent()).toContain(`→ [${CLOUD_ADDRESSES.aws}]`);
     await page.screenshot({ path: `${SHOTS}/dashboard-e2e-healthy.png`, fullPage: true });
 
+    // The operator's way in: the admin token, then the demo's chaos button for AWS.
+    await page.fill('#token', topo.api.token);
+    await page.click('#token-form button[type="submit"]');
+    await expect.poll(() => page.locator('#admin-state').textContent()).toBe('token accepted');
+    const down = page.locator('[data-chaos="aws"] button', { hasText: /^down$/ });
+    expect(await down.isEnabled()).toBe(true);
+
     const faultAt = Date.now();
-    await topo.chaosCloud('aws', 'down');
+    await down.click();
 
     // The drill's RTO: fault → every provider's nameserver answers Azure (the poller asks every 20 ms).
     let servedAt: number | undefined;
@@ -131,6 +144,14 @@ describe('dashboard against the real controller', () => {
     const recorded = topo.controller.events.ofType('write').at(-1);
     expect(recorded).toMatchObject({ status: 'in-sync', before: [CLOUD_ADDRESSES.aws], after: [CLOUD_ADDRESSES.azure] });
     expect(write).toContain(`gen ${recorded?.generation}`);
+    expect(await page.locator('#action-result').textContent()).toContain('POST /demo/chaos: done');
+    expect(topo.clouds.aws.service.chaos.mode).toBe('down');
+
+    // The chaos action and both publishes are in the audit log.
+    const audit = await readAuditLog(auditPath);
+    expect(audit.problems).toEqual([]);
+    expect(audit.records.find((r) => r.kind === 'demo-chaos')).toMatchObject({ actor: 'operator', detail: { target: 'aws', action: 'down' } });
+    expect(audit.records.filter((r) => r.kind === 'write').map((r) => r.after)).toEqual([[CLOUD_ADDRESSES.aws], [CLOUD_ADDRESSES.azure]]);
 
     expect(problems).toEqual([]);
   });
