@@ -14,7 +14,8 @@ import { replayIncident } from '../../src/drills/race/incident-replay.js';
 import { planAddress } from '../../src/drills/race/incident.js';
 import { openRaceFixture, RACE_PROVIDERS, type RaceFixture } from '../../src/drills/race/race-fixture.js';
 import type { RaceRunReport } from '../../src/drills/race/race-run.js';
-import { raceFailure } from '../../src/drills/race/race-report.js';
+import { raceFailure, summaryLine } from '../../src/drills/race/race-report.js';
+import { runRaceDrill } from '../../src/drills/race/race-drill.js';
 
 let emulators: RunningEmulators;
 let fixture: RaceFixture;
@@ -101,5 +102,24 @@ describe('the incident replayed with the product writer (applyEverywhere)', () =
     expect(r.violations).toEqual([]);
     expect(r.emptyAnswers).toBe(0);
     expect(r.converged).toBe(true);
+  });
+});
+
+describe('the race as a drill', () => {
+  it('reports controller and naive sections, each with empty_answers and stale_writes_applied, from a seed', async () => {
+    const seen: string[] = [];
+    const report = await runRaceDrill({ emulators, interleavings: 4, seed: 20251020, onRace: (r) => seen.push(`${r.kind}:${r.run}`) });
+
+    // The incident replay plus four seeded races, per writer kind.
+    expect(seen).toHaveLength(10);
+    expect(report.controller.interleavings).toBe(5);
+    expect(report.naive.interleavings).toBe(5);
+    expect(report.controller).toMatchObject({ empty_answers: 0, empty_states: 0, stale_writes_applied: 0, acknowledged_plans_lost: 0, not_converged: 0, failed_interleavings: 0 });
+    // The naive section includes the replayed incident: an empty answer and a stale write at least.
+    expect(report.naive.empty_answers).toBeGreaterThan(0);
+    expect(report.naive.stale_writes_applied).toBeGreaterThan(0);
+    expect(report.naive.failed_interleavings).toBeGreaterThanOrEqual(1);
+    expect(report.seed).toBe(20251020);
+    expect(summaryLine('product', report.controller, report.elapsedMs)).toMatch(/^race controller: 5 interleavings in [\d.]+ s, \d+ writes, \d+ conflicts,/);
   });
 });
