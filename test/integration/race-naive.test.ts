@@ -1,8 +1,13 @@
 /**
- * The same generated races with the naive last-writer-wins writer (harness
- * only): it fails in a large share of them, with empty answers and stale plans
- * winning, and fast-check finds and shrinks such a race on its own. The numbers
- * printed here are the ones in docs/decisions/the-race.md (RACE_SEED replays).
+ * The same generated races with unsafe writers, to show the checks bite:
+ * - the naive last-writer-wins writer (harness only) fails in a large share of
+ *   them, with empty answers and stale plans winning, and fast-check finds and
+ *   shrinks such a race on its own;
+ * - the product's writer with its fence writes taken out (a mutation) lets a
+ *   stale plan win when the newest plan keeps an answer, and fast-check finds
+ *   that too.
+ * The numbers printed here are the ones in docs/decisions/the-race.md
+ * (RACE_SEED replays a run).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +70,23 @@ describe('the race with the naive last-writer-wins writer', () => {
     const [scenario, scheduler] = result.counterexample ?? [];
     expect(scenario?.writers.length).toBeGreaterThanOrEqual(2);
     console.log(`naive counterexample after ${result.numRuns} run(s) and ${result.numShrinks} shrink(s): ${JSON.stringify(scenario)}\n${String(scheduler)}`);
+  }, 300_000);
+});
+
+describe('the race with the product writer, fence writes taken out (a mutation)', () => {
+  it('fast-check finds a race where a stale plan wins over a newer plan that kept the published answer', async () => {
+    let last: RaceRunReport | undefined;
+    const result = await fc.check(
+      fc.asyncProperty(raceScenario, fc.scheduler(), async (scenario, scheduler) => {
+        last = await runRace(scenario, { fixture, kind: 'product', run: run++, scheduler, fenceWrites: false });
+        return raceFailure(last) === undefined;
+      }),
+      { numRuns: INTERLEAVINGS, ...seedFromEnv() },
+    );
+    expect(result.failed).toBe(true);
+    const [scenario] = result.counterexample ?? [];
+    // Only a plan that repeats an older answer can be written as "nothing to do" and then lose to an older writer.
+    expect(scenario?.plans.some((p) => p.names.some((d) => d !== 'fresh'))).toBe(true);
+    console.log(`without fence writes: failed after ${result.numRuns} run(s), ${result.numShrinks} shrink(s): ${JSON.stringify(scenario)}; ${String(result.errorInstance ?? '')}`);
   }, 300_000);
 });

@@ -42,6 +42,11 @@ export interface ProductWriterContext {
   /** Every name of the service. */
   readonly managedNames: readonly string[];
   readonly owner?: string;
+  /**
+   * false leaves the plan's names unfenced: a mutation of the product, for the
+   * tests that prove the race's checks notice the gap fence writes close. Default true.
+   */
+  readonly fenceWrites?: boolean;
 }
 
 export async function runProductEnactor(spec: ProductEnactorSpec, ctx: ProductWriterContext, gate: WriterGate): Promise<ProductEnactorResult> {
@@ -53,7 +58,7 @@ export async function runProductEnactor(spec: ProductEnactorSpec, ctx: ProductWr
       owner: ctx.owner ?? RACE_OWNER,
       generation: plan.generation,
       managedNames: ctx.managedNames,
-      fenceNames: [...plan.answers.keys()],
+      fenceNames: ctx.fenceWrites === false ? [] : [...plan.answers.keys()],
       safety: RACE_SAFETY,
     });
   const apply = await write(spec.plan);

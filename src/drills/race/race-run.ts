@@ -86,6 +86,8 @@ export interface RaceRunOptions {
    * server either way. Default 0.
    */
   readonly finalPolls?: number;
+  /** Product writers fence their plan's names (default); false is a mutation for the tests (see ProductWriterContext). */
+  readonly fenceWrites?: boolean;
 }
 
 /** The names of run `run`: app-<run>, api-<run>, ... */
@@ -210,7 +212,7 @@ export class RaceRun {
     const enactor = { plan, cleanUp: spec.cleanUp, holdBeforeCleanUp: spec.holdBeforeCleanUp };
     const done = (async () => {
       await gate.wait(spec.startAfter, 'starting');
-      entry.result = kind === 'product' ? await runProductEnactor(enactor, { providers: fixture.providers, managedNames: this.names }, gate) : await runNaiveEnactor(enactor, fixture.naive, this.book, gate);
+      entry.result = kind === 'product' ? await runProductEnactor(enactor, { providers: fixture.providers, managedNames: this.names, fenceWrites: this.options.fenceWrites }, gate) : await runNaiveEnactor(enactor, fixture.naive, this.book, gate);
     })();
     done.catch((err: unknown) => this.failures.push(err));
     return { gate, done };
