@@ -20,6 +20,7 @@ import { RACE_OWNER } from './product-writer.js';
 export const RACE_POLL_INTERVAL_MS = 5;
 const FINAL_POLLS_WITHIN_MS = 2_000;
 const FINAL_QUERY_TIMEOUT_MS = 1_000;
+const FINAL_QUERY_ATTEMPTS = 3;
 
 export interface DataPlaneView {
   /** Empty answers (NOERROR without A, or NXDOMAIN) over all names and providers. */
@@ -113,7 +114,10 @@ export class RaceWatch {
         await Promise.all(
           RACE_PROVIDERS.map(async (p) => {
             const server = this.fixture.nameServers.find((s) => s.provider === POLLED_AS[p]) as PolledServer;
-            const answer = await queryA(toNameserver({ host: server.host, port: server.port, label: server.provider }), poller.name, FINAL_QUERY_TIMEOUT_MS).catch(() => undefined);
+            const ns = toNameserver({ host: server.host, port: server.port, label: server.provider });
+            // A busy machine can lose a UDP answer; ask again before calling the answer missing.
+            let answer: Awaited<ReturnType<typeof queryA>> | undefined;
+            for (let attempt = 0; attempt < FINAL_QUERY_ATTEMPTS && answer === undefined; attempt++) answer = await queryA(ns, poller.name, FINAL_QUERY_TIMEOUT_MS).catch(() => undefined);
             byProvider.set(p, [...(answer?.addresses ?? [])].sort());
           }),
         );
