@@ -14,18 +14,11 @@ import { buildReport, computeFigures, countersSince, sameSet, type DrillObservat
 import { clientsOn } from './scenarios/checks.js';
 import { watchGenerations } from './scenarios/generation-watch.js';
 import { scenarioNamed, SCENARIOS } from './scenarios/index.js';
-import type { DrillContext, DrillSettings, Scenario, TopologyScenario } from './scenarios/scenario.js';
+import { DRILL_DEFAULTS, DrillAborted, type DrillContext, type DrillSettings, type Scenario, type TopologyScenario } from './scenarios/scenario.js';
+
+export { DRILL_DEFAULTS, DrillAborted };
 import { CLOUD_ADDRESSES, TOPOLOGY_PROVIDERS } from './topology-config.js';
 import { startTopology, type Topology } from './topology.js';
-
-/** The drill command's timings: probe every second, 500 ms timeout, fall 3, rise 2, fast re-probe 500 ms, dwell 3 s. */
-export const DRILL_DEFAULTS: DrillSettings = {
-  health: { intervalMs: 1000, fastIntervalMs: 500, timeoutMs: 500, rise: 2, fall: 3 },
-  dwellMs: 3000,
-  // Short, so clients follow a change within a second; the window they see grows with the TTL.
-  ttl: 1,
-  trafficRate: 20,
-};
 
 const STEADY_TIMEOUT_MS = 15_000;
 const POLL_MS = 50;
@@ -49,11 +42,6 @@ export interface RunDrillOptions {
   readonly log?: Logger;
   /** Called once the drill's topology runs (tests note its ports). */
   readonly onTopology?: (topology: Topology) => void;
-}
-
-/** The drill was interrupted; everything it started has been stopped. */
-export class DrillAborted extends Error {
-  override readonly name = 'DrillAborted';
 }
 
 /** The topology never reached the steady state the drill starts from. */

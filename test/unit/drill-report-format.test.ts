@@ -2,7 +2,24 @@
 import { describe, expect, it } from 'vitest';
 import type { DrillReport } from '../../src/drills/report.js';
 import { formatReport, formatTable } from '../../src/drills/report-format.js';
+import type { RaceSection } from '../../src/drills/race/race-report.js';
 import { raceReport } from '../../src/drills/scenarios/race.js';
+
+const section = (s: Partial<RaceSection>): RaceSection => ({
+  interleavings: 21,
+  failed_interleavings: 0,
+  empty_answers: 0,
+  empty_states: 0,
+  stale_writes_applied: 0,
+  acknowledged_plans_lost: 0,
+  not_converged: 0,
+  writes: 12,
+  conflicts: 0,
+  crashed_writers: 0,
+  outages: 0,
+  steps: 100,
+  ...s,
+});
 
 const outage: DrillReport = {
   scenario: 'cloud-outage',
@@ -66,7 +83,7 @@ describe('formatReport', () => {
   });
 
   it('prints the race’s two sides next to each other', () => {
-    const race = raceReport({ controller: { empty_answers: 0, stale_writes_applied: 0, writes: 12 }, naive: { empty_answers: 7, stale_writes_applied: 3, writes: 12 } }, 0, 2000);
+    const race = raceReport({ controller: section({ conflicts: 5 }), naive: section({ empty_answers: 7, stale_writes_applied: 3, failed_interleavings: 4 }) }, 0, 2000);
     const lines = formatReport(race).split('\n');
     expect(lines[0]).toBe('drill race: PASS (2.0 s)');
     expect(lines[1]).toMatch(/^\s+controller\s+naive$/);
@@ -77,7 +94,7 @@ describe('formatReport', () => {
 
 describe('formatTable', () => {
   it('has one row per drill, failed invariants named, and a count of passes', () => {
-    const race = raceReport({ controller: { empty_answers: 0, stale_writes_applied: 0 }, naive: { empty_answers: 7, stale_writes_applied: 3 } }, 0, 2000);
+    const race = raceReport({ controller: section({}), naive: section({ empty_answers: 7, stale_writes_applied: 3 }) }, 0, 2000);
     const lines = formatTable([outage, race, partitionFailed]).split('\n');
     expect(lines[0]).toMatch(/^drill\s+result\s+detect_ms\s+publish_ms \(r53\/azure\/gcp\)\s+rto_ms\s+client errors \(window ms\)\s+empty\s+stale\s+api_calls\s+failed invariants$/);
     expect(lines[1]).toMatch(/^cloud-outage\s+PASS\s+1361\s+65\/72\/63\s+1432\s+29 \(1474\)\s+0\s+0\s+7\s+—$/);
@@ -88,14 +105,18 @@ describe('formatTable', () => {
 });
 
 describe('raceReport', () => {
-  it('passes only when the product side has no empty answer and no stale write', () => {
-    expect(raceReport({ controller: { empty_answers: 0, stale_writes_applied: 0 }, naive: { empty_answers: 4, stale_writes_applied: 1 } }, 0, 1).ok).toBe(true);
-    const bad = raceReport({ controller: { empty_answers: 1, stale_writes_applied: 2 }, naive: { empty_answers: 4, stale_writes_applied: 1 } }, 0, 1);
+  it('passes only when the product side has no empty answer or state, no stale write, and converged', () => {
+    const good = raceReport({ controller: section({}), naive: section({ empty_answers: 4, stale_writes_applied: 1, not_converged: 2 }) }, 0, 1, { apiCalls: { route53: 10 } });
+    expect(good.ok).toBe(true);
+    expect(good).toMatchObject({ scenario: 'race', empty_answers: 0, stale_writes_applied: 0, writes: 12, api_calls: { route53: 10 }, detect_ms: null });
+    const bad = raceReport({ controller: section({ empty_answers: 1, stale_writes_applied: 2, not_converged: 1 }), naive: section({ empty_answers: 4, stale_writes_applied: 1 }) }, 0, 1);
     expect(bad.ok).toBe(false);
     expect(bad.invariants).toEqual([
-      { name: 'never-empty (I1)', ok: false, detail: 'controller 1 empty answers; naive 4' },
+      { name: 'never-empty (I1)', ok: false, detail: 'controller 1 empty answers, 0 empty states; naive 4, 0' },
       { name: 'no-stale-write (I2)', ok: false, detail: 'controller 2 stale writes applied; naive 1' },
+      { name: 'converged (I4)', ok: false, detail: 'controller: 20 of 21 races ended with every provider on the newest plan; naive 21 of 21' },
     ]);
     expect(bad).toMatchObject({ empty_answers: 1, stale_writes_applied: 2, controller: { empty_answers: 1 }, naive: { stale_writes_applied: 1 } });
+    expect(raceReport({ controller: section({ empty_states: 1 }), naive: section({}) }, 0, 1).ok).toBe(false);
   });
 });

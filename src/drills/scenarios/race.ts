@@ -1,39 +1,40 @@
 /**
  * race: the incident's race between Enactors as a drill. The harness in
- * src/drills/race/ runs the same delayed-writer interleavings twice — once with
- * naive last-writer-wins writers, once with the product's conditional writer —
- * against the three emulators, and counts what a DNS client would have seen.
- * The drill passes when the product's side has no empty answer and no stale
- * write; the naive side is printed beside it (it is expected to show both).
+ * src/drills/race/ replays the incident, then runs seeded random interleavings
+ * of delayed, crashing and retrying writers, each twice — once with the
+ * product's conditional writer (`controller`), once with naive
+ * last-writer-wins writers (`naive`) — against the three emulators, and counts
+ * what a DNS client would have seen. The drill passes when the product's side
+ * has no empty answer and no stale write; the naive side is printed beside it
+ * (it is expected to show both).
  */
-import { detectionFloors, type DrillReport, type HealthTimings, type Invariant } from '../report.js';
-import type { StandaloneScenario } from './scenario.js';
+import { startEmulators } from '../../emulators/index.js';
+import { runRaceDrill } from '../race/race-drill.js';
+import type { RaceDrillReport, RaceSection } from '../race/race-report.js';
+import { detectionFloors, type DrillReport, type Invariant } from '../report.js';
+import { DRILL_DEFAULTS, DrillAborted, type StandaloneScenario } from './scenario.js';
 
-/** One side of the race as the harness counts it; other counters are carried through to the JSON. */
-export interface RaceSide {
-  readonly empty_answers: number;
-  readonly stale_writes_applied: number;
-  readonly [figure: string]: unknown;
-}
+/** Random interleavings per writer (the incident replay comes on top); about 0.2 s each. */
+export const RACE_INTERLEAVINGS = 50;
+/** Fixed, so a drill run is reproducible; the report names it. */
+export const RACE_SEED = 20251020;
 
-export interface RaceOutcome {
-  readonly naive: RaceSide;
-  readonly controller: RaceSide;
-}
+/** A progress line every this many races. */
+const PROGRESS_EVERY = 5;
 
-/** The race has no probes; the floors are printed for the table's sake with the drill defaults. */
-const NO_PROBES: HealthTimings = { intervalMs: 1000, fastIntervalMs: 500, timeoutMs: 500, rise: 2, fall: 3 };
+export type RaceDrillSummary = DrillReport & { readonly controller: RaceSection; readonly naive: RaceSection };
 
 /** The race's report: the product's figures at top level, both sides under `controller` and `naive`. */
-export function raceReport(outcome: RaceOutcome, startedAt: number, endedAt: number): DrillReport & { readonly controller: RaceSide; readonly naive: RaceSide } {
+export function raceReport(outcome: RaceDrillReport, startedAt: number, endedAt: number, extra: { apiCalls?: Record<string, number>; details?: Record<string, unknown> } = {}): RaceDrillSummary {
   const c = outcome.controller;
   const n = outcome.naive;
   const invariants: Invariant[] = [
-    { name: 'never-empty (I1)', ok: c.empty_answers === 0, detail: `controller ${c.empty_answers} empty answers; naive ${n.empty_answers}` },
+    { name: 'never-empty (I1)', ok: c.empty_answers === 0 && c.empty_states === 0, detail: `controller ${c.empty_answers} empty answers, ${c.empty_states} empty states; naive ${n.empty_answers}, ${n.empty_states}` },
     { name: 'no-stale-write (I2)', ok: c.stale_writes_applied === 0, detail: `controller ${c.stale_writes_applied} stale writes applied; naive ${n.stale_writes_applied}` },
+    { name: 'converged (I4)', ok: c.not_converged === 0, detail: `controller: ${c.interleavings - c.not_converged} of ${c.interleavings} races ended with every provider on the newest plan; naive ${n.interleavings - n.not_converged} of ${n.interleavings}` },
   ];
-  const floors = detectionFloors(NO_PROBES);
-  const apiCalls = (c.api_calls ?? {}) as Record<string, number>;
+  // No probes in the race; the floors are those of the drill defaults, for the table's sake.
+  const floors = detectionFloors(DRILL_DEFAULTS.health);
   return {
     scenario: 'race',
     ok: invariants.every((i) => i.ok),
@@ -46,12 +47,12 @@ export function raceReport(outcome: RaceOutcome, startedAt: number, endedAt: num
     client_errors: null,
     empty_answers: c.empty_answers,
     stale_writes_applied: c.stale_writes_applied,
-    api_calls: apiCalls,
+    api_calls: extra.apiCalls ?? {},
     detection_floor_ms: floors.design,
     brief_detection_floor_ms: floors.brief,
-    writes: typeof c.writes === 'number' ? c.writes : 0,
+    writes: c.writes,
     invariants,
-    details: { naive_expected: 'empty answers and stale writes > 0: the failure the product prevents' },
+    details: { naive_expected: 'empty answers and stale writes > 0: the failure the product prevents', ...extra.details },
     controller: c,
     naive: n,
   };
@@ -62,8 +63,28 @@ export const race: StandaloneScenario = {
   name: 'race',
   summary: 'delayed Enactors race: naive last-writer-wins vs the product’s conditional writes, same interleavings',
   proves: 'I1 never empty and I2 no stale wins under the incident’s race; naive writers shown failing side by side',
-  async execute(options) {
-    options.progress('race: the race harness is not available in this build');
-    throw new Error('the race harness (src/drills/race) does not export a runner yet');
+  async execute({ signal, progress }) {
+    const startedAt = Date.now();
+    progress(`race: the incident replayed, then ${RACE_INTERLEAVINGS} seeded interleavings (seed ${RACE_SEED}), each with the product's writer and with naive writers`);
+    const emulators = await startEmulators({ freePorts: true });
+    let done = 0;
+    try {
+      const outcome = await runRaceDrill({
+        emulators,
+        interleavings: RACE_INTERLEAVINGS,
+        seed: RACE_SEED,
+        onRace: (r) => {
+          done += 1;
+          if (done % PROGRESS_EVERY === 0) progress(`race: ${done} of ${2 * (RACE_INTERLEAVINGS + 1)} races (${r.kind === 'product' ? 'controller' : 'naive'})`);
+          // Stops between races; runRaceDrill closes its clients on the way out.
+          if (signal.aborted) throw new DrillAborted('race interrupted');
+        },
+      });
+      const apiCalls = Object.fromEntries((['route53', 'azure', 'clouddns'] as const).map((p) => [p, emulators[p].faults.totalRequests()]));
+      return raceReport(outcome, startedAt, Date.now(), { apiCalls, details: { seed: outcome.seed, interleavings: RACE_INTERLEAVINGS, api_calls_cover: 'both writers, every race' } });
+    } finally {
+      await emulators.stop();
+    }
   },
 };
+

@@ -19,6 +19,20 @@ export interface DrillSettings {
   readonly trafficRate: number;
 }
 
+/** The drill command's timings: probe every second, 500 ms timeout, fall 3, rise 2, fast re-probe 500 ms, dwell 3 s. */
+export const DRILL_DEFAULTS: DrillSettings = {
+  health: { intervalMs: 1000, fastIntervalMs: 500, timeoutMs: 500, rise: 2, fall: 3 },
+  dwellMs: 3000,
+  // Short, so clients follow a change within a second; the window they see grows with the TTL.
+  ttl: 1,
+  trafficRate: 20,
+};
+
+/** The drill was interrupted; everything it started has been stopped. */
+export class DrillAborted extends Error {
+  override readonly name = 'DrillAborted';
+}
+
 /** What a scenario's `run` gets: the topology and a few helpers bound to this drill. */
 export interface DrillContext {
   readonly topology: Topology;
