@@ -7,6 +7,8 @@
  *   → any violation: write nothing anywhere
  *   → a generation not older than ours already published: superseded, write nothing
  * apply to all in parallel
+ *   → each provider's acknowledgement is handed to onProviderApplied the moment it
+ *     arrives, before the slower providers answer (the audit log records it at once)
  *   → a provider reporting conflicts is re-read and re-planned with the same generation,
  *     at most maxReplans times; never forced
  */
@@ -59,6 +61,14 @@ export interface ApplyEverywhereInput {
   readonly decidedAt?: number;
   /** When a provider that failed should be retried; default now() + 1 s. */
   readonly retryAt?: (provider: ProviderId, error: ProviderError) => number;
+  /**
+   * Called synchronously as soon as one provider's apply returns with applied
+   * changes, before the other providers are awaited: a write a provider
+   * acknowledged can be made durable (audited) before a slower provider answers,
+   * so a crash meanwhile loses no acknowledged write. Not called for a provider
+   * that applied nothing or failed. A hook that throws is logged, never fatal.
+   */
+  readonly onProviderApplied?: ProviderAppliedHook;
   readonly log?: ApplyLog;
   readonly now?: () => number;
 }
@@ -75,6 +85,15 @@ export async function readAll(providers: readonly DnsProvider[], names: readonly
     return s.status === 'fulfilled' ? { provider, ok: true, state: s.value } : { provider, ok: false, error: s.reason as ProviderError };
   });
 }
+
+/** When one provider's acknowledgement arrived, against the decision it carries out (clock ms). */
+export interface AppliedTiming {
+  readonly decidedAt: number;
+  readonly acknowledgedAt: number;
+}
+
+/** One provider acknowledged changes of the plan at `generation` (see ApplyEverywhereInput.onProviderApplied). */
+export type ProviderAppliedHook = (provider: ProviderId, report: ApplyReport, generation: number, timing: AppliedTiming) => void;
 
 type ApplyResult = { readonly ok: true; readonly report: ApplyReport; readonly at: number } | { readonly ok: false; readonly error: ProviderError };
 
@@ -180,14 +199,26 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
     return true;
   };
 
+  const acknowledged = (provider: ProviderId, report: ApplyReport, at: number): void => {
+    try {
+      input.onProviderApplied?.(provider, report, input.generation, { decidedAt, acknowledgedAt: at });
+    } catch (err) {
+      input.log?.warn({ provider, generation: input.generation, err: err instanceof Error ? err.message : String(err) }, 'onProviderApplied hook failed');
+    }
+  };
+
   const applyOne = async (plan: ProviderPlan): Promise<ApplyResult> => {
     const provider = byId.get(plan.provider) as DnsProvider;
+    let report: ApplyReport;
     try {
-      const report = await withDeadline(plan.provider, 'apply', input.providerTimeoutMs, () => provider.apply(plan));
-      return { ok: true, report, at: now() };
+      report = await withDeadline(plan.provider, 'apply', input.providerTimeoutMs, () => provider.apply(plan));
     } catch (err) {
       return { ok: false, error: err as ProviderError };
     }
+    const at = now();
+    // Here, not after Promise.all: the slowest provider must not delay the record of the fastest one's write.
+    if (report.applied.length > 0) acknowledged(plan.provider, report, at);
+    return { ok: true, report, at };
   };
 
   // Round 0: everything that answers, checked together.

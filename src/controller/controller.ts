@@ -23,10 +23,13 @@ import { realClock, type Clock, type TimerHandle } from '../health/clock.js';
 import type { HealthMonitorEvents, MonitorSnapshot, VantageStateEvent, VerdictEvent } from '../health/monitor.js';
 import type { TargetVerdict, VerdictKind } from '../health/quorum.js';
 import type { Logger } from '../observability/logger.js';
+import { writtenRecords } from '../plan/change.js';
 import type { DesiredRecord, ProviderId } from '../plan/state.js';
+import type { ApplyReport } from '../providers/provider.js';
 import { sameAddresses } from '../routing/answer.js';
 import { decide } from '../routing/decide.js';
 import { shouldPublish, type Decision } from '../routing/decision.js';
+import type { AppliedTiming } from './apply-everywhere.js';
 import type { ApplyOutcome } from './apply-outcome.js';
 import { EventLog, type ControllerEvent, type NewEvent } from './events.js';
 import { describeWrites, writeOutcomes } from './write-outcome.js';
@@ -160,6 +163,11 @@ export class Controller {
     return this.#services.get(name) ?? this.#byName.get(canonicalName(name));
   }
 
+  /** The health monitor the loop listens to: the API binds its per-probe metrics to it (startControllerApi's `monitor`). */
+  get healthMonitor(): ControllerMonitor {
+    return this.#monitor;
+  }
+
   monitorSnapshot(): MonitorSnapshot {
     return this.#monitor.snapshot();
   }
@@ -171,6 +179,7 @@ export class Controller {
     this.#startedAt = this.#clock.now();
     this.#lastDriftCheck = this.#startedAt;
     this.#unsubscribe.push(this.#publisher.onEvent((e) => this.#onReconcileEvent(e)));
+    this.#unsubscribe.push(this.#publisher.onProviderApplied((provider, report, generation, timing) => this.#onProviderApplied(provider, report, generation, timing)));
     const onVerdict = (e: VerdictEvent) => this.#onVerdict(e);
     const onVantage = (e: VantageStateEvent) => this.#record({ type: 'probe-state', targetId: e.targetId, vantageId: e.vantageId, before: e.from, after: e.to, reason: `${e.vantageId} sees ${e.targetId} ${e.to}` });
     this.#monitor.on('verdict', onVerdict);
@@ -525,6 +534,19 @@ export class Controller {
     this.providerSync.absorb(outcome, this.#byName);
     if (lagging) this.#logger?.info({ generation, status: outcome.status }, 'lagging providers reconciled');
     return learned;
+  }
+
+  /**
+   * A provider acknowledged changes: record it now, synchronously, while the
+   * slower providers are still being awaited. The audit log's listener runs
+   * inside record(), so the acknowledged write is on disk before anything else.
+   */
+  #onProviderApplied(provider: ProviderId, report: ApplyReport, generation: number, timing: AppliedTiming): void {
+    const changes = report.applied.map((c) => ({ kind: c.kind, name: canonicalName(c.name), records: writtenRecords(c).map((r) => ({ type: r.type, ttl: r.ttl, values: [...r.values] })) }));
+    const services = [...new Set(changes.flatMap((c) => this.#byName.get(c.name)?.name ?? []))];
+    const latencyMs = timing.acknowledgedAt - timing.decidedAt;
+    const what = changes.map((c) => `${c.kind} ${c.name}${c.records.length > 0 ? ` [${c.records.flatMap((r) => r.values).join(', ')}]` : ''}`).join('; ');
+    this.#record({ type: 'provider-write', provider, generation, services, changes, apiCalls: report.apiCalls, latencyMs, reason: `${provider} acknowledged ${what} at generation ${generation} after ${latencyMs} ms` });
   }
 
   #onReconcileEvent(e: ReconcileEvent): void {

@@ -85,6 +85,35 @@ export interface WriteEvent extends Base {
   readonly providers: readonly ProviderWriteOutcome[];
 }
 
+/** One change a provider acknowledged, as plain data: what the name serves there now. */
+export interface AppliedChange {
+  readonly kind: 'create' | 'update' | 'delete';
+  /** The managed name (canonical, trailing dot). */
+  readonly name: string;
+  /** Record sets written at the name (ownership record excluded); empty for a delete. */
+  readonly records: readonly { readonly type: string; readonly ttl: number; readonly values: readonly string[] }[];
+}
+
+/**
+ * One provider acknowledged changes, recorded the moment its answer arrived,
+ * before the slower providers answer (the `write` event of the same publish
+ * follows once all have). So the audit log holds every acknowledged write even
+ * when the controller dies mid-publish. Also recorded for writes that are not
+ * a service's publish: catching up a lagging provider, retries, drift repairs.
+ */
+export interface ProviderWriteEvent extends Base {
+  readonly type: 'provider-write';
+  readonly provider: ProviderId;
+  readonly generation: number;
+  /** The configured services whose names the changes touched (static records are not services). */
+  readonly services: readonly string[];
+  readonly changes: readonly AppliedChange[];
+  /** API requests of this apply, retries included. */
+  readonly apiCalls: number;
+  /** Decision → this provider's acknowledgement. */
+  readonly latencyMs: number;
+}
+
 /** A write lost a compare-and-swap, was superseded by a newer generation, or was refused by a safety check. */
 export interface ConflictEvent extends Base {
   readonly type: 'conflict';
@@ -167,6 +196,7 @@ export type ControllerEvent =
   | VerdictChangeEvent
   | DecisionEvent
   | WriteEvent
+  | ProviderWriteEvent
   | ConflictEvent
   | FailOpenEvent
   | DriftEvent

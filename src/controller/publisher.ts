@@ -8,7 +8,7 @@
  */
 import type { ProviderId, ProviderState } from '../plan/state.js';
 import type { DnsProvider } from '../providers/provider.js';
-import { readAll } from './apply-everywhere.js';
+import { readAll, type ProviderAppliedHook } from './apply-everywhere.js';
 import type { ApplyOutcome } from './apply-outcome.js';
 import type { Drift } from './drift.js';
 import type { ReconcileTarget, Reconciler } from './reconcile.js';
@@ -31,6 +31,8 @@ export interface Publisher {
   /** Look for hand edits on in-sync providers; repair those not paused. */
   checkDrift(): Promise<readonly Drift[]>;
   onEvent(listener: (event: ReconcileEvent) => void): () => void;
+  /** One provider acknowledged changes: called synchronously as its answer arrives, before the slower providers answer. */
+  onProviderApplied(listener: ProviderAppliedHook): () => void;
 }
 
 export function reconcilingPublisher(providers: readonly DnsProvider[], reconciler: Reconciler, providerTimeoutMs?: number): Publisher {
@@ -48,5 +50,6 @@ export function reconcilingPublisher(providers: readonly DnsProvider[], reconcil
     nextRetryAt: () => reconciler.nextRetryAt(),
     checkDrift: () => reconciler.checkDrift(),
     onEvent: (listener) => reconciler.onEvent(listener),
+    onProviderApplied: (listener) => reconciler.onProviderApplied(listener),
   };
 }

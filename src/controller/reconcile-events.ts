@@ -1,6 +1,9 @@
 /**
  * What the reconciler tells the controller and the audit log, as one
  * discriminated union: every event carries its type and the time it happened.
+ * A provider's acknowledged write is not one of these: it goes, with the
+ * provider's report, to Reconciler.onProviderApplied listeners the moment it
+ * arrives (the controller records it as a `provider-write` event).
  */
 import type { RecordType } from '../dns/record.js';
 import type { ProviderErrorKind, ProviderId } from '../providers/provider.js';

@@ -15,7 +15,7 @@ import { nextGeneration, publishedGenerations } from '../plan/generations.js';
 import type { DesiredRecord, ProviderId } from '../plan/state.js';
 import type { DnsProvider } from '../providers/provider.js';
 import { applyEverywhere, readAll } from './apply-everywhere.js';
-import type { ApplyLog, ProviderRead } from './apply-everywhere.js';
+import type { ApplyLog, ProviderAppliedHook, ProviderRead } from './apply-everywhere.js';
 import { mergeOutcomes } from './apply-outcome.js';
 import type { ApplyOutcome } from './apply-outcome.js';
 import { afterFailure, DEFAULT_RECONCILE_BACKOFF, isDue } from './backoff-state.js';
@@ -53,7 +53,7 @@ export interface ReconcilerOptions {
 }
 
 export class Reconciler {
-  private readonly events = new EventEmitter<{ event: [ReconcileEvent] }>();
+  private readonly events = new EventEmitter<{ event: [ReconcileEvent]; applied: Parameters<ProviderAppliedHook> }>();
   private readonly retries = new Map<ProviderId, RetryState>();
   private readonly reportedPaused = new Set<string>();
   private readonly now: () => number;
@@ -72,6 +72,17 @@ export class Reconciler {
   onEvent(listener: (event: ReconcileEvent) => void): () => void {
     this.events.on('event', listener);
     return () => this.events.off('event', listener);
+  }
+
+  /**
+   * Hear of every provider's acknowledged changes the moment they arrive, from
+   * every write this reconciler makes (publishes, retries, drift repairs), before
+   * the other providers of the run answer. Listeners run synchronously.
+   * Returns the unsubscribe function.
+   */
+  onProviderApplied(listener: ProviderAppliedHook): () => void {
+    this.events.on('applied', listener);
+    return () => this.events.off('applied', listener);
   }
 
   get currentTarget(): ReconcileTarget | undefined {
@@ -206,6 +217,7 @@ export class Reconciler {
       log: this.options.log,
       now: this.now,
       retryAt: (provider, error) => this.failed(provider, { kind: error.kind, message: plainMessage(error) }).nextAt,
+      onProviderApplied: (...applied) => this.events.emit('applied', ...applied),
     });
     this.absorb(outcome, before);
     return outcome;

@@ -34,7 +34,7 @@ export interface AuditProviderOutcome {
 
 /** What a caller appends; the log stamps `seq` (and `time`, unless given). */
 export interface AuditEntry {
-  /** What happened: write, override, conflict, fail-open, drift, provider-sync, or a caller's own kind. */
+  /** What happened: write, provider-write, override, conflict, fail-open, drift, provider-sync, or a caller's own kind. */
   readonly kind: string;
   /** `controller` or `operator`. */
   readonly actor: string;
@@ -247,6 +247,16 @@ export function auditEntryOf(event: ControllerEvent): AuditEntry | undefined {
         after: event.after,
         providers: event.providers.map((p) => ({ provider: p.provider, result: p.result, latencyMs: p.latencyMs, changes: p.changes, apiCalls: p.apiCalls, detail: p.detail })),
         detail: { status: event.status },
+      };
+    case 'provider-write':
+      // One provider's acknowledgement, appended the moment it arrives: the publish's `write` record comes once all providers answered.
+      return {
+        ...base,
+        kind: 'provider-write',
+        ...(event.services.length === 1 ? { service: event.services[0] } : {}),
+        generation: event.generation,
+        providers: [{ provider: event.provider, result: 'ok', latencyMs: event.latencyMs, changes: event.changes.length, apiCalls: event.apiCalls }],
+        detail: { provider: event.provider, services: event.services, changes: event.changes },
       };
     case 'override':
       return {

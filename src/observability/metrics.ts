@@ -256,6 +256,8 @@ export function recordControllerEvent(metrics: ControllerMetrics, event: Control
       }
       if (event.status === 'in-sync' || event.status === 'partial') metrics.notePublished(event.service, event.generation);
       return;
+    case 'provider-write':
+      return; // counted once, from the publish's `write` event (which carries every provider's outcome)
     case 'conflict':
       metrics.conflicts.inc({ service: event.service, kind: event.kind });
       return;

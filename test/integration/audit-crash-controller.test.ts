@@ -9,13 +9,19 @@
  * committed change of the emulators' ownership records, with its generation
  * and answer) has its record; every line parses; and a restarted controller
  * carries the sequence on.
+ *
+ * Then mid-publish: Azure DNS's API is slowed, AWS comes back, and the
+ * controller is killed the moment Route 53 has acknowledged the failback,
+ * while Azure DNS is still answering. The publish's `write` record cannot
+ * exist yet; Route 53's acknowledged write must be in the file anyway, as the
+ * `provider-write` record appended when its acknowledgement arrived.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControllerEvent, WriteEvent } from '../../src/controller/events.js';
+import type { ControllerEvent, ProviderWriteEvent, WriteEvent } from '../../src/controller/events.js';
 import { ownershipName, parseOwnership } from '../../src/dns/ownership.js';
 import { writeEndpointsFile, type EmulatorKind } from '../../src/emulators/index.js';
 import { AuditLog, readAuditLog, type AuditRecord } from '../../src/observability/audit-log.js';
@@ -219,5 +225,58 @@ describe('audit log of a controller killed with SIGKILL mid-failover', () => {
     const after = await readAuditLog(auditPath);
     expect(after.problems).toEqual([]);
     expect(after.records.map((r) => r.seq)).toEqual(after.records.map((_, i) => i + 1));
+  });
+
+  it('holds a write Route 53 acknowledged while Azure DNS was still answering, when killed mid-publish', async () => {
+    await topo.services.aws.setChaos('down');
+    await topo.servedEverywhere(CLOUD_HOSTS.azure);
+    const third = await startController();
+    await until('the controller to finish starting', () => third.lines().find((l) => l.msg === 'controller running'));
+    const seqAtStart = third.lines().find((l) => l.msg === 'audit log open')?.lastSeq as number;
+    expect(typeof seqAtStart).toBe('number');
+
+    // Every Azure DNS API call now takes 2 s more: its read and its writes answer long after Route 53's.
+    const azureDns = topo.faults('azure');
+    azureDns.set({ latencyMs: 2_000 });
+    let acknowledged: ProviderWriteEvent | undefined;
+    const stream = await follow(third.url, (e) => {
+      const failback = e.type === 'provider-write' && e.provider === 'route53' && e.changes.some((c) => c.name === `${SERVICE}.` && c.records.some((r) => r.values.includes(CLOUD_HOSTS.aws)));
+      if (acknowledged === undefined && failback) {
+        third.child.kill('SIGKILL');
+        acknowledged = e;
+      }
+    });
+    try {
+      await topo.services.aws.setChaos('healthy');
+      const acked = await until('Route 53 to acknowledge the failback on the event stream', () => acknowledged, 20_000);
+      expect((await third.exited).signal).toBe('SIGKILL');
+
+      const read = await readAuditLog(auditPath);
+      expect(read.problems).toEqual([]);
+      expect(read.records.map((r) => r.seq)).toEqual(read.records.map((_, i) => i + 1));
+      const mine = read.records.filter((r) => r.seq > seqAtStart);
+      const record = mine.find((r) => r.kind === 'provider-write' && r.eventId === acked.id);
+      expect(record).toMatchObject({
+        actor: 'controller',
+        service: SERVICE,
+        generation: acked.generation,
+        providers: [{ provider: 'route53', result: 'ok', changes: acked.changes.length, apiCalls: acked.apiCalls, latencyMs: acked.latencyMs }],
+        detail: { provider: 'route53', services: [SERVICE] },
+      });
+      expect((record?.detail as { changes: unknown[] }).changes).toContainEqual({ kind: 'update', name: `${SERVICE}.`, records: [{ type: 'A', ttl: 5, values: [CLOUD_HOSTS.aws] }] });
+      // Azure DNS had not answered, so the publish's aggregated record was never written: without the
+      // provider-write record, Route 53's acknowledged write would have left no trace in the file.
+      expect(mine.filter((r) => r.kind === 'write' && r.generation === acked.generation)).toEqual([]);
+
+      // Route 53 really committed it, and every write Route 53 ever committed has a record naming it at that generation.
+      expect(committed).toContainEqual({ provider: 'route53', generation: acked.generation, addresses: [CLOUD_HOSTS.aws] });
+      for (const c of committed.filter((x) => x.provider === 'route53')) {
+        const found = read.records.some((r) => r.generation === c.generation && r.providers?.some((p) => p.provider === 'route53' && p.result === 'ok'));
+        expect(found, `route53 took generation ${c.generation}`).toBe(true);
+      }
+    } finally {
+      stream.abort();
+      azureDns.heal();
+    }
   });
 });
