@@ -10,7 +10,9 @@ const CLOUDS = [
   { id: 'gcp', name: 'Google Cloud' },
 ];
 const PROVIDERS = { route53: 'Route 53', azure: 'Azure DNS', clouddns: 'Cloud DNS' };
-const EVENT_KINDS = ['verdict', 'probe-state', 'decision', 'write', 'verify', 'conflict', 'fail-open', 'drift', 'override', 'provider-sync'];
+const EVENT_KINDS = ['verdict', 'probe-state', 'decision', 'write', 'provider-write', 'verify', 'conflict', 'fail-open', 'drift', 'override', 'provider-sync'];
+// Each provider's acknowledgement is also in the publish's `write` event: hidden until someone ticks it.
+const HIDDEN_BY_DEFAULT = ['provider-write'];
 const MAX_EVENTS = 400;
 const STATUS_REFRESH_MS = 2000;
 const STATUS_THROTTLE_MS = 250;
@@ -30,7 +32,7 @@ const state = {
   ui: { demo: false, adminEnabled: false, chaos: [], drills: [] },
   events: new Map(),
   bootId: undefined,
-  hidden: new Set(readJson(prefs.getItem('failover.hiddenKinds'), [])),
+  hidden: new Set(readJson(prefs.getItem('failover.hiddenKinds'), HIDDEN_BY_DEFAULT)),
   token: storage.getItem('failover.adminToken') ?? '',
   csrf: undefined,
   adminError: '',
@@ -288,7 +290,7 @@ function renderFailover() {
 
 // ---- event timeline --------------------------------------------------------
 
-const KIND_TONE = { conflict: 'bad', 'fail-open': 'bad', drift: 'warn', override: 'warn', write: 'info', decision: 'info' };
+const KIND_TONE = { conflict: 'bad', 'fail-open': 'bad', drift: 'warn', override: 'warn', write: 'info', 'provider-write': 'ok', decision: 'info' };
 function toneOf(e) {
   if (e.type === 'verdict' || e.type === 'probe-state') return e.after === 'down' ? 'bad' : e.after === 'up' ? 'ok' : 'warn';
   if (e.type === 'verify') return e.allOk ? 'ok' : 'bad';
@@ -302,6 +304,8 @@ function eventMeta(e) {
   switch (e.type) {
     case 'write':
       return [chip(`gen ${e.generation}`), chip(e.status, toneOf(e)), ...e.providers.map((p) => chip(`${providerName(p.provider)} ${p.result}${p.latencyMs !== undefined ? ` ${duration(p.latencyMs)}` : ''}`, p.result === 'ok' ? 'ok' : p.result === 'held' ? '' : 'bad', p.detail))];
+    case 'provider-write':
+      return [chip(`gen ${e.generation}`), chip(providerName(e.provider), 'ok'), chip(`${e.changes.length} change${e.changes.length === 1 ? '' : 's'} · ${duration(e.latencyMs)}`), ...e.services.map((name) => chip(name))];
     case 'verify':
       return [chip(`gen ${e.generation}`), ...e.providers.map((p) => chip(`${providerName(p.provider)} ${p.ok ? `✓ ${duration(p.afterDecisionMs)}` : `✗ ${list(p.addresses)}`}`, p.ok ? 'ok' : 'bad', p.error))];
     case 'decision':
@@ -450,7 +454,10 @@ function renderControls() {
       h('h3', null, 'Chaos'),
       ...(state.ui.chaos ?? []).map((c) => h('div.control-row', { dataset: { chaos: c.target } }, h('span.what', null, c.cloud ? cloudName(c.cloud) : c.target), c.actions.map((action) => actionButton(action, () => admin('POST', '/demo/chaos', { target: c.target, action }), { title: `${action} ${c.target}` })))),
     );
-    $('drills').replaceChildren(h('h3', null, 'Drills'), ...(state.ui.drills ?? []).map((d) => h('div.control-row', null, actionButton(d.label ?? d.scenario, () => admin('POST', '/demo/drill', { scenario: d.scenario }), { title: d.description }), d.description ? h('span.hint', null, d.description) : null)));
+    const drills = state.ui.drills ?? [];
+    // No drills offered (chaos buttons only): no heading over nothing.
+    $('drills').hidden = drills.length === 0;
+    $('drills').replaceChildren(...(drills.length ? [h('h3', null, 'Drills')] : []), ...drills.map((d) => h('div.control-row', null, actionButton(d.label ?? d.scenario, () => admin('POST', '/demo/drill', { scenario: d.scenario }), { title: d.description }), d.description ? h('span.hint', null, d.description) : null)));
   }
 }
 
