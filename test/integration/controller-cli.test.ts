@@ -1,10 +1,12 @@
 /**
  * `failover controller` as a real process: bad configuration exits 2 naming
  * file, line and field; with the emulators' endpoints file it runs, serves its
- * API, logs JSON, and exits 0 on SIGTERM.
+ * API (per-probe metrics included), logs JSON, writes its audit log where the
+ * config says, and exits 0 on SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,9 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'controller-cli-'));
 let emulators: RunningEmulators;
 const endpointsFile = join(dir, 'endpoints.json');
+// In the test's own directory: the default (.failover/audit.jsonl, from the working directory) would land in the repository.
+const auditLog = join(dir, 'audit.jsonl');
+const parseExposition = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => { name: string; metrics: { value?: string; labels?: Record<string, string> }[] }[];
 
 beforeAll(async () => {
   emulators = await startEmulators({ freePorts: true });
@@ -34,6 +39,7 @@ services:
     targets:
       - { id: aws, cloud: aws, address: 127.0.0.11, healthUrl: "http://127.0.0.11:9/readyz" }
 health: { intervalMs: 200, fastIntervalMs: 100, timeoutMs: 80 }
+auditLog: ${JSON.stringify(auditLog)}
 `;
 
 function run(args: string[]) {
@@ -76,8 +82,20 @@ describe('failover controller', () => {
     expect(status.owner).toBe('ctl-cli');
     expect(status.services.map((s) => s.name)).toEqual(['app.example.test']);
 
+    // Every probe is counted per target and vantage point (the target refuses connections: errors).
+    let probes: Record<string, number> = {};
+    while (Object.keys(probes).length < 3 && Date.now() < until) {
+      const family = parseExposition(await (await fetch(`${url}/metrics`)).text()).find((f) => f.name === 'failover_probe_total');
+      probes = Object.fromEntries((family?.metrics ?? []).map((m) => [`${m.labels?.target} ${m.labels?.vantage} ${m.labels?.result}`, Number(m.value)]));
+      if (Object.keys(probes).length < 3) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(Object.keys(probes).sort()).toEqual(['aws vp-1 error', 'aws vp-2 error', 'aws vp-3 error']);
+    expect(Object.values(probes).every((n) => n > 0)).toBe(true);
+
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.lines().map((l) => l.msg)).toContain('stopped');
+    expect(p.lines().find((l) => l.msg === 'audit log open')).toMatchObject({ auditLog });
+    expect(existsSync(auditLog)).toBe(true);
   });
 });

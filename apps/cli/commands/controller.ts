@@ -137,7 +137,7 @@ async function run(opts: ControllerCliOptions): Promise<number> {
   let api: Awaited<ReturnType<typeof startControllerApi>>;
   try {
     // The API binds the audit log to the controller's events, so it starts before the controller does.
-    api = await startControllerApi({ controller, logger, adminToken, host: config.api.host, port: config.api.port, auditLog: audit, version: productVersion() });
+    api = await startControllerApi({ controller, logger, adminToken, host: config.api.host, port: config.api.port, auditLog: audit, monitor: controller.healthMonitor, version: productVersion() });
   } catch (err) {
     await closeProviders(providers);
     audit.close();
