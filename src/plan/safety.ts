@@ -7,7 +7,7 @@
  * I7 blast radius. See docs/decisions/planning-and-safety.md.
  */
 import { isOwnershipName, ownershipName, parseOwnership } from '../dns/ownership.js';
-import { canonicalName, canonicalRecordSet } from '../dns/record.js';
+import { MANAGED_TYPES, canonicalName, canonicalRecordSet, recordKey } from '../dns/record.js';
 import type { RecordType } from '../dns/record.js';
 import { newOwnership, removedRecords, writtenRecords } from './change.js';
 import type { Change, ProviderPlan } from './change.js';
@@ -83,9 +83,13 @@ function formatPercent(share: number): string {
 /** Total values at `name` once `change` has applied to `state` (ownership records excluded). */
 function valuesAfter(state: ProviderState | undefined, change: Change): number {
   const at = new Map<RecordType, number>();
-  for (const { record } of state?.records.values() ?? []) {
-    const rs = canonicalRecordSet(record);
-    if (rs.name === change.name && !isOwnershipName(rs.name)) at.set(rs.type, rs.values.length);
+  // Keyed lookups, not a scan of the zone: a scan per change is quadratic in zone size.
+  const name = canonicalName(change.name);
+  if (!isOwnershipName(name)) {
+    for (const type of MANAGED_TYPES) {
+      const observed = state?.records.get(recordKey(name, type));
+      if (observed) at.set(type, canonicalRecordSet(observed.record).values.length);
+    }
   }
   for (const { record } of removedRecords(change)) at.delete(record.type);
   for (const rs of writtenRecords(change)) at.set(rs.type, rs.values.length);
