@@ -1,5 +1,6 @@
 /**
- * flapping: AWS alternates between down and healthy every 1.5 s for 20 s. The
+ * flapping: AWS alternates between down and healthy every 3 s for 20 s (each outage
+ * long enough to be detected, so the dwell has returns to hold back). The
  * routing core's guarantee (docs/decisions/health-and-routing.md §7, I6):
  *
  * - every non-urgent change comes at least dwellMs after the previous change,
@@ -17,7 +18,7 @@ import { effectiveWrites, decisionOf, verdictBefore, verdicts } from './checks.j
 import { patience, type TopologyScenario } from './scenario.js';
 
 export const FLAP_DURATION_MS = 20_000;
-export const FLAP_HALF_PERIOD_MS = 1_500;
+export const FLAP_HALF_PERIOD_MS = 3_000;
 
 export interface ClassifiedWrite {
   readonly at: number;
