@@ -1,0 +1,75 @@
+/**
+ * I4 against the real emulators and adapters: with one provider's API down, a
+ * publish lands on the other two and reports that provider out of sync; once its
+ * API is back, the reconciler's next scheduled retry (one backoff period) makes
+ * all three nameservers answer the same.
+ */
+import { Resolver } from 'node:dns/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providersFromEndpoints } from '../../apps/cli/commands/plan.js';
+import { Reconciler } from '../../src/controller/reconcile.js';
+import { startEmulators, type RunningEmulators } from '../../src/emulators/index.js';
+import { closeProviders, createProviders } from '../../src/providers/index.js';
+import type { DnsProvider } from '../../src/providers/provider.js';
+
+const APP = 'app.example.test.';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function answer(server: { host: string; port: number }): Promise<string[]> {
+  const r = new Resolver({ timeout: 500, tries: 1 });
+  r.setServers([`${server.host}:${server.port}`]);
+  return (await r.resolve4(APP).catch(() => [] as string[])).sort();
+}
+
+describe('reconciliation against the emulators', () => {
+  let emu: RunningEmulators;
+  let providers: DnsProvider[];
+
+  beforeAll(async () => {
+    emu = await startEmulators({ freePorts: true });
+    providers = createProviders(providersFromEndpoints(emu.endpoints()), {
+      zone: emu.zone,
+      policy: { timeoutMs: 1000, maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
+    });
+  });
+  afterAll(async () => {
+    await closeProviders(providers ?? []);
+    await emu?.stop();
+  });
+
+  it('one API down: the others are written, it is out of sync, and it converges on the first retry after it is back', async () => {
+    const backoff = { baseMs: 400, capMs: 2000 };
+    const reconciler = new Reconciler({
+      providers,
+      owner: 'it-reconcile',
+      safety: { maxChangeShare: 0.3, minNamesForShareLimit: 10, force: false },
+      providerTimeoutMs: 3000,
+      backoff,
+    });
+    emu.route53.faults.set({ apiDown: true });
+    await emu.route53.api.settled();
+
+    const first = await reconciler.publish({ desired: [{ name: APP, type: 'A', ttl: 5, values: ['192.0.2.1'] }], generation: 1, managedNames: [APP] });
+    const status = Object.fromEntries(first.providers.map((p) => [p.provider, p.status]));
+    expect(status).toEqual({ route53: 'out-of-sync', azure: 'in-sync', clouddns: 'in-sync' });
+    expect(reconciler.outOfSync().get('route53')?.lastError.kind).toBe('unavailable');
+    expect(await answer(emu.azure.dns)).toEqual(['192.0.2.1']);
+    expect(await answer(emu.clouddns.dns)).toEqual(['192.0.2.1']);
+    expect(await answer(emu.route53.dns)).toEqual([]);
+
+    emu.route53.faults.heal();
+    await emu.route53.api.settled();
+    const healedAt = Date.now();
+    const due = reconciler.nextRetryAt();
+    expect(due).toBeDefined();
+    // One backoff period: the retry already scheduled when the API came back.
+    expect(due! - healedAt).toBeLessThanOrEqual(backoff.capMs);
+    await sleep(Math.max(0, due! - Date.now()));
+    const retried = await reconciler.retryDue();
+    expect(retried.flatMap((o) => o.providers.filter((p) => p.provider === 'route53').map((p) => p.status))).toEqual(['in-sync']);
+    expect(reconciler.outOfSync().size).toBe(0);
+    expect(await answer(emu.route53.dns)).toEqual(['192.0.2.1']);
+    expect(await answer(emu.azure.dns)).toEqual(['192.0.2.1']);
+    expect(await answer(emu.clouddns.dns)).toEqual(['192.0.2.1']);
+  });
+});
