@@ -3,6 +3,8 @@
  *
  * read all providers in parallel, each under its own deadline
  *   → a provider that does not answer is out of sync and left out; the others go on (I4, I5)
+ *   → with a read grace: once one provider answered, the others get readGraceMs more;
+ *     a provider still silent then is out of sync too, left to the reconciler (I5)
  * plan per reachable provider, check all plans together (I1, I2, I3, I7)
  *   → any violation: write nothing anywhere
  *   → a generation not older than ours already published: superseded, write nothing
@@ -21,7 +23,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ApplyReport, DnsProvider, ProviderError, ProviderId } from '../providers/provider.js';
 import { EMPTY_TALLY, overallStatus } from './apply-outcome.js';
 import type { ApplyOutcome, ConflictNote, ProviderOutcome, ProviderTally, Supersession } from './apply-outcome.js';
-import { plainMessage, withDeadline } from './deadline.js';
+import { plainMessage, ReadGrace, withDeadline } from './deadline.js';
 import { generationsForCheck, namesToRead, planRound } from './plan-round.js';
 import type { OwnWrites, PlannedRound, RoundContext, SafetySettings } from './plan-round.js';
 import type { Violation } from '../plan/safety.js';
@@ -48,6 +50,16 @@ export interface ApplyEverywhereInput {
   /** Deadline for one read() or apply() of one provider, retries inside the adapter included. */
   readonly providerTimeoutMs?: number;
   /**
+   * Once one provider's read has answered, how much longer the others' reads
+   * (observers' included) are awaited; a provider still silent then is out of
+   * sync (`timeout`) and left to the reconciler, so a hanging API does not hold
+   * the healthy providers' writes for a whole providerTimeoutMs (I5).
+   * Default 0: wait for every read (the CLI; the controller passes its own).
+   */
+  readonly readGraceMs?: number;
+  /** A grace shared with other runs of the same decision (see ReadGrace); overrides readGraceMs. */
+  readonly readGrace?: ReadGrace;
+  /**
    * Providers read only for the fencing check, never written: a generation
    * strictly newer than ours published there supersedes the run. Used when
    * one lagging provider is retried alone while the others already serve
@@ -73,13 +85,28 @@ export interface ApplyEverywhereInput {
   readonly now?: () => number;
 }
 
+/** How the reads of one readAll wait on the read grace. */
+export interface GraceUse {
+  readonly grace: ReadGrace;
+  /** Does an answer here start the grace? Not for observers: a slow provider retried alone must not be cut short by them. */
+  readonly starts: boolean;
+}
+
 /**
  * Read every provider in parallel, each under its own deadline; failures are values, not exceptions.
  * Every name we own is read too (not only the configured ones), so that a name removed
  * from the configuration is cleaned up rather than left published forever.
+ * With a grace, a read still pending when the grace expires counts as failed (`timeout`).
  */
-export async function readAll(providers: readonly DnsProvider[], names: readonly string[], timeoutMs?: number): Promise<ProviderRead[]> {
-  const settled = await Promise.allSettled(providers.map((p) => withDeadline(p.id, 'read', timeoutMs, () => p.read(names, { includeOwnedNames: true }))));
+export async function readAll(providers: readonly DnsProvider[], names: readonly string[], timeoutMs?: number, grace?: ReadGrace | GraceUse): Promise<ProviderRead[]> {
+  const use = grace instanceof ReadGrace ? { grace, starts: true } : grace;
+  const readOne = (p: DnsProvider): Promise<ProviderState> => {
+    const read = withDeadline(p.id, 'read', timeoutMs, () => p.read(names, { includeOwnedNames: true }));
+    if (use === undefined) return read;
+    if (use.starts) void read.then(() => use.grace.answered(), () => undefined);
+    return use.grace.bound(p.id, read);
+  };
+  const settled = await Promise.allSettled(providers.map(readOne));
   return settled.map((s, i): ProviderRead => {
     const provider = providers[i] as DnsProvider;
     return s.status === 'fulfilled' ? { provider, ok: true, state: s.value } : { provider, ok: false, error: s.reason as ProviderError };
@@ -221,10 +248,12 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
     return { ok: true, report, at };
   };
 
-  // Round 0: everything that answers, checked together.
+  // Round 0: everything that answers (within the read grace), checked together.
+  const grace = input.readGrace ?? new ReadGrace(input.readGraceMs ?? 0);
+  if (input.initialReads?.some((r) => r.ok)) grace.answered();
   const [reads0, observed] = await Promise.all([
-    input.initialReads ?? readAll(input.providers, names, input.providerTimeoutMs),
-    readAll(input.observers ?? [], names, input.providerTimeoutMs),
+    input.initialReads ?? readAll(input.providers, names, input.providerTimeoutMs, { grace, starts: true }),
+    readAll(input.observers ?? [], names, input.providerTimeoutMs, { grace, starts: false }),
   ]);
   const states0 = reachable(reads0);
   const before: PublishedGenerations = new Map([
@@ -265,6 +294,7 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
       break;
     }
     // Someone wrote between our read and our write: read again, plan again, same generation.
+    // No grace here: these providers just answered, and the grace of the first round is long spent.
     for (const { provider } of conflicted) run.update(provider, { replans: run.tally(provider).replans + 1 });
     const reread = reachable(
       await readAll(

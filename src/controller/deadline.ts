@@ -49,3 +49,47 @@ export function plainMessage(err: ProviderError): string {
   const prefix = `${err.provider}: ${err.kind}: `;
   return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
 }
+
+/**
+ * The read grace of one decision (I5): once one provider's read has answered,
+ * the others get `ms` more; a read still pending then is abandoned and its
+ * provider left to the reconciler. A hanging API (packet loss, an overloaded
+ * control plane) would otherwise hold the healthy providers' writes for the
+ * whole provider deadline. Shared by every run of one decision, so a lagging
+ * provider written in a run of its own is bounded by the others' answers too.
+ * 0 (or less) waits for every read, as an operator running `plan` wants.
+ */
+export class ReadGrace {
+  /** Settles `ms` after the first answer; never when ms <= 0. */
+  readonly expired: Promise<void>;
+  private expire: () => void = () => undefined;
+  private started = false;
+
+  constructor(readonly ms: number) {
+    this.expired = new Promise<void>((resolve) => {
+      this.expire = resolve;
+    });
+  }
+
+  /** A provider answered: start the grace (the first call only). */
+  answered(): void {
+    if (this.started || this.ms <= 0) return;
+    this.started = true;
+    // unref: a grace nobody waits for any more must not keep the process alive.
+    setTimeout(this.expire, this.ms).unref();
+  }
+
+  /**
+   * `read`, or a `timeout` ProviderError once the grace has expired. The
+   * abandoned read is left to finish on its own (the adapters take no abort
+   * signal; their per-call deadline ends it) and its result is ignored.
+   */
+  bound<T>(provider: ProviderId, read: Promise<T>): Promise<T> {
+    if (this.ms <= 0) return read;
+    return new Promise<T>((resolve, reject) => {
+      // Settling twice is a no-op: whichever comes first wins, an abandoned read's late result is dropped.
+      read.then(resolve, reject);
+      void this.expired.then(() => reject(new ProviderError(provider, 'timeout', `no answer within the read grace of ${this.ms} ms; handed to the reconciler`)));
+    });
+  }
+}
