@@ -27,6 +27,8 @@ export interface AssembleOptions {
   readonly breakers?: boolean;
   /** Deadline for one provider read or write, the adapter's retries included. Default 10 s. */
   readonly providerTimeoutMs?: number;
+  /** Once one provider answered a read, how long the others are awaited before the reconciler takes them over. Default 500 ms. */
+  readonly readGraceMs?: number;
   readonly backoff?: BackoffPolicy;
   readonly verifyTiming?: VerifyTiming;
   readonly driftCheckMs?: number;
@@ -35,6 +37,14 @@ export interface AssembleOptions {
 }
 
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000;
+/**
+ * A hanging provider API delays the others' writes by at most this much (I5),
+ * instead of DEFAULT_PROVIDER_TIMEOUT_MS. Long enough that a healthy but slower
+ * API (a zone listed in several pages) is normally written in the same round;
+ * one slower than this is written by the reconciler's next retry, about a
+ * second later (docs/decisions/multi-provider-writes.md, §2).
+ */
+export const DEFAULT_READ_GRACE_MS = 500;
 
 /** The nameservers the config names, for the providers that are in use. */
 export function configuredNameservers(config: FailoverConfig, providers: readonly DnsProvider[]): ProviderNameserver[] {
@@ -55,11 +65,13 @@ export function assembleController(config: FailoverConfig, options: AssembleOpti
   });
   const now = options.clock ? () => (options.clock as Clock).now() : Date.now;
   const providerTimeoutMs = options.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS;
+  const readGraceMs = options.readGraceMs ?? DEFAULT_READ_GRACE_MS;
   const reconciler = new Reconciler({
     providers: options.providers,
     owner: config.owner,
     safety: { maxChangeShare: config.safety.maxChangeShare, minNamesForShareLimit: config.safety.minNamesForShareLimit, force: false },
     providerTimeoutMs,
+    readGraceMs,
     now,
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.logger ? { log: options.logger } : {}),
@@ -67,7 +79,7 @@ export function assembleController(config: FailoverConfig, options: AssembleOpti
   const nameservers = configuredNameservers(config, options.providers);
   const controllerOptions: ControllerOptions = {
     config,
-    publisher: reconcilingPublisher(options.providers, reconciler, providerTimeoutMs),
+    publisher: reconcilingPublisher(options.providers, reconciler, providerTimeoutMs, readGraceMs),
     monitor,
     probeTargets: targets,
     ...(nameservers.length > 0 ? { verifier: dnsVerifier(nameservers, now, options.verifyTiming) } : {}),

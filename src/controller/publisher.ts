@@ -9,6 +9,7 @@
 import type { ProviderId, ProviderState } from '../plan/state.js';
 import type { DnsProvider } from '../providers/provider.js';
 import { readAll, type ProviderAppliedHook } from './apply-everywhere.js';
+import { ReadGrace } from './deadline.js';
 import type { ApplyOutcome } from './apply-outcome.js';
 import type { Drift } from './drift.js';
 import type { ReconcileTarget, Reconciler } from './reconcile.js';
@@ -21,7 +22,7 @@ export interface ProvidersRead {
 
 export interface Publisher {
   readonly providerIds: readonly ProviderId[];
-  /** Every provider's records at the names, read in parallel; failures are listed, not thrown. */
+  /** Every provider's records at the names, read in parallel (within the read grace); failures are listed, not thrown. */
   read(names: readonly string[]): Promise<ProvidersRead>;
   /** Make `target` current and write it everywhere (conditional, fenced as the target says). */
   publish(target: ReconcileTarget): Promise<ApplyOutcome>;
@@ -35,11 +36,16 @@ export interface Publisher {
   onProviderApplied(listener: ProviderAppliedHook): () => void;
 }
 
-export function reconcilingPublisher(providers: readonly DnsProvider[], reconciler: Reconciler, providerTimeoutMs?: number): Publisher {
+/**
+ * `readGraceMs`: once one provider answered a read, how long the others are
+ * awaited (0: all); a straggler is listed as failed, and the controller
+ * re-reads it later (see ReadGrace). Pass the same value to the Reconciler.
+ */
+export function reconcilingPublisher(providers: readonly DnsProvider[], reconciler: Reconciler, providerTimeoutMs?: number, readGraceMs = 0): Publisher {
   return {
     providerIds: providers.map((p) => p.id),
     async read(names) {
-      const reads = await readAll(providers, names, providerTimeoutMs);
+      const reads = await readAll(providers, names, providerTimeoutMs, new ReadGrace(readGraceMs));
       return {
         states: reads.flatMap((r) => (r.ok ? [r.state] : [])),
         failed: reads.flatMap((r) => (r.ok ? [] : [{ provider: r.provider.id, reason: r.error.message }])),

@@ -20,7 +20,7 @@ import { mergeOutcomes } from './apply-outcome.js';
 import type { ApplyOutcome } from './apply-outcome.js';
 import { afterFailure, DEFAULT_RECONCILE_BACKOFF, isDue } from './backoff-state.js';
 import type { BackoffPolicy, RetryState } from './backoff-state.js';
-import { plainMessage } from './deadline.js';
+import { plainMessage, ReadGrace } from './deadline.js';
 import { findDrift } from './drift.js';
 import type { Drift } from './drift.js';
 import { namesToRead } from './plan-round.js';
@@ -45,6 +45,13 @@ export interface ReconcilerOptions {
   readonly owner: string;
   readonly safety: SafetySettings;
   readonly providerTimeoutMs?: number;
+  /**
+   * Once one provider of a publish (or drift check) has answered, how long the
+   * others' reads are awaited before they are left to the backoff retries (I5).
+   * A retry of one lagging provider waits for its own answer regardless.
+   * Default 0: wait for every read (assembleController passes DEFAULT_READ_GRACE_MS).
+   */
+  readonly readGraceMs?: number;
   readonly maxReplans?: number;
   readonly backoff?: BackoffPolicy;
   readonly now?: () => number;
@@ -103,15 +110,18 @@ export class Reconciler {
   /**
    * Make `target` current and write it to every provider, out-of-sync ones
    * included (a new decision is worth a try): the providers in sync together,
-   * each lagging provider on its own (see lagging()).
+   * each lagging provider on its own (see lagging()). All runs share one read
+   * grace: a provider still silent readGraceMs after the first answer is left
+   * to the retries, so a hanging API cannot hold the others' writes.
    */
   publish(target: ReconcileTarget): Promise<ApplyOutcome> {
     return this.serial(async () => {
       const decidedAt = this.now();
       this.target = target;
+      const readGrace = this.grace();
       const lagging = this.options.providers.filter((p) => this.retries.has(p.id));
       const inSync = this.options.providers.filter((p) => !this.retries.has(p.id));
-      const runs = await Promise.all([...(inSync.length > 0 ? [this.applyTo(inSync, { decidedAt })] : []), ...lagging.map((p) => this.lagging(p, decidedAt))]);
+      const runs = await Promise.all([...(inSync.length > 0 ? [this.applyTo(inSync, { decidedAt, readGrace })] : []), ...lagging.map((p) => this.lagging(p, decidedAt, readGrace))]);
       return mergeOutcomes(
         runs,
         this.options.providers.map((p) => p.id),
@@ -138,7 +148,7 @@ export class Reconciler {
       const target = this.target;
       if (target === undefined) return [];
       const inSync = this.options.providers.filter((p) => !this.retries.has(p.id));
-      const reads = await readAll(inSync, namesToRead(target.desired, target.managedNames), this.options.providerTimeoutMs);
+      const reads = await readAll(inSync, namesToRead(target.desired, target.managedNames), this.options.providerTimeoutMs, this.grace());
       for (const r of reads) if (!r.ok) this.failed(r.provider.id, { kind: r.error.kind, message: plainMessage(r.error) });
       const ok = reads.filter((r): r is Extract<ProviderRead, { ok: true }> => r.ok);
       const paused = this.pausedSet(target);
@@ -179,6 +189,10 @@ export class Reconciler {
     });
   }
 
+  private grace(): ReadGrace {
+    return new ReadGrace(this.options.readGraceMs ?? 0);
+  }
+
   private pausedSet(target: ReconcileTarget): Set<string> {
     return new Set((target.pausedNames ?? []).map(canonicalName));
   }
@@ -187,16 +201,19 @@ export class Reconciler {
    * A lagging provider is written alone: the others may already serve this
    * generation, which the zone-wide fencing check would take for a newer
    * writer. They are still read as observers, so a strictly newer generation
-   * published anywhere stops the retry.
+   * published anywhere stops the retry. Alone, its own read is awaited in
+   * full (its deadline), unless a publish's shared grace expires first; the
+   * observers are awaited for the read grace after it answered.
    */
-  private lagging(provider: DnsProvider, decidedAt?: number): Promise<ApplyOutcome> {
+  private lagging(provider: DnsProvider, decidedAt?: number, readGrace?: ReadGrace): Promise<ApplyOutcome> {
     return this.applyTo([provider], {
       observers: this.options.providers.filter((p) => p !== provider),
       decidedAt,
+      readGrace,
     });
   }
 
-  private async applyTo(providers: readonly DnsProvider[], run: { initialReads?: readonly ProviderRead[]; observers?: readonly DnsProvider[]; decidedAt?: number } = {}): Promise<ApplyOutcome> {
+  private async applyTo(providers: readonly DnsProvider[], run: { initialReads?: readonly ProviderRead[]; observers?: readonly DnsProvider[]; decidedAt?: number; readGrace?: ReadGrace } = {}): Promise<ApplyOutcome> {
     const target = this.target as ReconcileTarget;
     const paused = this.pausedSet(target);
     const before = new Map(this.retries);
@@ -211,6 +228,7 @@ export class Reconciler {
       safety: this.options.safety,
       maxReplans: this.options.maxReplans,
       providerTimeoutMs: this.options.providerTimeoutMs,
+      readGrace: run.readGrace ?? this.grace(),
       initialReads: run.initialReads,
       observers: run.observers,
       decidedAt: run.decidedAt,
