@@ -1,0 +1,78 @@
+/**
+ * I5 against the real emulators and adapters: Route 53's API hangs (every
+ * request held 5 s, as under packet loss or an overloaded control plane) rather
+ * than refusing connections. Azure DNS and Cloud DNS must still be written
+ * within the read grace, not after Route 53's deadline; Route 53 is handed to
+ * the reconciler and converges once its API answers again (I4).
+ */
+import { Resolver } from 'node:dns/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providersFromEndpoints } from '../../apps/cli/commands/plan.js';
+import { Reconciler } from '../../src/controller/reconcile.js';
+import { startEmulators, type RunningEmulators } from '../../src/emulators/index.js';
+import { closeProviders, createProviders } from '../../src/providers/index.js';
+import type { DnsProvider } from '../../src/providers/provider.js';
+
+const APP = 'app.example.test.';
+const GRACE_MS = 300;
+const HANG_MS = 5_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function answer(server: { host: string; port: number }): Promise<string[]> {
+  const r = new Resolver({ timeout: 500, tries: 1 });
+  r.setServers([`${server.host}:${server.port}`]);
+  return (await r.resolve4(APP).catch(() => [] as string[])).sort();
+}
+
+describe('a hanging provider API against the emulators', () => {
+  let emu: RunningEmulators;
+  let providers: DnsProvider[];
+
+  beforeAll(async () => {
+    emu = await startEmulators({ freePorts: true });
+    // Per-call deadline well above the hang's grace: without the grace, Route 53's read would hold the run for seconds.
+    providers = createProviders(providersFromEndpoints(emu.endpoints()), {
+      zone: emu.zone,
+      policy: { timeoutMs: 8_000, maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
+    });
+  });
+  afterAll(async () => {
+    await closeProviders(providers ?? []);
+    await emu?.stop();
+  });
+
+  it('Azure and Cloud DNS are written within the grace; Route 53 is out of sync, then converges after heal', async () => {
+    const reconciler = new Reconciler({
+      providers,
+      owner: 'it-hanging',
+      safety: { maxChangeShare: 0.3, minNamesForShareLimit: 10, force: false },
+      providerTimeoutMs: 10_000,
+      readGraceMs: GRACE_MS,
+      backoff: { baseMs: 400, capMs: 2_000 },
+    });
+    emu.route53.faults.set({ latencyMs: HANG_MS });
+
+    const outcome = await reconciler.publish({ desired: [{ name: APP, type: 'A', ttl: 5, values: ['192.0.2.1'] }], generation: 1, managedNames: [APP] });
+    const byProvider = Object.fromEntries(outcome.providers.map((p) => [p.provider, p]));
+    expect(outcome.status).toBe('partial');
+    expect(byProvider.route53).toMatchObject({ status: 'out-of-sync', errorKind: 'timeout', reason: `no answer within the read grace of ${GRACE_MS} ms; handed to the reconciler` });
+    // Grace + their own read and write, far below the 5 s hang (generous bound for a loaded machine).
+    for (const p of ['azure', 'clouddns']) {
+      expect(byProvider[p]?.status).toBe('in-sync');
+      expect(byProvider[p]?.publishMs).toBeLessThan(1_000);
+    }
+    expect(await answer(emu.azure.dns)).toEqual(['192.0.2.1']);
+    expect(await answer(emu.clouddns.dns)).toEqual(['192.0.2.1']);
+    expect(await answer(emu.route53.dns)).toEqual([]);
+
+    // The API answers promptly again; the next scheduled retry (Route 53 alone) converges it.
+    emu.route53.faults.heal();
+    const due = reconciler.nextRetryAt();
+    expect(due).toBeDefined();
+    await sleep(Math.max(0, due! - Date.now()));
+    const retried = await reconciler.retryDue();
+    expect(retried.flatMap((o) => o.providers.map((p) => `${p.provider} ${p.status}`))).toEqual(['route53 in-sync']);
+    expect(reconciler.outOfSync().size).toBe(0);
+    expect(await answer(emu.route53.dns)).toEqual(['192.0.2.1']);
+  });
+});
