@@ -6,17 +6,23 @@
  *   other values than we published is reported, and repaired with a new
  *   generation unless the name is paused (then it is only reported).
  *
- * Clock and randomness are injected; calls are serialised, so the controller
- * loop may call publish, retryDue and checkDrift from timers without overlap.
+ * Clock and randomness are injected. Publishes run one at a time, and so do
+ * the background calls (retryDue, checkDrift), so the controller loop may call
+ * them from timers. A publish never waits for background work (I5): a
+ * provider with a background write in flight is left out of the publish
+ * ("busy") and written with the current target as soon as that write ends.
+ * Background work waits for publishes, so a provider never has two of our
+ * writes in flight at once.
  */
 import { EventEmitter } from 'node:events';
 import { canonicalName } from '../dns/record.js';
 import { nextGeneration, publishedGenerations } from '../plan/generations.js';
 import type { DesiredRecord, ProviderId } from '../plan/state.js';
+import { ProviderError } from '../providers/provider.js';
 import type { DnsProvider } from '../providers/provider.js';
 import { applyEverywhere, readAll } from './apply-everywhere.js';
 import type { ApplyLog, ProviderAppliedHook, ProviderRead } from './apply-everywhere.js';
-import { mergeOutcomes } from './apply-outcome.js';
+import { EMPTY_TALLY, mergeOutcomes } from './apply-outcome.js';
 import type { ApplyOutcome } from './apply-outcome.js';
 import { afterFailure, DEFAULT_RECONCILE_BACKOFF, isDue } from './backoff-state.js';
 import type { BackoffPolicy, RetryState } from './backoff-state.js';
@@ -67,7 +73,13 @@ export class Reconciler {
   private readonly random: () => number;
   private readonly backoff: BackoffPolicy;
   private target: ReconcileTarget | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Tail of the publishes, and how many are queued or running. */
+  private publishes: Promise<unknown> = Promise.resolve();
+  private pendingPublishes = 0;
+  /** Tail of the background calls (retryDue, checkDrift). */
+  private background: Promise<unknown> = Promise.resolve();
+  /** Providers with a background write in flight, and what it is. */
+  private readonly busy = new Map<ProviderId, 'retry' | 'drift repair'>();
 
   constructor(private readonly options: ReconcilerOptions) {
     this.now = options.now ?? Date.now;
@@ -113,42 +125,90 @@ export class Reconciler {
    * each lagging provider on its own (see lagging()). All runs share one read
    * grace: a provider still silent readGraceMs after the first answer is left
    * to the retries, so a hanging API cannot hold the others' writes.
+   * Publishes run one at a time but never wait for background work: a provider
+   * with a retry or drift repair in flight is reported out of sync ("retry in
+   * flight") and written with this target as soon as that write ends.
    */
   publish(target: ReconcileTarget): Promise<ApplyOutcome> {
-    return this.serial(async () => {
-      const decidedAt = this.now();
-      this.target = target;
-      const readGrace = this.grace();
-      const lagging = this.options.providers.filter((p) => this.retries.has(p.id));
-      const inSync = this.options.providers.filter((p) => !this.retries.has(p.id));
-      const runs = await Promise.all([...(inSync.length > 0 ? [this.applyTo(inSync, { decidedAt, readGrace })] : []), ...lagging.map((p) => this.lagging(p, decidedAt, readGrace))]);
-      return mergeOutcomes(
-        runs,
-        this.options.providers.map((p) => p.id),
-      );
-    });
+    this.pendingPublishes += 1;
+    const run = this.publishes.then(() => this.publishNow(target).finally(() => (this.pendingPublishes -= 1)));
+    this.publishes = run.catch(() => undefined);
+    return run;
+  }
+
+  private async publishNow(target: ReconcileTarget): Promise<ApplyOutcome> {
+    const decidedAt = this.now();
+    this.target = target;
+    const readGrace = this.grace();
+    // A provider busy with a background write is not waited for: that write ends by writing this target (see retry()).
+    const free = this.options.providers.filter((p) => !this.busy.has(p.id));
+    const lagging = free.filter((p) => this.retries.has(p.id));
+    const inSync = free.filter((p) => !this.retries.has(p.id));
+    const runs = await Promise.all([...(inSync.length > 0 ? [this.applyTo(inSync, { decidedAt, readGrace })] : []), ...lagging.map((p) => this.lagging(p, decidedAt, readGrace)), ...this.busyOutcome(target, decidedAt)]);
+    return mergeOutcomes(
+      runs,
+      this.options.providers.map((p) => p.id),
+    );
+  }
+
+  /** The providers a publish leaves to their in-flight background write, as out of sync. */
+  private busyOutcome(target: ReconcileTarget, decidedAt: number): ApplyOutcome[] {
+    const busy = this.options.providers.filter((p) => this.busy.has(p.id));
+    if (busy.length === 0) return [];
+    const at = this.now();
+    return [
+      {
+        status: 'failed',
+        generation: target.generation,
+        decidedAt,
+        violations: [],
+        providers: busy.map((p) => ({ ...EMPTY_TALLY, provider: p.id, status: 'out-of-sync', errorKind: 'unavailable', reason: `${this.busy.get(p.id) ?? 'retry'} in flight`, nextRetryAt: at })),
+      },
+    ];
   }
 
   /** Retry, each on its own, every provider whose backoff has elapsed; one outcome per provider retried. */
   retryDue(): Promise<readonly ApplyOutcome[]> {
-    return this.serial(async () => {
+    return this.inBackground(() => {
       const now = this.now();
       const due = this.options.providers.filter((p) => {
         const r = this.retries.get(p.id);
-        return r !== undefined && isDue(r, now);
+        return r !== undefined && isDue(r, now) && !this.busy.has(p.id);
       });
-      if (this.target === undefined) return [];
-      return Promise.all(due.map((p) => this.lagging(p)));
+      if (this.target === undefined) return Promise.resolve([]);
+      return Promise.all(due.map((p) => this.retry(p)));
     });
+  }
+
+  /**
+   * One provider alone, busy meanwhile. If a publish changed the target while
+   * the write was in flight, the provider is written again at once with the
+   * current target (unless it failed: then its backoff holds). The write of
+   * the older target is refused before its apply (see guarded()).
+   */
+  private async retry(provider: DnsProvider): Promise<ApplyOutcome> {
+    this.busy.set(provider.id, 'retry');
+    try {
+      for (;;) {
+        const target = this.target;
+        const outcome = await this.lagging(guarded(provider, target as ReconcileTarget, () => this.target));
+        const r = this.retries.get(provider.id);
+        if (this.target === target || r === undefined || !isDue(r, this.now())) return outcome;
+      }
+    } finally {
+      this.busy.delete(provider.id);
+    }
   }
 
   /** Read the providers believed in sync, report drift, repair what is not paused. */
   checkDrift(): Promise<readonly Drift[]> {
-    return this.serial(async () => {
+    return this.inBackground(async () => {
       const target = this.target;
       if (target === undefined) return [];
       const inSync = this.options.providers.filter((p) => !this.retries.has(p.id));
       const reads = await readAll(inSync, namesToRead(target.desired, target.managedNames), this.options.providerTimeoutMs, this.grace());
+      // A publish began meanwhile: these reads may show it half written. Void; the next check looks again.
+      if (this.target !== target || this.pendingPublishes > 0) return [];
       for (const r of reads) if (!r.ok) this.failed(r.provider.id, { kind: r.error.kind, message: plainMessage(r.error) });
       const ok = reads.filter((r): r is Extract<ProviderRead, { ok: true }> => r.ok);
       const paused = this.pausedSet(target);
@@ -176,10 +236,17 @@ export class Reconciler {
       this.target = { ...target, generation: to, fenceNames: [...new Set([...(target.fenceNames ?? []), ...names])] };
       this.emit({ type: 'generation-advanced', at: this.now(), from, to, reason: 'drift-repair' });
       const drifted = new Set(repair.map((d) => d.provider));
-      const outcome = await this.applyTo(
-        this.options.providers.filter((p) => drifted.has(p.id)),
-        { initialReads: ok.filter((r) => drifted.has(r.provider.id)) },
-      );
+      const repairTarget = this.target;
+      for (const p of drifted) this.busy.set(p, 'drift repair');
+      let outcome: ApplyOutcome;
+      try {
+        outcome = await this.applyTo(
+          this.options.providers.filter((p) => drifted.has(p.id)).map((p) => guarded(p, repairTarget, () => this.target)),
+          { initialReads: ok.filter((r) => drifted.has(r.provider.id)) },
+        );
+      } finally {
+        for (const p of drifted) this.busy.delete(p);
+      }
       for (const o of outcome.providers) {
         if (o.status !== 'in-sync') continue;
         const repaired = repair.filter((d) => d.provider === o.provider).map((d) => d.name);
@@ -207,7 +274,7 @@ export class Reconciler {
    */
   private lagging(provider: DnsProvider, decidedAt?: number, readGrace?: ReadGrace): Promise<ApplyOutcome> {
     return this.applyTo([provider], {
-      observers: this.options.providers.filter((p) => p !== provider),
+      observers: this.options.providers.filter((p) => p.id !== provider.id),
       decidedAt,
       readGrace,
     });
@@ -234,10 +301,10 @@ export class Reconciler {
       decidedAt: run.decidedAt,
       log: this.options.log,
       now: this.now,
-      retryAt: (provider, error) => this.failed(provider, { kind: error.kind, message: plainMessage(error) }).nextAt,
+      retryAt: (provider, error) => (error instanceof StaleTarget ? this.dueNow(provider, error.message) : this.failed(provider, { kind: error.kind, message: plainMessage(error) })).nextAt,
       onProviderApplied: (...applied) => this.events.emit('applied', ...applied),
     });
-    this.absorb(outcome, before);
+    this.absorb(outcome, before, this.target !== target);
     return outcome;
   }
 
@@ -249,9 +316,26 @@ export class Reconciler {
     return state;
   }
 
-  private absorb(outcome: ApplyOutcome, before: ReadonlyMap<ProviderId, RetryState>): void {
+  /**
+   * The target changed while a provider was written with an older one (a publish
+   * left it busy): it is due at once, with the current target; attempts are kept.
+   */
+  private dueNow(provider: ProviderId, message: string): RetryState {
+    const was = this.retries.get(provider);
+    const state: RetryState = { attempts: was?.attempts ?? 0, nextAt: this.now(), delayMs: 0, lastError: { kind: 'conflict', message } };
+    this.retries.set(provider, state);
+    return state;
+  }
+
+  /** `stale`: the target changed while this run was in flight; what it brought in sync is behind. */
+  private absorb(outcome: ApplyOutcome, before: ReadonlyMap<ProviderId, RetryState>, stale: boolean): void {
     const at = this.now();
+    const behind = `generation ${this.target?.generation} was published while generation ${outcome.generation} was being written`;
     for (const o of outcome.providers) {
+      if (stale && (o.status === 'in-sync' || (o.status === 'held' && outcome.superseded))) {
+        this.dueNow(o.provider, behind);
+        continue;
+      }
       switch (o.status) {
         case 'in-sync': {
           const was = before.get(o.provider);
@@ -281,9 +365,39 @@ export class Reconciler {
     this.events.emit('event', event);
   }
 
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
+  /**
+   * Background calls run one at a time, each once no publish is queued or
+   * running; the check and the start of `work` are one synchronous step, so a
+   * publish either sees work's providers busy or finished before it started.
+   */
+  private inBackground<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.background.then(async () => {
+      while (this.pendingPublishes > 0) await this.publishes;
+      return work();
+    });
+    this.background = run.catch(() => undefined);
     return run;
   }
+}
+
+/** A write of a target that is no longer current, refused before it reached the provider. */
+class StaleTarget extends ProviderError {}
+
+/**
+ * `provider` for a background write of `target`: its apply is refused (never
+ * sent) once the current target is another one. CAS and the generation fence
+ * would refuse the older generation too; this does not even try.
+ */
+function guarded(provider: DnsProvider, target: ReconcileTarget, current: () => ReconcileTarget | undefined): DnsProvider {
+  return {
+    id: provider.id,
+    zone: provider.zone,
+    read: (names, options) => provider.read(names, options),
+    apply: (plan) => {
+      const now = current();
+      if (now === target) return provider.apply(plan);
+      return Promise.reject(new StaleTarget(provider.id, 'conflict', `generation ${target.generation} not applied: generation ${now?.generation} was published while it was in flight; writing that now`));
+    },
+    close: () => provider.close(),
+  };
 }
