@@ -5,6 +5,7 @@
  * `configSchema` value, the same a person would write for the real clouds;
  * only the providers' endpoints and the addresses differ.
  */
+import { providersFromEndpoints } from '../providers/emulator-endpoints.js';
 import { ConfigError, formatPath } from '../config/load.js';
 import { configSchema, type FailoverConfig, type HealthConfig } from '../config/schema.js';
 import type { EndpointsFile } from '../emulators/endpoints.js';
@@ -37,15 +38,6 @@ export const DEMO_PORTS = { service: 8080, api: 4600 } as const;
 export const DEFAULT_TOPOLOGY_TTL = 5;
 export const TOPOLOGY_OWNER = 'failover-local';
 
-/** The emulators' endpoints as the controller's `providers` section (each with its nameserver for verification). */
-export function providersFromEmulators(e: EndpointsFile): FailoverConfig['providers'] {
-  return {
-    route53: { hostedZoneId: e.route53.hostedZoneId, region: e.route53.region, endpoint: e.route53.endpoint, credentials: { accessKeyId: e.route53.accessKeyId, secretAccessKey: e.route53.secretAccessKey }, dns: e.route53.dns },
-    azure: { subscriptionId: e.azure.subscriptionId, resourceGroup: e.azure.resourceGroup, zoneName: e.azure.zoneName, endpoint: e.azure.endpoint, caCertPath: e.azure.caCertPath, token: e.azure.token, dns: e.azure.dns },
-    clouddns: { projectId: e.clouddns.projectId, managedZone: e.clouddns.managedZone, endpoint: e.clouddns.endpoint, token: e.clouddns.token, dns: e.clouddns.dns },
-  };
-}
-
 export interface TopologyConfigInput {
   readonly endpoints: EndpointsFile;
   /** Base URL of each cloud's sample service, e.g. http://127.0.0.11:8080. */
@@ -66,7 +58,7 @@ export function topologyConfig(input: TopologyConfigInput): FailoverConfig {
   const result = configSchema.safeParse({
     owner: TOPOLOGY_OWNER,
     zone: input.endpoints.zone,
-    providers: providersFromEmulators(input.endpoints),
+    providers: providersFromEndpoints(input.endpoints),
     services: [
       {
         name: SERVICE_NAME,

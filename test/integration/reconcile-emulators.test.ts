@@ -6,7 +6,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providersFromEndpoints } from '../../apps/cli/commands/plan.js';
+import { providersFromEndpoints } from '../../src/providers/emulator-endpoints.js';
 import { Reconciler } from '../../src/controller/reconcile.js';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/index.js';
 import { closeProviders, createProviders } from '../../src/providers/index.js';

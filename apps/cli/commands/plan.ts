@@ -3,10 +3,11 @@
  * a dry run that never writes. Also the shared first half of `apply`: load the
  * configuration, build the adapters, read every provider, plan, check.
  */
+import { providersFromEndpoints } from '../../../src/providers/emulator-endpoints.js';
 import { Option, type Command } from 'commander';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { configSchema } from '../../../src/config/schema.js';
-import type { FailoverConfig, ProvidersConfig } from '../../../src/config/schema.js';
+import type { FailoverConfig } from '../../../src/config/schema.js';
 import { readAll } from '../../../src/controller/apply-everywhere.js';
 import type { ProviderRead } from '../../../src/controller/apply-everywhere.js';
 import { plainMessage } from '../../../src/controller/deadline.js';
@@ -16,7 +17,6 @@ import { staticDesired } from '../../../src/controller/static-desired.js';
 import type { StaticDesired } from '../../../src/controller/static-desired.js';
 import { canonicalName } from '../../../src/dns/record.js';
 import { EndpointsFileError, readEndpointsFile } from '../../../src/emulators/endpoints.js';
-import type { EndpointsFile } from '../../../src/emulators/endpoints.js';
 import { formatPlan } from '../../../src/plan/format.js';
 import { nextGeneration, publishedGenerations } from '../../../src/plan/generations.js';
 import type { CallPolicy, DnsProvider, ProviderErrorKind, ProviderId } from '../../../src/providers/provider.js';
@@ -52,15 +52,6 @@ export interface PlanView {
   readonly generation: number;
   readonly round: PlannedRound;
   readonly unreachable: readonly Unreachable[];
-}
-
-/** The emulators' endpoints file fills (and overrides) the three providers. */
-export function providersFromEndpoints(e: EndpointsFile): ProvidersConfig {
-  return {
-    route53: { hostedZoneId: e.route53.hostedZoneId, region: e.route53.region, endpoint: e.route53.endpoint, credentials: { accessKeyId: e.route53.accessKeyId, secretAccessKey: e.route53.secretAccessKey }, dns: e.route53.dns },
-    azure: { subscriptionId: e.azure.subscriptionId, resourceGroup: e.azure.resourceGroup, zoneName: e.azure.zoneName, endpoint: e.azure.endpoint, caCertPath: e.azure.caCertPath, token: e.azure.token, dns: e.azure.dns },
-    clouddns: { projectId: e.clouddns.projectId, managedZone: e.clouddns.managedZone, endpoint: e.clouddns.endpoint, token: e.clouddns.token, dns: e.clouddns.dns },
-  };
 }
 
 export async function loadSetup(configFile: string, endpointsFile?: string): Promise<Setup> {

@@ -6,6 +6,7 @@
  * so a thousand runs cost a thousand small zones' worth of work, not a thousand
  * start-ups.
  */
+import { providersFromEndpoints } from '../../providers/emulator-endpoints.js';
 import { ownershipName, ownershipRecord } from '../../dns/ownership.js';
 import { canonicalName } from '../../dns/record.js';
 import type { EmulatorKind, RunningEmulators } from '../../emulators/index.js';
@@ -56,14 +57,12 @@ export function openRaceFixture(emulators: RunningEmulators, options: { policy?:
   const e = emulators.endpoints();
   const zone = emulators.zone;
   const policy = options.policy ?? RACE_CALL_POLICY;
+  const config = providersFromEndpoints(e);
   const providers: DnsProvider[] = [
     // Client-side pacing off: a thousand races would otherwise wait for Route 53's 10 requests a second.
-    createRoute53Provider(
-      { hostedZoneId: e.route53.hostedZoneId, region: e.route53.region, endpoint: e.route53.endpoint, credentials: { accessKeyId: e.route53.accessKeyId, secretAccessKey: e.route53.secretAccessKey } },
-      { zone, policy, rateLimit: 'off' },
-    ),
-    createAzureDnsProvider({ subscriptionId: e.azure.subscriptionId, resourceGroup: e.azure.resourceGroup, zoneName: e.azure.zoneName, endpoint: e.azure.endpoint, caCertPath: e.azure.caCertPath, token: e.azure.token }, { zone, policy }),
-    createCloudDnsProvider({ projectId: e.clouddns.projectId, managedZone: e.clouddns.managedZone, endpoint: e.clouddns.endpoint, token: e.clouddns.token }, { zone, policy }),
+    createRoute53Provider(config.route53!, { zone, policy, rateLimit: 'off' }),
+    createAzureDnsProvider(config.azure!, { zone, policy }),
+    createCloudDnsProvider(config.clouddns!, { zone, policy }),
   ];
   const naive = unconditionalDns(e, emulators.azure.caCertPem);
   const zoneIds = new Map(RACE_PROVIDERS.map((p) => [p, zoneIdOf(emulators, p)]));
