@@ -18,14 +18,14 @@ import { canonicalName } from '../dns/record.js';
 import type { Change, ProviderPlan } from '../plan/change.js';
 import { publishedGenerations } from '../plan/generations.js';
 import type { PublishedGenerations } from '../plan/generations.js';
-import type { DesiredRecord, ProviderState } from '../plan/state.js';
+import type { ProviderState } from '../plan/state.js';
 import type { Logger } from '../observability/logger.js';
 import type { ApplyReport, DnsProvider, ProviderError, ProviderId } from '../providers/provider.js';
 import { EMPTY_TALLY, overallStatus } from './apply-outcome.js';
 import type { ApplyOutcome, ConflictNote, ProviderOutcome, ProviderTally, Supersession } from './apply-outcome.js';
 import { plainMessage, ReadGrace, withDeadline } from './deadline.js';
 import { generationsForCheck, namesToRead, planRound } from './plan-round.js';
-import type { OwnWrites, PlannedRound, RoundContext, SafetySettings } from './plan-round.js';
+import type { OwnWrites, PlannedRound, RoundContext } from './plan-round.js';
 import type { Violation } from '../plan/safety.js';
 
 export const DEFAULT_MAX_REPLANS = 3;
@@ -37,14 +37,9 @@ export type ApplyLog = Pick<Logger, 'info' | 'warn'>;
 /** What reading one provider gave. */
 export type ProviderRead = { readonly provider: DnsProvider; readonly ok: true; readonly state: ProviderState } | { readonly provider: DnsProvider; readonly ok: false; readonly error: ProviderError };
 
-export interface ApplyEverywhereInput {
+/** What to publish (the round's context: desired, owner, generation, names, safety) and where. */
+export interface ApplyEverywhereInput extends RoundContext {
   readonly providers: readonly DnsProvider[];
-  readonly desired: readonly DesiredRecord[];
-  readonly owner: string;
-  readonly generation: number;
-  readonly managedNames?: Iterable<string>;
-  readonly fenceNames?: Iterable<string>;
-  readonly safety: SafetySettings;
   /** Re-plans after conflicts, per provider. Default 3. */
   readonly maxReplans?: number;
   /** Deadline for one read() or apply() of one provider, retries inside the adapter included. */
