@@ -5,20 +5,16 @@
  * now" column, which is therefore what DNS says, never what the controller
  * remembers writing.
  *
- * One UDP question per attempt (dns-packet), a short per-attempt timeout, and a
- * few attempts spread over about a second: a provider that acknowledged a write
+ * One question per attempt (UDP, TCP when truncated: src/dns/query.ts), a short
+ * per-attempt timeout, and a few attempts spread over about a second: a provider that acknowledged a write
  * may take a moment to serve it (the real ones propagate in seconds).
  */
-import { randomInt } from 'node:crypto';
-import { createSocket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
-import dnsPacket from 'dns-packet';
-import type { DecodedPacket } from 'dns-packet';
+import { DnsQueryError, queryAddresses, type AddressType } from '../dns/query.js';
 import { canonicalValue } from '../dns/record.js';
 import type { ProviderId } from '../providers/provider.js';
 import type { ProviderVerification } from './events.js';
 
-export type AddressType = 'A' | 'AAAA';
+export type { AddressType };
 
 /** Where one provider's authoritative nameserver answers. */
 export interface ProviderNameserver {
@@ -43,45 +39,17 @@ export interface VerifyTiming {
 
 export const DEFAULT_VERIFY_TIMING: VerifyTiming = { attemptTimeoutMs: 250, deadlineMs: 1200, retryDelayMs: 100 };
 
-const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'] as const;
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Ask one nameserver for the `type` records of `name` over UDP; never rejects. */
-export function askNameserver(ns: Pick<ProviderNameserver, 'host' | 'port'>, name: string, type: AddressType, timeoutMs: number): Promise<ServingAnswer> {
-  const qname = name.toLowerCase().replace(/\.$/, '');
-  const id = randomInt(0, 0x10000);
-  const query = dnsPacket.encode({ type: 'query', id, flags: 0, questions: [{ type, class: 'IN', name: qname }] });
-  return new Promise((resolve) => {
-    const socket = createSocket(isIPv6(ns.host) ? 'udp6' : 'udp4');
-    let settled = false;
-    const done = (answer: ServingAnswer) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.close();
-      resolve(answer);
-    };
-    const timer = setTimeout(() => done({ ok: false, error: `no answer from ${ns.host}:${ns.port} within ${timeoutMs} ms` }), timeoutMs);
-    socket.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, error: `${ns.host}:${ns.port}: ${err.code ?? err.message}` }));
-    socket.on('message', (message) => {
-      let packet: DecodedPacket;
-      try {
-        packet = dnsPacket.decode(message);
-      } catch {
-        return; // not a DNS answer: keep waiting for one
-      }
-      const q = packet.questions?.[0];
-      if (packet.type !== 'response' || packet.id !== id || q?.name.toLowerCase() !== qname || q.type !== type) return;
-      const code = (packet.flags ?? 0) & 0xf;
-      const addresses = (packet.answers ?? []).filter((a) => a.type === type && a.name.toLowerCase() === qname).map((a) => canonicalValue(type, String((a as { data?: unknown }).data)));
-      done({ ok: true, rcode: RCODES[code] ?? `RCODE${code}`, addresses: [...new Set(addresses)].sort() });
-    });
-    // Connected: only the server's datagrams are accepted, and a closed port fails at once.
-    socket.connect(ns.port, ns.host, () => {
-      if (!settled) socket.send(query);
-    });
-  });
+/** Ask one nameserver for the `type` records of `name` (src/dns/query.ts); never rejects. */
+export async function askNameserver(ns: Pick<ProviderNameserver, 'host' | 'port'>, name: string, type: AddressType, timeoutMs: number): Promise<ServingAnswer> {
+  try {
+    const answer = await queryAddresses(ns, name, type, timeoutMs);
+    return { ok: true, rcode: answer.rcode, addresses: [...new Set(answer.addresses)].sort() };
+  } catch (err) {
+    if (err instanceof DnsQueryError && err.kind === 'timeout') return { ok: false, error: `no answer from ${ns.host}:${ns.port} within ${timeoutMs} ms` };
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** Same address set, order and spelling aside. */

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AnswerHistory, type AnswerSpan, type Observation } from './answer-history.js';
-import { DnsQueryError, queryA } from './dns-query.js';
+import { DnsQueryError, queryA } from '../dns/query.js';
 import { toNameserver, type Nameserver } from './nameserver.js';
 
 export const DEFAULT_POLL_INTERVAL_MS = 20;

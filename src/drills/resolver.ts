@@ -7,7 +7,7 @@
  * real client would wait out.
  */
 import { TtlCache } from './dns-cache.js';
-import { DnsQueryError, queryA, type DnsAnswer, type Transport } from './dns-query.js';
+import { DnsQueryError, queryA, type DnsAnswer, type Transport } from '../dns/query.js';
 import { toNameserver, type Nameserver, type NameserverInput } from './nameserver.js';
 import { NameserverSelection } from './nameserver-selection.js';
 

@@ -9,7 +9,7 @@ import type { ProviderId } from '../../providers/provider.js';
 import { canonicalName } from '../../dns/record.js';
 import type { AnswerSpan, Observation } from '../answer-history.js';
 import { DnsPoller, type PolledServer } from '../dns-poller.js';
-import { queryA } from '../dns-query.js';
+import { queryA } from '../../dns/query.js';
 import { toNameserver } from '../nameserver.js';
 import { CommittedStateChecker, type GenerationSource } from './committed-states.js';
 import type { PlanBook } from './incident.js';

@@ -1,16 +1,28 @@
 /**
- * One A question to one name server, asked the way a recursive resolver asks an
- * authoritative server: UDP with EDNS (1232 bytes, the DNS Flag Day 2020 size)
- * and, when the answer comes back truncated, the same question over TCP. Each
- * transport gets its own deadline. No cache and no retry here: the resolver and
- * the poller decide what a failure means.
+ * One address question (A or AAAA) to one name server, asked the way a
+ * recursive resolver asks an authoritative server: UDP with EDNS (1232 bytes,
+ * the DNS Flag Day 2020 size) and, when the answer comes back truncated, the
+ * same question over TCP. Each transport gets its own deadline. No cache and no
+ * retry here: the caller (the controller's verification, the drills' resolver
+ * and poller) decides what a failure means.
  */
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect, isIPv6 } from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Answer, DecodedPacket } from 'dns-packet';
-import type { Nameserver } from './nameserver.js';
+import { canonicalValue } from './record.js';
+
+/** A name server to ask; `label` (default `host:port`) names it in errors. */
+export interface DnsServer {
+  readonly host: string;
+  readonly port: number;
+  readonly label?: string;
+}
+
+export type AddressType = 'A' | 'AAAA';
+
+const labelOf = (s: DnsServer) => s.label ?? `${s.host}:${s.port}`;
 
 export type Transport = 'udp' | 'tcp';
 
@@ -23,9 +35,9 @@ export interface DnsAnswer {
   readonly rcode: string;
   readonly authoritative: boolean;
   readonly transport: Transport;
-  /** A records of the name, following any CNAME chain the server included. */
+  /** Addresses of the name (canonical form), following any CNAME chain the server included. */
   readonly addresses: string[];
-  /** Lowest TTL (seconds) over those A records and the CNAMEs leading to them. */
+  /** Lowest TTL (seconds) over those records and the CNAMEs leading to them. */
   readonly ttl: number | undefined;
   /** For answers without addresses: min(SOA TTL, SOA minimum) from the authority section (RFC 2308 §5). */
   readonly negativeTtl: number | undefined;
@@ -46,9 +58,15 @@ export class DnsQueryError extends Error {
 }
 
 /** Is this the answer to our question (same id, same name and type)? */
-function answersQuestion(packet: DecodedPacket, id: number, qname: string): boolean {
-  const q = packet.questions?.[0];
-  return packet.type === 'response' && packet.id === id && q !== undefined && q.type === 'A' && q.name.toLowerCase() === qname;
+interface Question {
+  readonly id: number;
+  readonly qname: string;
+  readonly type: AddressType;
+}
+
+function answersQuestion(packet: DecodedPacket, q: Question): boolean {
+  const asked = packet.questions?.[0];
+  return packet.type === 'response' && packet.id === q.id && asked !== undefined && asked.type === q.type && asked.name.toLowerCase() === q.qname;
 }
 
 function decodeOrUndefined(message: Buffer): DecodedPacket | undefined {
@@ -60,7 +78,7 @@ function decodeOrUndefined(message: Buffer): DecodedPacket | undefined {
 }
 
 /** Addresses of `qname` (through CNAMEs in the same answer) and the lowest TTL on the way. */
-function addressesOf(answers: readonly Answer[], qname: string): { addresses: string[]; ttl: number | undefined } {
+function addressesOf(answers: readonly Answer[], qname: string, type: AddressType): { addresses: string[]; ttl: number | undefined } {
   const names = new Set([qname]);
   const addresses: string[] = [];
   let ttl: number | undefined;
@@ -78,8 +96,8 @@ function addressesOf(answers: readonly Answer[], qname: string): { addresses: st
     }
   }
   for (const a of answers) {
-    if (a.type === 'A' && names.has(a.name.toLowerCase())) {
-      addresses.push(a.data);
+    if (a.type === type && names.has(a.name.toLowerCase())) {
+      addresses.push(canonicalValue(type, a.data));
       lower(a.ttl);
     }
   }
@@ -93,9 +111,9 @@ function negativeTtlOf(authorities: readonly Answer[]): number | undefined {
   return undefined;
 }
 
-function toAnswer(packet: DecodedPacket, qname: string, transport: Transport): DnsAnswer {
+function toAnswer(packet: DecodedPacket, q: Question, transport: Transport): DnsAnswer {
   const code = (packet.flags ?? 0) & 0xf;
-  const { addresses, ttl } = addressesOf(packet.answers ?? [], qname);
+  const { addresses, ttl } = addressesOf(packet.answers ?? [], q.qname, q.type);
   return {
     rcode: RCODES[code] ?? `RCODE${code}`,
     authoritative: packet.flag_aa,
@@ -106,21 +124,21 @@ function toAnswer(packet: DecodedPacket, qname: string, transport: Transport): D
   };
 }
 
-function encodeQuery(id: number, qname: string): Buffer {
+function encodeQuery({ id, qname, type }: Question): Buffer {
   // RD off: we play the recursive resolver talking to an authoritative server.
   return dnsPacket.encode({
     type: 'query',
     id,
     flags: 0,
-    questions: [{ type: 'A', class: 'IN', name: qname }],
+    questions: [{ type, class: 'IN', name: qname }],
     additionals: [{ type: 'OPT', name: '.', udpPayloadSize: EDNS_PAYLOAD, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }],
   });
 }
 
-function overUdp(server: Nameserver, query: Buffer, id: number, qname: string, timeoutMs: number): Promise<DecodedPacket> {
+function overUdp(server: DnsServer, query: Buffer, q: Question, timeoutMs: number): Promise<DecodedPacket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket(isIPv6(server.host) ? 'udp6' : 'udp4');
-    const timer = setTimeout(() => done(new DnsQueryError('timeout', server.label, `no answer over UDP within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => done(new DnsQueryError('timeout', labelOf(server), `no answer over UDP within ${timeoutMs} ms`)), timeoutMs);
     let settled = false;
     function done(outcome: DecodedPacket | Error): void {
       if (settled) return;
@@ -132,10 +150,10 @@ function overUdp(server: Nameserver, query: Buffer, id: number, qname: string, t
     }
     // A connected socket only accepts datagrams from the server, and learns of a
     // closed port (ICMP unreachable) at once instead of waiting for the deadline.
-    socket.on('error', (err: NodeJS.ErrnoException) => done(new DnsQueryError('network', server.label, `${err.code ?? err.message} over UDP`)));
+    socket.on('error', (err: NodeJS.ErrnoException) => done(new DnsQueryError('network', labelOf(server), `${err.code ?? err.message} over UDP`)));
     socket.on('message', (message) => {
       const packet = decodeOrUndefined(message);
-      if (packet && answersQuestion(packet, id, qname)) done(packet);
+      if (packet && answersQuestion(packet, q)) done(packet);
     });
     socket.connect(server.port, server.host, () => {
       if (!settled) socket.send(query);
@@ -143,10 +161,10 @@ function overUdp(server: Nameserver, query: Buffer, id: number, qname: string, t
   });
 }
 
-function overTcp(server: Nameserver, query: Buffer, id: number, qname: string, timeoutMs: number): Promise<DecodedPacket> {
+function overTcp(server: DnsServer, query: Buffer, q: Question, timeoutMs: number): Promise<DecodedPacket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: server.host, port: server.port });
-    const timer = setTimeout(() => done(new DnsQueryError('timeout', server.label, `no answer over TCP within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => done(new DnsQueryError('timeout', labelOf(server), `no answer over TCP within ${timeoutMs} ms`)), timeoutMs);
     let settled = false;
     let pending = Buffer.alloc(0);
     function done(outcome: DecodedPacket | Error): void {
@@ -157,8 +175,8 @@ function overTcp(server: Nameserver, query: Buffer, id: number, qname: string, t
       if (outcome instanceof Error) reject(outcome);
       else resolve(outcome);
     }
-    socket.on('error', (err: NodeJS.ErrnoException) => done(new DnsQueryError('network', server.label, `${err.code ?? err.message} over TCP`)));
-    socket.on('close', () => done(new DnsQueryError('network', server.label, 'TCP connection closed before an answer')));
+    socket.on('error', (err: NodeJS.ErrnoException) => done(new DnsQueryError('network', labelOf(server), `${err.code ?? err.message} over TCP`)));
+    socket.on('close', () => done(new DnsQueryError('network', labelOf(server), 'TCP connection closed before an answer')));
     socket.on('data', (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
       // RFC 1035 §4.2.2: two length bytes, then the message.
@@ -166,8 +184,8 @@ function overTcp(server: Nameserver, query: Buffer, id: number, qname: string, t
         const size = pending.readUInt16BE(0);
         const packet = decodeOrUndefined(pending.subarray(2, 2 + size));
         pending = pending.subarray(2 + size);
-        if (!packet) return done(new DnsQueryError('malformed', server.label, 'undecodable answer over TCP'));
-        if (answersQuestion(packet, id, qname)) return done(packet);
+        if (!packet) return done(new DnsQueryError('malformed', labelOf(server), 'undecodable answer over TCP'));
+        if (answersQuestion(packet, q)) return done(packet);
       }
     });
     const framed = Buffer.alloc(2 + query.length);
@@ -177,12 +195,16 @@ function overTcp(server: Nameserver, query: Buffer, id: number, qname: string, t
   });
 }
 
-/** Ask `server` for the A records of `name`; rejects with DnsQueryError when nothing usable came back. */
-export async function queryA(server: Nameserver, name: string, timeoutMs: number): Promise<DnsAnswer> {
-  const qname = name.toLowerCase().replace(/\.$/, '');
-  const id = randomInt(0, 0x10000);
-  const query = encodeQuery(id, qname);
-  const udp = await overUdp(server, query, id, qname, timeoutMs);
-  if (!udp.flag_tc) return toAnswer(udp, qname, 'udp');
-  return toAnswer(await overTcp(server, query, id, qname, timeoutMs), qname, 'tcp');
+/** Ask `server` for the `type` records of `name`; rejects with DnsQueryError when nothing usable came back. */
+export async function queryAddresses(server: DnsServer, name: string, type: AddressType, timeoutMs: number): Promise<DnsAnswer> {
+  const q: Question = { id: randomInt(0, 0x10000), qname: name.toLowerCase().replace(/\.$/, ''), type };
+  const query = encodeQuery(q);
+  const udp = await overUdp(server, query, q, timeoutMs);
+  if (!udp.flag_tc) return toAnswer(udp, q, 'udp');
+  return toAnswer(await overTcp(server, query, q, timeoutMs), q, 'tcp');
+}
+
+/** Ask `server` for the A records of `name`. */
+export function queryA(server: DnsServer, name: string, timeoutMs: number): Promise<DnsAnswer> {
+  return queryAddresses(server, name, 'A', timeoutMs);
 }
