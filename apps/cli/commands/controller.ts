@@ -4,6 +4,7 @@
  * Stopping ends probing, lets an in-flight publish finish (bounded), closes the
  * API, then the audit log, and exits 0.
  */
+import { firstSignal } from '../signals.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -97,23 +98,6 @@ function openAuditLog(path: string, logger: Logger, configFile: string): AuditLo
   }
 }
 
-/** Resolves with the first SIGINT/SIGTERM; a second one while stopping exits at once. */
-function firstSignal(logger: Logger): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    let received = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (received) {
-        logger.warn({ signal }, 'second signal: exiting without waiting');
-        process.exit(EXIT.failure);
-      }
-      received = true;
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-}
-
 async function run(opts: ControllerCliOptions): Promise<number> {
   const config = await loadControllerConfig(opts);
   const logger = createLogger({ name: 'controller', base: { owner: config.owner, zone: config.zone } });
@@ -125,7 +109,7 @@ async function run(opts: ControllerCliOptions): Promise<number> {
     throw err;
   }
   const audit = openAuditLog(config.auditLog, logger, opts.config);
-  const signal = firstSignal(logger);
+  const signal = firstSignal((second) => logger.warn({ signal: second }, 'second signal: exiting without waiting'));
 
   // Loaded here, not at start-up: the SDKs and the HTTP stack take a while, and other commands need neither.
   const [{ createProviders, closeProviders }, { assembleController }, { startControllerApi }] = await Promise.all([

@@ -6,6 +6,7 @@
  * events. `.failover/demo.json` tells `failover chaos` where everything is.
  * Ctrl-C (or SIGTERM) stops everything, removes demo.json and exits 0.
  */
+import { firstSignal } from '../signals.js';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -183,23 +184,6 @@ class LiveLine {
   }
 }
 
-/** Resolves with the first SIGINT/SIGTERM; a second one while stopping exits at once. */
-function firstSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    let received = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (received) {
-        process.stderr.write(`failover demo: second ${signal}: exiting without cleaning up\n`);
-        process.exit(EXIT.failure);
-      }
-      received = true;
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-}
-
 async function dashboardUrl(apiUrl: string): Promise<string | undefined> {
   try {
     const res = await fetch(`${apiUrl}/`, { signal: AbortSignal.timeout(2_000) });
@@ -224,7 +208,7 @@ async function run(opts: DemoCliOptions): Promise<number> {
   const tokenFile = join(stateDir, ADMIN_TOKEN_FILE);
   const { logger, stream } = openLog(logFile);
   const closeLog = () => new Promise<void>((resolve) => stream.end(() => resolve()));
-  const signal = firstSignal();
+  const signal = firstSignal((second) => process.stderr.write(`failover demo: second ${second}: exiting without cleaning up\n`));
 
   // Loaded here: the SDKs and the HTTP stack take a while, and other commands need neither.
   const { startTopology, TopologyStartError } = await import('../../../src/drills/topology.js');

@@ -3,6 +3,7 @@
  * their DNS servers and the admin API, on loopback, until Ctrl-C. Writes an
  * endpoints file other processes read instead of guessing ports.
  */
+import { firstSignal } from '../signals.js';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -93,23 +94,6 @@ function table(emu: RunningEmulators, endpointsFile: string): string {
   ].join('\n');
 }
 
-/** Resolves with the first SIGINT/SIGTERM; a second one while stopping exits at once. */
-function firstSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolveSignal) => {
-    let received = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (received) {
-        process.stderr.write(`failover emulators: ${signal} again, exiting without waiting\n`);
-        process.exit(EXIT.failure);
-      }
-      received = true;
-      resolveSignal(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-}
-
 async function run(opts: EmulatorsOptions): Promise<void> {
   const emulators = await import('../../../src/emulators/index.js');
   if (!emulators.isLoopbackHost(opts.host)) {
@@ -120,7 +104,7 @@ async function run(opts: EmulatorsOptions): Promise<void> {
   const stateDir = resolve(opts.stateDir);
   const endpointsFile = resolve(opts.endpointsFile ?? join(stateDir, 'endpoints.json'));
   const logger = opts.logRequests ? createLogger({ name: 'emulators' }) : undefined;
-  const signal = firstSignal();
+  const signal = firstSignal((second) => process.stderr.write(`failover emulators: ${second} again, exiting without waiting\n`));
 
   let emu: RunningEmulators;
   try {
