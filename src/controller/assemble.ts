@@ -8,7 +8,6 @@ import type { FailoverConfig } from '../config/schema.js';
 import type { Clock } from '../health/clock.js';
 import { HealthMonitor } from '../health/monitor.js';
 import type { VantagePoint } from '../health/vantage-point.js';
-import type { Logger } from '../observability/logger.js';
 import type { DnsProvider } from '../providers/provider.js';
 import { Controller, type ControllerOptions } from './controller.js';
 import { probeTargets } from './probe-targets.js';
@@ -17,10 +16,9 @@ import { Reconciler } from './reconcile.js';
 import type { BackoffPolicy } from './backoff-state.js';
 import { dnsVerifier, type ProviderNameserver, type VerifyTiming } from './verify.js';
 
-export interface AssembleOptions {
+/** The parts to build from, plus the controller's own settings (clock, logger, drift check, grace, stop timeout). */
+export interface AssembleOptions extends Pick<ControllerOptions, 'clock' | 'logger' | 'driftCheckMs' | 'startupGraceMs' | 'stopTimeoutMs'> {
   readonly providers: readonly DnsProvider[];
-  readonly clock?: Clock;
-  readonly logger?: Logger;
   /** Probers; by default one HTTP vantage point per `health.vantagePoints` entry. */
   readonly vantagePoints?: readonly VantagePoint[];
   /** Circuit breakers around probes (default on; off needs no real time). */
@@ -31,9 +29,6 @@ export interface AssembleOptions {
   readonly readGraceMs?: number;
   readonly backoff?: BackoffPolicy;
   readonly verifyTiming?: VerifyTiming;
-  readonly driftCheckMs?: number;
-  readonly startupGraceMs?: number;
-  readonly stopTimeoutMs?: number;
 }
 
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000;
