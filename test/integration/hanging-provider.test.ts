@@ -5,12 +5,10 @@
  * within the read grace, not after Route 53's deadline; Route 53 is handed to
  * the reconciler and converges once its API answers again (I4).
  */
-import { Resolver } from 'node:dns/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providersFromEndpoints } from '../../src/providers/emulator-endpoints.js';
 import { Reconciler } from '../../src/controller/reconcile.js';
-import { startEmulators, type RunningEmulators } from '../../src/emulators/index.js';
-import { closeProviders, createProviders } from '../../src/providers/index.js';
+import type { RunningEmulators } from '../../src/emulators/index.js';
+import { answerAt, emulatorProviders, type EmulatorProviders } from './emulator-providers.js';
 import type { DnsProvider } from '../../src/providers/provider.js';
 
 const APP = 'app.example.test.';
@@ -18,27 +16,18 @@ const GRACE_MS = 300;
 const HANG_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function answer(server: { host: string; port: number }): Promise<string[]> {
-  const r = new Resolver({ timeout: 500, tries: 1 });
-  r.setServers([`${server.host}:${server.port}`]);
-  return (await r.resolve4(APP).catch(() => [] as string[])).sort();
-}
-
 describe('a hanging provider API against the emulators', () => {
+  let fx: EmulatorProviders;
   let emu: RunningEmulators;
   let providers: DnsProvider[];
 
   beforeAll(async () => {
-    emu = await startEmulators({ freePorts: true });
     // Per-call deadline well above the hang's grace: without the grace, Route 53's read would hold the run for seconds.
-    providers = createProviders(providersFromEndpoints(emu.endpoints()), {
-      zone: emu.zone,
-      policy: { timeoutMs: 8_000, maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
-    });
+    fx = await emulatorProviders({ timeoutMs: 8_000, maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 });
+    ({ emu, providers } = fx);
   });
   afterAll(async () => {
-    await closeProviders(providers ?? []);
-    await emu?.stop();
+    await fx?.stop();
   });
 
   it('Azure and Cloud DNS are written within the grace; Route 53 is out of sync, then converges after heal', async () => {
@@ -61,9 +50,9 @@ describe('a hanging provider API against the emulators', () => {
       expect(byProvider[p]?.status).toBe('in-sync');
       expect(byProvider[p]?.publishMs).toBeLessThan(1_000);
     }
-    expect(await answer(emu.azure.dns)).toEqual(['192.0.2.1']);
-    expect(await answer(emu.clouddns.dns)).toEqual(['192.0.2.1']);
-    expect(await answer(emu.route53.dns)).toEqual([]);
+    expect(await answerAt(emu.azure.dns, APP)).toEqual(['192.0.2.1']);
+    expect(await answerAt(emu.clouddns.dns, APP)).toEqual(['192.0.2.1']);
+    expect(await answerAt(emu.route53.dns, APP)).toEqual([]);
 
     // The API answers promptly again; the next scheduled retry (Route 53 alone) converges it.
     emu.route53.faults.heal();
@@ -73,6 +62,6 @@ describe('a hanging provider API against the emulators', () => {
     const retried = await reconciler.retryDue();
     expect(retried.flatMap((o) => o.providers.map((p) => `${p.provider} ${p.status}`))).toEqual(['route53 in-sync']);
     expect(reconciler.outOfSync().size).toBe(0);
-    expect(await answer(emu.route53.dns)).toEqual(['192.0.2.1']);
+    expect(await answerAt(emu.route53.dns, APP)).toEqual(['192.0.2.1']);
   });
 });

@@ -4,37 +4,26 @@
  * API is back, the reconciler's next scheduled retry (one backoff period) makes
  * all three nameservers answer the same.
  */
-import { Resolver } from 'node:dns/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providersFromEndpoints } from '../../src/providers/emulator-endpoints.js';
 import { Reconciler } from '../../src/controller/reconcile.js';
-import { startEmulators, type RunningEmulators } from '../../src/emulators/index.js';
-import { closeProviders, createProviders } from '../../src/providers/index.js';
+import type { RunningEmulators } from '../../src/emulators/index.js';
+import { answerAt, emulatorProviders, type EmulatorProviders } from './emulator-providers.js';
 import type { DnsProvider } from '../../src/providers/provider.js';
 
 const APP = 'app.example.test.';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function answer(server: { host: string; port: number }): Promise<string[]> {
-  const r = new Resolver({ timeout: 500, tries: 1 });
-  r.setServers([`${server.host}:${server.port}`]);
-  return (await r.resolve4(APP).catch(() => [] as string[])).sort();
-}
-
 describe('reconciliation against the emulators', () => {
+  let fx: EmulatorProviders;
   let emu: RunningEmulators;
   let providers: DnsProvider[];
 
   beforeAll(async () => {
-    emu = await startEmulators({ freePorts: true });
-    providers = createProviders(providersFromEndpoints(emu.endpoints()), {
-      zone: emu.zone,
-      policy: { timeoutMs: 1000, maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
-    });
+    fx = await emulatorProviders({ timeoutMs: 1000, maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 });
+    ({ emu, providers } = fx);
   });
   afterAll(async () => {
-    await closeProviders(providers ?? []);
-    await emu?.stop();
+    await fx?.stop();
   });
 
   it('one API down: the others are written, it is out of sync, and it converges on the first retry after it is back', async () => {
@@ -53,9 +42,9 @@ describe('reconciliation against the emulators', () => {
     const status = Object.fromEntries(first.providers.map((p) => [p.provider, p.status]));
     expect(status).toEqual({ route53: 'out-of-sync', azure: 'in-sync', clouddns: 'in-sync' });
     expect(reconciler.outOfSync().get('route53')?.lastError.kind).toBe('unavailable');
-    expect(await answer(emu.azure.dns)).toEqual(['192.0.2.1']);
-    expect(await answer(emu.clouddns.dns)).toEqual(['192.0.2.1']);
-    expect(await answer(emu.route53.dns)).toEqual([]);
+    expect(await answerAt(emu.azure.dns, APP)).toEqual(['192.0.2.1']);
+    expect(await answerAt(emu.clouddns.dns, APP)).toEqual(['192.0.2.1']);
+    expect(await answerAt(emu.route53.dns, APP)).toEqual([]);
 
     emu.route53.faults.heal();
     await emu.route53.api.settled();
@@ -68,8 +57,8 @@ describe('reconciliation against the emulators', () => {
     const retried = await reconciler.retryDue();
     expect(retried.flatMap((o) => o.providers.filter((p) => p.provider === 'route53').map((p) => p.status))).toEqual(['in-sync']);
     expect(reconciler.outOfSync().size).toBe(0);
-    expect(await answer(emu.route53.dns)).toEqual(['192.0.2.1']);
-    expect(await answer(emu.azure.dns)).toEqual(['192.0.2.1']);
-    expect(await answer(emu.clouddns.dns)).toEqual(['192.0.2.1']);
+    expect(await answerAt(emu.route53.dns, APP)).toEqual(['192.0.2.1']);
+    expect(await answerAt(emu.azure.dns, APP)).toEqual(['192.0.2.1']);
+    expect(await answerAt(emu.clouddns.dns, APP)).toEqual(['192.0.2.1']);
   });
 });
