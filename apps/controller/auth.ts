@@ -48,9 +48,14 @@ export interface TokenSources {
 
 function checkToken(token: string, from: string): string {
   if (token.length < MIN_TOKEN_LENGTH) {
-    throw new AdminTokenError(`the admin token from ${from} is ${token.length} characters; use at least ${MIN_TOKEN_LENGTH} (e.g. openssl rand -hex 32)`);
+    throw new AdminTokenError(
+      `the admin token from ${from} is ${token.length} characters; use at least ${MIN_TOKEN_LENGTH} (e.g. openssl rand -hex 32)`,
+    );
   }
-  if (!BEARER_CHARS.test(token)) throw new AdminTokenError(`the admin token from ${from} has characters a bearer token cannot carry; use letters, digits and . _ ~ + / = - (e.g. openssl rand -hex 32)`);
+  if (!BEARER_CHARS.test(token))
+    throw new AdminTokenError(
+      `the admin token from ${from} has characters a bearer token cannot carry; use letters, digits and . _ ~ + / = - (e.g. openssl rand -hex 32)`,
+    );
   return token;
 }
 
@@ -67,7 +72,9 @@ export function loadAdminToken(sources: TokenSources = {}): string | undefined {
   try {
     text = readFileSync(sources.tokenFile, 'utf8');
   } catch (err) {
-    throw new AdminTokenError(`cannot read the admin token file ${sources.tokenFile} (api.tokenFile): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new AdminTokenError(
+      `cannot read the admin token file ${sources.tokenFile} (api.tokenFile): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   if (process.platform !== 'win32' && (statSync(sources.tokenFile).mode & 0o077) !== 0) {
     sources.logger?.warn({ tokenFile: sources.tokenFile }, 'the admin token file is readable by other users; chmod 600 it');
@@ -100,7 +107,8 @@ export function bearerOf(req: Pick<Request, 'get'>): string {
 
 export const UNAUTHORIZED_BODY = Object.freeze({
   error: 'unauthorized',
-  message: 'this endpoint needs the admin token: send Authorization: Bearer <token> (set FAILOVER_ADMIN_TOKEN or api.tokenFile on the controller)',
+  message:
+    'this endpoint needs the admin token: send Authorization: Bearer <token> (set FAILOVER_ADMIN_TOKEN or api.tokenFile on the controller)',
 });
 
 export const ADMIN_DISABLED_BODY = Object.freeze({
@@ -155,11 +163,14 @@ export function requireCsrf(csrfToken: string): RequestHandler {
     const origin = req.get('origin');
     const site = req.get('sec-fetch-site');
     if ((origin !== undefined && origin !== ownOrigin(req)) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
-      forbidden(res, 'cross-site request refused: admin actions are only accepted from the dashboard\'s own origin');
+      forbidden(res, "cross-site request refused: admin actions are only accepted from the dashboard's own origin");
       return;
     }
     if (!sameSecret(req.get(CSRF_HEADER) ?? '', csrfToken)) {
-      forbidden(res, `missing or wrong ${CSRF_HEADER} header: fetch it from GET /api/csrf (with the bearer token) and send it with every change`);
+      forbidden(
+        res,
+        `missing or wrong ${CSRF_HEADER} header: fetch it from GET /api/csrf (with the bearer token) and send it with every change`,
+      );
       return;
     }
     next();
@@ -213,7 +224,12 @@ export function createAdminAuth(options: AdminAuthOptions): AdminAuth {
   const csrfToken = options.csrfToken ?? generateToken();
   return {
     csrfToken,
-    guard: [adminRateLimit(options.rateLimit), requireBearer(options.token), requireCsrf(csrfToken), express.json({ limit: ADMIN_BODY_LIMIT })],
+    guard: [
+      adminRateLimit(options.rateLimit),
+      requireBearer(options.token),
+      requireCsrf(csrfToken),
+      express.json({ limit: ADMIN_BODY_LIMIT }),
+    ],
     csrfHandler: (_req, res) => {
       res.set('cache-control', 'no-store').json({ csrfToken, header: CSRF_HEADER });
     },
@@ -254,7 +270,10 @@ export function requireLoopbackHost(): RequestHandler {
       next();
       return;
     }
-    res.status(421).json({ error: 'misdirected', message: `this controller listens on loopback and does not serve the host name '${host}'; use http://127.0.0.1:<port>/` });
+    res.status(421).json({
+      error: 'misdirected',
+      message: `this controller listens on loopback and does not serve the host name '${host}'; use http://127.0.0.1:<port>/`,
+    });
   };
 }
 

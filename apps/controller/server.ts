@@ -38,7 +38,13 @@ import { OverrideError, type OverrideRequest } from '../../src/controller/overri
 import type { HealthMonitorEvents } from '../../src/health/monitor-events.js';
 import { auditHandler, bindAuditLog, type AuditLog } from '../../src/observability/audit-log.js';
 import type { Logger } from '../../src/observability/logger.js';
-import { bindControllerMetrics, bindHealthMetrics, ControllerMetrics, metricsHandler, seedFromSnapshot } from '../../src/observability/metrics.js';
+import {
+  bindControllerMetrics,
+  bindHealthMetrics,
+  ControllerMetrics,
+  metricsHandler,
+  seedFromSnapshot,
+} from '../../src/observability/metrics.js';
 import { jsonErrors, notFound } from '../sample-service/http-basics.js';
 import { adminBodyErrors, createAdminAuth, isLoopback, requireLoopbackHost, warnIfExposed, type RateLimitSettings } from './auth.js';
 import { mountDashboard, type UiChaosTarget, type UiConfig, type UiDrill } from './dashboard.js';
@@ -140,7 +146,9 @@ const overrideErrors: express.ErrorRequestHandler = (err: unknown, _req, res, ne
 function cloudOfTarget(controller: Controller): (monitorId: string) => string | undefined {
   return (monitorId) => {
     for (const service of controller.probeTargets.servicesOf(monitorId)) {
-      const target = controller.service(service)?.config.targets.find((t) => controller.probeTargets.monitorId(service, t.id) === monitorId);
+      const target = controller
+        .service(service)
+        ?.config.targets.find((t) => controller.probeTargets.monitorId(service, t.id) === monitorId);
       if (target !== undefined) return target.cloud;
     }
     return undefined;
@@ -196,7 +204,10 @@ export function createControllerApp(options: ControllerApiOptions, loopbackOnly:
   undo.push(bindControllerMetrics(controller.events, metrics, { cloudOf }));
   if (options.monitor) undo.push(bindHealthMetrics(monitorEvents(options.monitor), metrics, { cloudOf }));
   seedFromSnapshot(metrics, controller.monitorSnapshot(), { cloudOf });
-  const { hub, detach: detachStream } = createEventStream(controller.events, options.sseHeartbeatMs !== undefined ? { heartbeatMs: options.sseHeartbeatMs } : {});
+  const { hub, detach: detachStream } = createEventStream(
+    controller.events,
+    options.sseHeartbeatMs !== undefined ? { heartbeatMs: options.sseHeartbeatMs } : {},
+  );
   undo.push(() => hub.close(), detachStream);
 
   const app = express();
@@ -205,7 +216,14 @@ export function createControllerApp(options: ControllerApiOptions, loopbackOnly:
     pinoHttp({
       logger,
       // The dashboard polls /status and Prometheus scrapes /metrics: successful reads are debug noise; changes are not.
-      customLogLevel: (req, res, err) => (err !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : READ_METHODS.has(req.method ?? '') ? 'debug' : 'info'),
+      customLogLevel: (req, res, err) =>
+        err !== undefined || res.statusCode >= 500
+          ? 'error'
+          : res.statusCode >= 400
+            ? 'warn'
+            : READ_METHODS.has(req.method ?? '')
+              ? 'debug'
+              : 'info',
     }),
   );
   app.use(helmet());
@@ -225,8 +243,10 @@ export function createControllerApp(options: ControllerApiOptions, loopbackOnly:
   app.get('/events', (req, res) => {
     const since = Number(req.query.since ?? 0);
     const limit = Number(req.query.limit ?? 500);
-    if (!Number.isSafeInteger(since) || since < 0) throw new BadRequest(`since: expected an event id (a non-negative integer), got '${String(req.query.since)}'`);
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new BadRequest(`limit: expected an integer from 1 to 1000, got '${String(req.query.limit)}'`);
+    if (!Number.isSafeInteger(since) || since < 0)
+      throw new BadRequest(`since: expected an event id (a non-negative integer), got '${String(req.query.since)}'`);
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000)
+      throw new BadRequest(`limit: expected an integer from 1 to 1000, got '${String(req.query.limit)}'`);
     res.json({ lastId: controller.events.lastId, events: controller.events.since(since, limit) });
   });
   app.get('/events/stream', hub.handler);
@@ -239,7 +259,10 @@ export function createControllerApp(options: ControllerApiOptions, loopbackOnly:
   if (options.auditLog) app.get('/audit', auditHandler(options.auditLog.path));
   else {
     app.get('/audit', (_req, res) => {
-      res.status(503).json({ error: 'audit-disabled', message: 'this API was started without an audit log; the controller command always opens one (config auditLog)' });
+      res.status(503).json({
+        error: 'audit-disabled',
+        message: 'this API was started without an audit log; the controller command always opens one (config auditLog)',
+      });
     });
   }
   app.get('/overrides', (_req, res) => {
@@ -297,7 +320,12 @@ export function createControllerApp(options: ControllerApiOptions, loopbackOnly:
   };
 }
 
-const chaosBody = z.strictObject({ target: z.string().min(1).max(63), action: z.string().min(1).max(63), reason: who.reason.optional(), operator: who.operator });
+const chaosBody = z.strictObject({
+  target: z.string().min(1).max(63),
+  action: z.string().min(1).max(63),
+  reason: who.reason.optional(),
+  operator: who.operator,
+});
 const drillBody = z.strictObject({ scenario: z.string().min(1).max(63), reason: who.reason.optional(), operator: who.operator });
 
 /**
@@ -339,14 +367,18 @@ function mountDemo(app: Express, guard: RequestHandler[], demo: DemoHooks, audit
     drillRunning = b.scenario;
     void runDrill(b.scenario)
       .then((outcome) => logger.info({ scenario: b.scenario, outcome }, 'demo drill finished'))
-      .catch((err: unknown) => logger.error({ scenario: b.scenario, err: err instanceof Error ? err.message : String(err) }, 'demo drill failed'))
+      .catch((err: unknown) =>
+        logger.error({ scenario: b.scenario, err: err instanceof Error ? err.message : String(err) }, 'demo drill failed'),
+      )
       .finally(() => (drillRunning = undefined));
     res.status(202).json({ scenario: b.scenario, accepted: true, event: { reason: `${reason}: started` } });
   });
 }
 
 /** Listen on host:port (0 picks a free port); close() ends the event streams, stops accepting and ends open connections. */
-export async function startControllerApi(options: ControllerApiOptions & { readonly host: string; readonly port: number }): Promise<RunningControllerApi> {
+export async function startControllerApi(
+  options: ControllerApiOptions & { readonly host: string; readonly port: number },
+): Promise<RunningControllerApi> {
   const loopbackOnly = isLoopback(options.host);
   // This listener has no TLS of its own: anything beyond loopback needs a TLS-terminating proxy in front.
   warnIfExposed(options.host, false, options.logger);

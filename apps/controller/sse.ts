@@ -106,7 +106,9 @@ export class SseHub<E extends StreamEvent> {
     res.on('close', () => this.#clients.delete(res));
     const replay = this.#history.since(after);
     res.write(`retry: ${this.#retryMs}\n`);
-    res.write(`event: hello\ndata: ${JSON.stringify({ bootId: this.bootId, lastId: this.#history.lastId, resumedAfter: after, complete, replayed: replay.length })}\n\n`);
+    res.write(
+      `event: hello\ndata: ${JSON.stringify({ bootId: this.bootId, lastId: this.#history.lastId, resumedAfter: after, complete, replayed: replay.length })}\n\n`,
+    );
     for (const e of replay) this.#send(res, e);
     this.#startHeartbeat();
   };
@@ -154,7 +156,10 @@ export class SseHub<E extends StreamEvent> {
 }
 
 /** An SSE hub over an event log (the controller's EventLog fits), already attached to it. */
-export function createEventStream<E extends StreamEvent>(log: EventHistory<E> & EventSourceLike<E>, options: Omit<SseOptions<E>, 'history'> = {}): { hub: SseHub<E>; detach: () => void } {
+export function createEventStream<E extends StreamEvent>(
+  log: EventHistory<E> & EventSourceLike<E>,
+  options: Omit<SseOptions<E>, 'history'> = {},
+): { hub: SseHub<E>; detach: () => void } {
   const hub = new SseHub<E>({ ...options, history: log });
   return { hub, detach: hub.attach(log) };
 }

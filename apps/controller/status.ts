@@ -94,7 +94,9 @@ function targetsOf(controller: Controller): TargetStatus[] {
   const snapshot = controller.monitorSnapshot();
   return snapshot.targets.map((t) => {
     const users = controller.probeTargets.servicesOf(t.targetId);
-    const first = controller.service(users[0] ?? '')?.config.targets.find((x) => controller.probeTargets.monitorId(users[0] as string, x.id) === t.targetId);
+    const first = controller
+      .service(users[0] ?? '')
+      ?.config.targets.find((x) => controller.probeTargets.monitorId(users[0] as string, x.id) === t.targetId);
     return {
       id: t.targetId,
       cloud: first?.cloud ?? 'unknown',
@@ -125,13 +127,20 @@ export async function buildStatus(controller: Controller, now: number): Promise<
     const o = controller.overrides.forService(s.name);
     const providers: Partial<Record<ProviderId, ServiceProviderStatus>> = {};
     for (const [provider, p] of s.providers) {
-      providers[provider] = { serving: serving.get(s.name)?.get(provider) ?? null, sync: p.sync, reason: p.reason, lastWriteAt: p.lastWriteAt ?? null };
+      providers[provider] = {
+        serving: serving.get(s.name)?.get(provider) ?? null,
+        sync: p.sync,
+        reason: p.reason,
+        lastWriteAt: p.lastWriteAt ?? null,
+      };
     }
     return {
       name: s.name,
       type: s.config.type,
       policy: s.config.policy,
-      published: s.published ? { addresses: s.published.addresses, generation: s.published.generation, changedAt: s.published.changedAt } : null,
+      published: s.published
+        ? { addresses: s.published.addresses, generation: s.published.generation, changedAt: s.published.changedAt }
+        : null,
       pending: s.wanted ? { addresses: s.wanted.addresses, generation: s.wanted.generation } : null,
       decision: d
         ? {
@@ -147,7 +156,9 @@ export async function buildStatus(controller: Controller, now: number): Promise<
       overrides: { paused: o.paused, pinnedTargetId: o.pinnedTargetId ?? null, drainedClouds: o.drainedClouds },
       providers,
       lastWrite: s.lastWrite ?? null,
-      lastVerify: s.lastVerify ? { generation: s.lastVerify.generation, allOk: s.lastVerify.allOk, providers: s.lastVerify.providers } : null,
+      lastVerify: s.lastVerify
+        ? { generation: s.lastVerify.generation, allOk: s.lastVerify.allOk, providers: s.lastVerify.providers }
+        : null,
     };
   });
   return {

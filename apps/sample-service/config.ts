@@ -33,13 +33,14 @@ export const leaf = {
   region: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a lower-case region name such as us-east-1 or westeurope'),
   instanceId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'expected 1-128 characters of letters, digits, . _ -'),
   version: z.string().min(1).max(64),
-  host: z
-    .string()
-    .refine((v) => isIP(v) !== 0 || DNS_NAME.test(v), 'expected an IP address or host name to listen on, such as 127.0.0.1'),
+  host: z.string().refine((v) => isIP(v) !== 0 || DNS_NAME.test(v), 'expected an IP address or host name to listen on, such as 127.0.0.1'),
   port: int(0, 65535),
   drainMs: int(0, 600_000),
   shutdownDelayMs: int(0, 600_000),
-  dependencyUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL such as http://app-db.example.test:8080/healthz' }),
+  dependencyUrl: z.url({
+    protocol: /^https?$/,
+    error: 'expected an http:// or https:// URL such as http://app-db.example.test:8080/healthz',
+  }),
   dependencyHost: z.string().max(253).regex(DNS_NAME, 'expected a DNS name such as app-db.example.test'),
   dependencyDnsServer: z.string().refine(isDnsServerAddress, 'expected a DNS server address such as 127.0.0.1:5353'),
   dependencyTimeoutMs: int(50, 60_000),
@@ -114,16 +115,32 @@ export const serviceConfigSchema = z
   .superRefine((c, ctx) => {
     const d = c.dependency;
     if (d && d.url === undefined && d.host === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['dependency'], message: 'expected dependency.url (resolve its host name, then GET it) or dependency.host (resolve only)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dependency'],
+        message: 'expected dependency.url (resolve its host name, then GET it) or dependency.host (resolve only)',
+      });
     }
     if (d?.url !== undefined && d.host !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['dependency', 'host'], message: 'expected either dependency.url or dependency.host, not both (the URL already names the host to resolve)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dependency', 'host'],
+        message: 'expected either dependency.url or dependency.host, not both (the URL already names the host to resolve)',
+      });
     }
     if (c.chaos.enabled && c.chaos.token === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['chaos', 'token'], message: 'expected a token when chaos is enabled: every chaos request must carry it' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['chaos', 'token'],
+        message: 'expected a token when chaos is enabled: every chaos request must carry it',
+      });
     }
     if (c.chaos.enabled && !isLoopbackHost(c.host)) {
-      ctx.addIssue({ code: 'custom', path: ['chaos', 'enabled'], message: `chaos is local only: it cannot be enabled while listening on ${c.host}; use a loopback address such as 127.0.0.1` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['chaos', 'enabled'],
+        message: `chaos is local only: it cannot be enabled while listening on ${c.host}; use a loopback address such as 127.0.0.1`,
+      });
     }
     if (c.chaos.port !== undefined && !c.chaos.enabled) {
       ctx.addIssue({ code: 'custom', path: ['chaos', 'port'], message: 'the chaos admin listener only exists when chaos is enabled' });
@@ -142,7 +159,11 @@ export type DependencyConfig = NonNullable<ServiceConfig['dependency']>;
  * Validate a complete configuration object (the programmatic API's input); `hint`
  * turns a field path into advice on where to set it.
  */
-export function parseServiceConfig(input: unknown, source = 'sample service configuration', hint: (path: string) => string = () => ''): ServiceConfig {
+export function parseServiceConfig(
+  input: unknown,
+  source = 'sample service configuration',
+  hint: (path: string) => string = () => '',
+): ServiceConfig {
   const result = serviceConfigSchema.safeParse(input);
   if (result.success) return result.data;
   throw new ConfigError(

@@ -11,7 +11,10 @@ import { stopOnSignal } from './signals.js';
 
 async function run(): Promise<void> {
   const config = loadServiceConfig({ env: process.env });
-  const logger = createLogger({ name: 'sample-service', base: { cloud: config.cloud, region: config.region, instanceId: config.instanceId } });
+  const logger = createLogger({
+    name: 'sample-service',
+    base: { cloud: config.cloud, region: config.region, instanceId: config.instanceId },
+  });
   const service = await startSampleService(config, { logger });
   await stopOnSignal(service, logger);
 }

@@ -10,9 +10,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import type { DependencyConfig } from './config.js';
 import { NO_ADDRESS_CODES, ResolveError, type AddressResolver } from './resolver.js';
 
-export type ReadinessResult =
-  | { ready: true; dependency: DependencyReport | null }
-  | { ready: false; reason: string };
+export type ReadinessResult = { ready: true; dependency: DependencyReport | null } | { ready: false; reason: string };
 
 export interface DependencyReport {
   host: string;
@@ -34,10 +32,14 @@ function httpGet(url: URL, lookup: LookupFunction, signal: AbortSignal): Promise
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     // agent: false — a fresh connection each time, so a dead dependency is never hidden by keep-alive.
-    const request = client.request(url, { method: 'GET', lookup, signal, agent: false, headers: { 'user-agent': 'multicloud-failover-sample/readiness' } }, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
+    const request = client.request(
+      url,
+      { method: 'GET', lookup, signal, agent: false, headers: { 'user-agent': 'multicloud-failover-sample/readiness' } },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
     request.on('error', reject);
     request.end();
   });
@@ -83,7 +85,10 @@ async function checkDependency(dependency: DependencyConfig, resolve: AddressRes
  * A readiness check that concurrent probes share: several vantage points probing at
  * once cost the dependency one check, not one each.
  */
-export function createReadinessCheck(dependency: DependencyConfig | undefined, resolver: () => AddressResolver): () => Promise<ReadinessResult> {
+export function createReadinessCheck(
+  dependency: DependencyConfig | undefined,
+  resolver: () => AddressResolver,
+): () => Promise<ReadinessResult> {
   let running: Promise<ReadinessResult> | undefined;
   return () => {
     if (dependency === undefined) return Promise.resolve({ ready: true, dependency: null });

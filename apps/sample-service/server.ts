@@ -73,7 +73,8 @@ function delay(ms: number): Promise<void> {
 export async function startSampleService(input: ServiceConfigInput | ServiceConfig, deps: SampleServiceDeps = {}): Promise<SampleService> {
   const config = parseServiceConfig(input);
   const logger =
-    deps.logger ?? createLogger({ name: 'sample-service', base: { cloud: config.cloud, region: config.region, instanceId: config.instanceId } });
+    deps.logger ??
+    createLogger({ name: 'sample-service', base: { cloud: config.cloud, region: config.region, instanceId: config.instanceId } });
   const chaos = new ChaosSwitch({ hasDependency: config.dependency !== undefined });
   const drain = new DrainState();
   const resolver = chooseResolver(config, deps.resolver);
@@ -107,7 +108,11 @@ export async function startSampleService(input: ServiceConfigInput | ServiceConf
 
   let admin: ServiceListener | undefined;
   if (chaosControl && config.chaos.port !== undefined) {
-    admin = new ServiceListener(createServer(createAdminApp(control, chaosControl.token, logger.child({ listener: 'chaos-admin' }))), config.host, config.chaos.port);
+    admin = new ServiceListener(
+      createServer(createAdminApp(control, chaosControl.token, logger.child({ listener: 'chaos-admin' }))),
+      config.host,
+      config.chaos.port,
+    );
     try {
       await admin.listen();
     } catch (err) {
@@ -117,7 +122,10 @@ export async function startSampleService(input: ServiceConfigInput | ServiceConf
   }
 
   const url = urlOf(config.host, listener.port);
-  logger.info({ url, adminUrl: admin ? urlOf(config.host, admin.port) : undefined, chaos: config.chaos.enabled }, 'sample service listening');
+  logger.info(
+    { url, adminUrl: admin ? urlOf(config.host, admin.port) : undefined, chaos: config.chaos.enabled },
+    'sample service listening',
+  );
 
   let stopping: Promise<{ forced: boolean }> | undefined;
   const stop = (opts: StopOptions = {}): Promise<{ forced: boolean }> => {

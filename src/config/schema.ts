@@ -94,7 +94,11 @@ const service = z
       seen.add(t.id);
       const family = isIP(t.address);
       if (family !== 0 && ((s.type === 'A' && family !== 4) || (s.type === 'AAAA' && family !== 6))) {
-        ctx.addIssue({ code: 'custom', path: ['targets', i, 'address'], message: `expected an IPv${s.type === 'A' ? 4 : 6} address for a ${s.type} service` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', i, 'address'],
+          message: `expected an IPv${s.type === 'A' ? 4 : 6} address for a ${s.type} service`,
+        });
       }
     });
   });
@@ -118,7 +122,10 @@ export const healthSchema = z
     timeoutMs: ms(50, 60_000).default(500),
     rise: z.number().int().min(1).max(20).default(2),
     fall: z.number().int().min(1).max(20).default(3),
-    vantagePoints: z.array(vantagePoint).min(1).default([{ id: 'vp-1' }, { id: 'vp-2' }, { id: 'vp-3' }]),
+    vantagePoints: z
+      .array(vantagePoint)
+      .min(1)
+      .default([{ id: 'vp-1' }, { id: 'vp-2' }, { id: 'vp-3' }]),
     /** Vantage points that must agree a target is down; default: a majority. */
     quorum: z.number().int().min(1).optional(),
     breaker: z
@@ -131,16 +138,31 @@ export const healthSchema = z
       .default({ errorThresholdPercentage: 100, resetTimeoutMs: 2000, volumeThreshold: 3 }),
   })
   .superRefine((h, ctx) => {
-    if (h.timeoutMs >= h.intervalMs) ctx.addIssue({ code: 'custom', path: ['timeoutMs'], message: `expected less than intervalMs (${h.intervalMs})` });
-    if (h.fastIntervalMs > h.intervalMs) ctx.addIssue({ code: 'custom', path: ['fastIntervalMs'], message: `expected at most intervalMs (${h.intervalMs})` });
+    if (h.timeoutMs >= h.intervalMs)
+      ctx.addIssue({ code: 'custom', path: ['timeoutMs'], message: `expected less than intervalMs (${h.intervalMs})` });
+    if (h.fastIntervalMs > h.intervalMs)
+      ctx.addIssue({ code: 'custom', path: ['fastIntervalMs'], message: `expected at most intervalMs (${h.intervalMs})` });
     // Probes of one target from one vantage point never overlap, so a re-probe faster
     // than the timeout would silently stretch to the timeout against a blackholed target.
-    if (h.fastIntervalMs < h.timeoutMs) ctx.addIssue({ code: 'custom', path: ['fastIntervalMs'], message: `expected at least timeoutMs (${h.timeoutMs}): probes never overlap` });
+    if (h.fastIntervalMs < h.timeoutMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fastIntervalMs'],
+        message: `expected at least timeoutMs (${h.timeoutMs}): probes never overlap`,
+      });
     if (h.breaker.volumeThreshold < h.fall) {
-      ctx.addIssue({ code: 'custom', path: ['breaker', 'volumeThreshold'], message: `expected at least fall (${h.fall}): the breaker must not open before a target can be declared down` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['breaker', 'volumeThreshold'],
+        message: `expected at least fall (${h.fall}): the breaker must not open before a target can be declared down`,
+      });
     }
     if (h.quorum !== undefined && h.quorum > h.vantagePoints.length) {
-      ctx.addIssue({ code: 'custom', path: ['quorum'], message: `expected at most the number of vantagePoints (${h.vantagePoints.length})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quorum'],
+        message: `expected at most the number of vantagePoints (${h.vantagePoints.length})`,
+      });
     }
   });
 

@@ -35,7 +35,9 @@ export const DEFAULT_RETRY_DELAY_MS = 1_000;
 export type ApplyLog = Pick<Logger, 'info' | 'warn'>;
 
 /** What reading one provider gave. */
-export type ProviderRead = { readonly provider: DnsProvider; readonly ok: true; readonly state: ProviderState } | { readonly provider: DnsProvider; readonly ok: false; readonly error: ProviderError };
+export type ProviderRead =
+  | { readonly provider: DnsProvider; readonly ok: true; readonly state: ProviderState }
+  | { readonly provider: DnsProvider; readonly ok: false; readonly error: ProviderError };
 
 /** What to publish (the round's context: desired, owner, generation, names, safety) and where. */
 export interface ApplyEverywhereInput extends RoundContext {
@@ -93,12 +95,21 @@ export interface GraceUse {
  * from the configuration is cleaned up rather than left published forever.
  * With a grace, a read still pending when the grace expires counts as failed (`timeout`).
  */
-export async function readAll(providers: readonly DnsProvider[], names: readonly string[], timeoutMs?: number, grace?: ReadGrace | GraceUse): Promise<ProviderRead[]> {
+export async function readAll(
+  providers: readonly DnsProvider[],
+  names: readonly string[],
+  timeoutMs?: number,
+  grace?: ReadGrace | GraceUse,
+): Promise<ProviderRead[]> {
   const use = grace instanceof ReadGrace ? { grace, starts: true } : grace;
   const readOne = (p: DnsProvider): Promise<ProviderState> => {
     const read = withDeadline(p.id, 'read', timeoutMs, () => p.read(names, { includeOwnedNames: true }));
     if (use === undefined) return read;
-    if (use.starts) void read.then(() => use.grace.answered(), () => undefined);
+    if (use.starts)
+      void read.then(
+        () => use.grace.answered(),
+        () => undefined,
+      );
     return use.grace.bound(p.id, read);
   };
   const settled = await Promise.allSettled(providers.map(readOne));
@@ -117,7 +128,8 @@ export interface AppliedTiming {
 /** One provider acknowledged changes of the plan at `generation` (see ApplyEverywhereInput.onProviderApplied). */
 export type ProviderAppliedHook = (provider: ProviderId, report: ApplyReport, generation: number, timing: AppliedTiming) => void;
 
-type ApplyResult = { readonly ok: true; readonly report: ApplyReport; readonly at: number } | { readonly ok: false; readonly error: ProviderError };
+type ApplyResult =
+  { readonly ok: true; readonly report: ApplyReport; readonly at: number } | { readonly ok: false; readonly error: ProviderError };
 
 /** Mutable bookkeeping of one run; only this module touches it. */
 class RunState {
@@ -164,7 +176,8 @@ class RunState {
 /** Generations published by `owner` that are strictly newer than `generation`. */
 function newerThan(states: readonly ProviderState[], owner: string, generation: number): PublishedGenerations {
   const out = new Map<ProviderId, ReadonlyMap<string, number>>();
-  for (const [provider, names] of publishedGenerations(states, owner)) out.set(provider, new Map([...names].filter(([, g]) => g > generation)));
+  for (const [provider, names] of publishedGenerations(states, owner))
+    out.set(provider, new Map([...names].filter(([, g]) => g > generation)));
   return out;
 }
 
@@ -195,7 +208,14 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
 
   const outOfSync = (provider: ProviderId, error: ProviderError): void => {
     input.log?.warn({ provider, kind: error.kind, err: error.message, generation: input.generation }, 'provider out of sync');
-    run.finish({ ...run.tally(provider), provider, status: 'out-of-sync', errorKind: error.kind, reason: plainMessage(error), nextRetryAt: retryAt(provider, error) });
+    run.finish({
+      ...run.tally(provider),
+      provider,
+      status: 'out-of-sync',
+      errorKind: error.kind,
+      reason: plainMessage(error),
+      nextRetryAt: retryAt(provider, error),
+    });
   };
 
   /** Keep the reachable states; mark the others out of sync. */
@@ -225,7 +245,10 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
     try {
       input.onProviderApplied?.(provider, report, input.generation, { decidedAt, acknowledgedAt: at });
     } catch (err) {
-      input.log?.warn({ provider, generation: input.generation, err: err instanceof Error ? err.message : String(err) }, 'onProviderApplied hook failed');
+      input.log?.warn(
+        { provider, generation: input.generation, err: err instanceof Error ? err.message : String(err) },
+        'onProviderApplied hook failed',
+      );
     }
   };
 
@@ -260,13 +283,19 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
     ...publishedGenerations(states0, input.owner),
   ]);
   let round = planRound(states0, ctx, before);
-  let stop = states0.length > 0 && stopped(round, states0.map((s) => s.provider));
+  let stop =
+    states0.length > 0 &&
+    stopped(
+      round,
+      states0.map((s) => s.provider),
+    );
 
   let pending = stop ? [] : [...round.plans];
   for (let replan = 0; pending.length > 0; replan++) {
     for (const plan of pending) run.update(plan.provider, { skipped: plan.skipped });
     const toWrite = pending.filter((p) => p.changes.length > 0);
-    for (const plan of pending) if (plan.changes.length === 0) run.finish({ ...run.tally(plan.provider), provider: plan.provider, status: 'in-sync' });
+    for (const plan of pending)
+      if (plan.changes.length === 0) run.finish({ ...run.tally(plan.provider), provider: plan.provider, status: 'in-sync' });
 
     const results = await Promise.all(toWrite.map(applyOne));
     const conflicted: { provider: ProviderId; notes: ConflictNote[] }[] = [];
@@ -276,7 +305,16 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
       const { report } = result;
       run.update(provider, { apiCalls: run.tally(provider).apiCalls + report.apiCalls });
       run.wrote(provider, report.applied, result.at);
-      input.log?.info({ provider, generation: input.generation, applied: report.applied.length, conflicts: report.conflicts.length, apiCalls: report.apiCalls }, 'provider written');
+      input.log?.info(
+        {
+          provider,
+          generation: input.generation,
+          applied: report.applied.length,
+          conflicts: report.conflicts.length,
+          apiCalls: report.apiCalls,
+        },
+        'provider written',
+      );
       if (report.conflicts.length === 0) return run.finish({ ...run.tally(provider), provider, status: 'in-sync' });
       conflicted.push({ provider, notes: conflictNotes(report) });
     });
@@ -299,7 +337,12 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
       ),
     );
     if (reread.length === 0) break;
-    round = planRound(reread, ctx, generationsForCheck(before, reread, input.owner, input.generation, run.ownWrites as OwnWrites), run.ownWrites as OwnWrites);
+    round = planRound(
+      reread,
+      ctx,
+      generationsForCheck(before, reread, input.owner, input.generation, run.ownWrites as OwnWrites),
+      run.ownWrites as OwnWrites,
+    );
     stop = stopped(
       round,
       reread.map((s) => s.provider),
@@ -310,7 +353,10 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
   const providers = run.outcomes();
   return {
     // "refused" promises nothing was written; a re-plan refused after earlier writes is partial, with its violations.
-    status: overallStatus(providers, { refused: run.refused && providers.every((p) => p.applied.length === 0), superseded: run.superseded !== undefined }),
+    status: overallStatus(providers, {
+      refused: run.refused && providers.every((p) => p.applied.length === 0),
+      superseded: run.superseded !== undefined,
+    }),
     generation: input.generation,
     decidedAt,
     providers,

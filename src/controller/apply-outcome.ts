@@ -33,7 +33,13 @@ export type ProviderOutcome =
   /** The provider serves the desired state (apart from the skipped names). */
   | (ProviderTally & { readonly provider: ProviderId; readonly status: 'in-sync' })
   /** The provider could not be read or written; the reconciler retries it at nextRetryAt. */
-  | (ProviderTally & { readonly provider: ProviderId; readonly status: 'out-of-sync'; readonly errorKind: ProviderErrorKind; readonly reason: string; readonly nextRetryAt: number })
+  | (ProviderTally & {
+      readonly provider: ProviderId;
+      readonly status: 'out-of-sync';
+      readonly errorKind: ProviderErrorKind;
+      readonly reason: string;
+      readonly nextRetryAt: number;
+    })
   /** Every re-plan met another conflict; nothing was forced. */
   | (ProviderTally & { readonly provider: ProviderId; readonly status: 'conflict-exhausted'; readonly conflicts: readonly ConflictNote[] })
   /** Planned but not written: the run was refused by a safety check or superseded by a newer generation. */
@@ -72,7 +78,10 @@ export interface ApplyOutcome {
 export const EMPTY_TALLY: ProviderTally = { applied: [], skipped: [], apiCalls: 0, reads: 0, replans: 0, publishMs: undefined };
 
 /** The run's status from its provider outcomes; a refusal or supersession wins over everything else. */
-export function overallStatus(providers: readonly ProviderOutcome[], stop: { readonly refused: boolean; readonly superseded: boolean }): ApplyStatus {
+export function overallStatus(
+  providers: readonly ProviderOutcome[],
+  stop: { readonly refused: boolean; readonly superseded: boolean },
+): ApplyStatus {
   if (stop.superseded) return 'superseded';
   if (stop.refused) return 'refused';
   const inSync = providers.filter((p) => p.status === 'in-sync').length;
@@ -118,7 +127,10 @@ export function mergeOutcomes(outcomes: readonly ApplyOutcome[], order: readonly
   const superseded = outcomes.find((o) => o.superseded !== undefined)?.superseded;
   const refused = outcomes.some((o) => o.status === 'refused');
   return {
-    status: overallStatus(providers, { refused: refused && providers.every((p) => p.applied.length === 0), superseded: superseded !== undefined }),
+    status: overallStatus(providers, {
+      refused: refused && providers.every((p) => p.applied.length === 0),
+      superseded: superseded !== undefined,
+    }),
     generation: first.generation,
     decidedAt: Math.min(...outcomes.map((o) => o.decidedAt)),
     providers,

@@ -33,7 +33,13 @@ export function retryDelay(attempt: number, policy: BackoffPolicy, random: () =>
 }
 
 /** The state after one more failure at `now`. */
-export function afterFailure(prev: RetryState | undefined, now: number, error: RetryState['lastError'], policy: BackoffPolicy, random: () => number): RetryState {
+export function afterFailure(
+  prev: RetryState | undefined,
+  now: number,
+  error: RetryState['lastError'],
+  policy: BackoffPolicy,
+  random: () => number,
+): RetryState {
   const attempts = (prev?.attempts ?? 0) + 1;
   const delayMs = retryDelay(attempts - 1, policy, random);
   return { attempts, nextAt: now + delayMs, delayMs, lastError: error };

@@ -139,10 +139,19 @@ export class Controller {
       this.#byName.set(canonicalName(s.name), state);
     }
     this.#managedNames = [...new Set([...config.services.map((s) => s.name), ...config.records.map((r) => r.name)].map(canonicalName))];
-    this.providerSync = new ProviderSync(this.#publisher.providerIds, () => this.#services.values(), this.events, () => this.#clock.now());
+    this.providerSync = new ProviderSync(
+      this.#publisher.providerIds,
+      () => this.#services.values(),
+      this.events,
+      () => this.#clock.now(),
+    );
     if (this.#logger) {
       const logger = this.#logger;
-      this.events.on('event', (e) => logger[e.type === 'probe-state' ? 'debug' : e.type === 'fail-open' || e.type === 'conflict' || e.type === 'drift' ? 'warn' : 'info']({ event: e }, `${e.type}: ${e.reason}`));
+      this.events.on('event', (e) =>
+        logger[
+          e.type === 'probe-state' ? 'debug' : e.type === 'fail-open' || e.type === 'conflict' || e.type === 'drift' ? 'warn' : 'info'
+        ]({ event: e }, `${e.type}: ${e.reason}`),
+      );
     }
   }
 
@@ -179,9 +188,21 @@ export class Controller {
     this.#startedAt = this.#clock.now();
     this.#lastDriftCheck = this.#startedAt;
     this.#unsubscribe.push(this.#publisher.onEvent((e) => this.#onReconcileEvent(e)));
-    this.#unsubscribe.push(this.#publisher.onProviderApplied((provider, report, generation, timing) => this.#onProviderApplied(provider, report, generation, timing)));
+    this.#unsubscribe.push(
+      this.#publisher.onProviderApplied((provider, report, generation, timing) =>
+        this.#onProviderApplied(provider, report, generation, timing),
+      ),
+    );
     const onVerdict = (e: VerdictEvent) => this.#onVerdict(e);
-    const onVantage = (e: VantageStateEvent) => this.#record({ type: 'probe-state', targetId: e.targetId, vantageId: e.vantageId, before: e.from, after: e.to, reason: `${e.vantageId} sees ${e.targetId} ${e.to}` });
+    const onVantage = (e: VantageStateEvent) =>
+      this.#record({
+        type: 'probe-state',
+        targetId: e.targetId,
+        vantageId: e.vantageId,
+        before: e.from,
+        after: e.to,
+        reason: `${e.vantageId} sees ${e.targetId} ${e.to}`,
+      });
     this.#monitor.on('verdict', onVerdict);
     this.#monitor.on('vantage-state', onVantage);
     this.#unsubscribe.push(() => {
@@ -347,7 +368,9 @@ export class Controller {
   }
 
   #verdicts(state: ServiceState): Map<string, { kind: VerdictKind }> {
-    return new Map(state.config.targets.map((t) => [t.id, { kind: this.#monitor.verdict(this.probeTargets.monitorId(state.name, t.id)).kind }]));
+    return new Map(
+      state.config.targets.map((t) => [t.id, { kind: this.#monitor.verdict(this.probeTargets.monitorId(state.name, t.id)).kind }]),
+    );
   }
 
   async #evaluateOnce(state: ServiceState): Promise<void> {
@@ -357,7 +380,14 @@ export class Controller {
     // A first publish waits for every target's verdict (or the grace): cold start must not pick whoever answered first.
     if (nothingYet && [...verdicts.values()].some((v) => v.kind === 'unknown') && now < this.#startedAt + this.#graceMs) return;
 
-    const decision = decide({ service: state.routed, verdicts, published: state.published, overrides: this.overrides.forService(state.name), now, dwellMs: this.config.routing.dwellMs });
+    const decision = decide({
+      service: state.routed,
+      verdicts,
+      published: state.published,
+      overrides: this.overrides.forService(state.name),
+      now,
+      dwellMs: this.config.routing.dwellMs,
+    });
     this.#noteDecision(state, decision, now);
     if (!shouldPublish(decision)) return;
     // Already handed to the reconciler, which retries it until a provider takes it.
@@ -386,8 +416,16 @@ export class Controller {
       reason: d.reason,
     });
     const wasFailOpen = previous?.kind === 'fail-open';
-    if (d.kind === 'fail-open' && !wasFailOpen) this.#record({ type: 'fail-open', service: state.name, addresses: d.addresses, active: true, reason: d.alert });
-    if (d.kind !== 'fail-open' && wasFailOpen) this.#record({ type: 'fail-open', service: state.name, addresses: d.addresses, active: false, reason: `fail-open over for ${state.name}: ${d.reason}` });
+    if (d.kind === 'fail-open' && !wasFailOpen)
+      this.#record({ type: 'fail-open', service: state.name, addresses: d.addresses, active: true, reason: d.alert });
+    if (d.kind !== 'fail-open' && wasFailOpen)
+      this.#record({
+        type: 'fail-open',
+        service: state.name,
+        addresses: d.addresses,
+        active: false,
+        reason: `fail-open over for ${state.name}: ${d.reason}`,
+      });
   }
 
   /** Every configured answer the providers should serve now: services with an answer, plus static records. */
@@ -395,7 +433,8 @@ export class Controller {
     const desired: DesiredRecord[] = [];
     for (const s of this.#services.values()) {
       const addresses = s.desiredAddresses;
-      if (addresses !== undefined && addresses.length > 0) desired.push({ name: s.name, type: s.config.type, ttl: s.config.ttl, values: [...addresses] });
+      if (addresses !== undefined && addresses.length > 0)
+        desired.push({ name: s.name, type: s.config.type, ttl: s.config.ttl, values: [...addresses] });
     }
     for (const r of this.config.records) desired.push({ name: r.name, type: r.type, ttl: r.ttl, values: r.values });
     const managedNames = [...this.#managedNames];
@@ -430,7 +469,15 @@ export class Controller {
 
     for (const o of outcome.providers) {
       if (o.status !== 'conflict-exhausted') continue;
-      this.#record({ type: 'conflict', service: state.name, generation, provider: o.provider, kind: 'cas', names: o.conflicts.map((c) => c.name), reason: `compare-and-swap lost on ${o.provider} after ${o.replans} re-plans; nothing forced, the reconciler retries` });
+      this.#record({
+        type: 'conflict',
+        service: state.name,
+        generation,
+        provider: o.provider,
+        kind: 'cas',
+        names: o.conflicts.map((c) => c.name),
+        reason: `compare-and-swap lost on ${o.provider} after ${o.replans} re-plans; nothing forced, the reconciler retries`,
+      });
     }
 
     switch (outcome.status) {
@@ -442,7 +489,15 @@ export class Controller {
         if (newer.length > 0) {
           // The fence write was not needed there: the name already carried a generation not older than ours
           // (the planner leaves such a name alone). Someone published newer: learn it, decide again.
-          this.#record({ type: 'conflict', service: state.name, generation, kind: 'superseded', names: [canonicalName(state.name)], provider: newer[0] as ProviderId, reason: `${newer.join(', ')} already held ${state.name} at a generation not older than ${generation}; re-reading and deciding again` });
+          this.#record({
+            type: 'conflict',
+            service: state.name,
+            generation,
+            kind: 'superseded',
+            names: [canonicalName(state.name)],
+            provider: newer[0] as ProviderId,
+            reason: `${newer.join(', ')} already held ${state.name} at a generation not older than ${generation}; re-reading and deciding again`,
+          });
           if (await this.#loadPublished('re-read after a newer generation was found')) this.#again.add(state.name);
           return;
         }
@@ -452,7 +507,14 @@ export class Controller {
       case 'failed':
         return; // no provider took it: the reconciler retries `wanted` with backoff
       case 'refused':
-        this.#record({ type: 'conflict', service: state.name, generation, kind: 'refused', names: [canonicalName(state.name)], reason: `refused by the safety checks: ${outcome.violations.map((v) => v.message).join('; ')}` });
+        this.#record({
+          type: 'conflict',
+          service: state.name,
+          generation,
+          kind: 'refused',
+          names: [canonicalName(state.name)],
+          reason: `refused by the safety checks: ${outcome.violations.map((v) => v.message).join('; ')}`,
+        });
         return;
       case 'superseded': {
         const s = outcome.superseded;
@@ -465,7 +527,9 @@ export class Controller {
           kind: 'superseded',
           names: s ? [s.name] : [],
           ...(s ? { provider: s.provider } : {}),
-          reason: s ? `generation ${s.published} is already published for ${s.name} on ${s.provider}; re-reading and deciding again` : 'superseded; re-reading and deciding again',
+          reason: s
+            ? `generation ${s.published} is already published for ${s.name} on ${s.provider}; re-reading and deciding again`
+            : 'superseded; re-reading and deciding again',
         });
         // Someone (a previous incarnation, another controller) published newer: learn it and decide again at
         // once; if the re-read shows nothing newer, the next tick decides again (no tight loop between writers).
@@ -479,7 +543,12 @@ export class Controller {
   #heldNewer(outcome: ApplyOutcome, name: string): ProviderId[] {
     const n = canonicalName(name);
     return outcome.providers
-      .filter((o) => o.status === 'in-sync' && !o.applied.some((c) => canonicalName(c.name) === n) && !o.skipped.some((k) => canonicalName(k.name) === n))
+      .filter(
+        (o) =>
+          o.status === 'in-sync' &&
+          !o.applied.some((c) => canonicalName(c.name) === n) &&
+          !o.skipped.some((k) => canonicalName(k.name) === n),
+      )
       .map((o) => o.provider);
   }
 
@@ -490,8 +559,18 @@ export class Controller {
     void this.#inBackground(
       verifier.verify({ name: state.name, type: state.config.type, expected, decidedAt }).then((providers) => {
         const allOk = providers.every((p) => p.ok);
-        const detail = providers.map((p) => (p.ok ? `${p.provider} ok after ${p.afterDecisionMs} ms` : `${p.provider} NOT serving it (${p.error})`)).join(', ');
-        state.lastVerify = this.#record({ type: 'verify', service: state.name, generation, expected, allOk, providers, reason: `${allOk ? 'every nameserver answers' : 'not every nameserver answers'} [${expected.join(', ')}]: ${detail}` }) as ServiceState['lastVerify'];
+        const detail = providers
+          .map((p) => (p.ok ? `${p.provider} ok after ${p.afterDecisionMs} ms` : `${p.provider} NOT serving it (${p.error})`))
+          .join(', ');
+        state.lastVerify = this.#record({
+          type: 'verify',
+          service: state.name,
+          generation,
+          expected,
+          allOk,
+          providers,
+          reason: `${allOk ? 'every nameserver answers' : 'not every nameserver answers'} [${expected.join(', ')}]: ${detail}`,
+        }) as ServiceState['lastVerify'];
       }),
     );
   }
@@ -521,12 +600,22 @@ export class Controller {
       for (const h of found.holdings) {
         const behind = serving !== undefined && !sameAddresses(state.routed, h.addresses, serving.addresses);
         lagging ||= behind;
-        this.providerSync.setService(state, h.provider, behind ? 'out-of-sync' : 'in-sync', behind ? `serves [${h.addresses.join(', ')}]${h.problem ? ` (${h.problem})` : ''}, published is [${serving.addresses.join(', ')}] at generation ${serving.generation}` : 'serves the published answer');
+        this.providerSync.setService(
+          state,
+          h.provider,
+          behind ? 'out-of-sync' : 'in-sync',
+          behind
+            ? `serves [${h.addresses.join(', ')}]${h.problem ? ` (${h.problem})` : ''}, published is [${serving.addresses.join(', ')}] at generation ${serving.generation}`
+            : 'serves the published answer',
+        );
       }
     }
     for (const f of read.failed) this.providerSync.set(f.provider, 'out-of-sync', `unreadable at ${why}: ${f.reason}`);
     this.#startupComplete = read.failed.length === 0;
-    this.#logger?.info({ why, generation: this.#lastGeneration, unreadable: read.failed.map((f) => f.provider), lagging }, 'published state read from the providers');
+    this.#logger?.info(
+      { why, generation: this.#lastGeneration, unreadable: read.failed.map((f) => f.provider), lagging },
+      'published state read from the providers',
+    );
 
     // Catching a lagging provider up is a plan of its own: a new generation, no fence (values that are right stay untouched).
     const generation = lagging ? this.#mint() : Math.max(1, this.#lastGeneration);
@@ -542,20 +631,42 @@ export class Controller {
    * inside record(), so the acknowledged write is on disk before anything else.
    */
   #onProviderApplied(provider: ProviderId, report: ApplyReport, generation: number, timing: AppliedTiming): void {
-    const changes = report.applied.map((c) => ({ kind: c.kind, name: canonicalName(c.name), records: writtenRecords(c).map((r) => ({ type: r.type, ttl: r.ttl, values: [...r.values] })) }));
+    const changes = report.applied.map((c) => ({
+      kind: c.kind,
+      name: canonicalName(c.name),
+      records: writtenRecords(c).map((r) => ({ type: r.type, ttl: r.ttl, values: [...r.values] })),
+    }));
     const services = [...new Set(changes.flatMap((c) => this.#byName.get(c.name)?.name ?? []))];
     const latencyMs = timing.acknowledgedAt - timing.decidedAt;
-    const what = changes.map((c) => `${c.kind} ${c.name}${c.records.length > 0 ? ` [${c.records.flatMap((r) => r.values).join(', ')}]` : ''}`).join('; ');
-    this.#record({ type: 'provider-write', provider, generation, services, changes, apiCalls: report.apiCalls, latencyMs, reason: `${provider} acknowledged ${what} at generation ${generation} after ${latencyMs} ms` });
+    const what = changes
+      .map((c) => `${c.kind} ${c.name}${c.records.length > 0 ? ` [${c.records.flatMap((r) => r.values).join(', ')}]` : ''}`)
+      .join('; ');
+    this.#record({
+      type: 'provider-write',
+      provider,
+      generation,
+      services,
+      changes,
+      apiCalls: report.apiCalls,
+      latencyMs,
+      reason: `${provider} acknowledged ${what} at generation ${generation} after ${latencyMs} ms`,
+    });
   }
 
   #onReconcileEvent(e: ReconcileEvent): void {
     switch (e.type) {
       case 'out-of-sync':
-        this.providerSync.set(e.provider, 'out-of-sync', `${e.errorKind}: ${e.reason} (attempt ${e.attempts}, next retry at ${new Date(e.nextRetryAt).toISOString()})`, { nextRetryAt: e.nextRetryAt });
+        this.providerSync.set(
+          e.provider,
+          'out-of-sync',
+          `${e.errorKind}: ${e.reason} (attempt ${e.attempts}, next retry at ${new Date(e.nextRetryAt).toISOString()})`,
+          { nextRetryAt: e.nextRetryAt },
+        );
         return;
       case 'converged': {
-        this.providerSync.set(e.provider, 'in-sync', `converged at generation ${e.generation} after ${e.attempts} attempt(s)`, { generation: e.generation });
+        this.providerSync.set(e.provider, 'in-sync', `converged at generation ${e.generation} after ${e.attempts} attempt(s)`, {
+          generation: e.generation,
+        });
         // A publish no provider took at first is now served somewhere: it is the published answer.
         for (const s of this.#services.values()) {
           if (s.wanted !== undefined && s.wanted.generation <= e.generation) {
@@ -567,7 +678,13 @@ export class Controller {
       }
       case 'drift': {
         const s = this.#byName.get(canonicalName(e.name));
-        if (s) this.providerSync.setService(s, e.provider, 'out-of-sync', `drift: serves [${e.found?.values.join(', ') ?? 'nothing'}], expected [${e.expected.values.join(', ')}]`);
+        if (s)
+          this.providerSync.setService(
+            s,
+            e.provider,
+            'out-of-sync',
+            `drift: serves [${e.found?.values.join(', ') ?? 'nothing'}], expected [${e.expected.values.join(', ')}]`,
+          );
         this.#record({
           type: 'drift',
           provider: e.provider,
@@ -587,7 +704,14 @@ export class Controller {
             this.providerSync.setService(s, e.provider, 'in-sync', `drift repaired at generation ${e.generation}`);
             if (s.published) s.published = { ...s.published, generation: Math.max(s.published.generation, e.generation) };
           }
-          this.#record({ type: 'drift', provider: e.provider, name, repaired: true, ...(s ? { service: s.name } : {}), reason: `${name} on ${e.provider} repaired at generation ${e.generation}` });
+          this.#record({
+            type: 'drift',
+            provider: e.provider,
+            name,
+            repaired: true,
+            ...(s ? { service: s.name } : {}),
+            reason: `${name} on ${e.provider} repaired at generation ${e.generation}`,
+          });
         }
         return;
       case 'generation-advanced':

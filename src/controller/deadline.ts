@@ -89,7 +89,9 @@ export class ReadGrace {
     return new Promise<T>((resolve, reject) => {
       // Settling twice is a no-op: whichever comes first wins, an abandoned read's late result is dropped.
       read.then(resolve, reject);
-      void this.expired.then(() => reject(new ProviderError(provider, 'timeout', `no answer within the read grace of ${this.ms} ms; handed to the reconciler`)));
+      void this.expired.then(() =>
+        reject(new ProviderError(provider, 'timeout', `no answer within the read grace of ${this.ms} ms; handed to the reconciler`)),
+      );
     });
   }
 }

@@ -207,7 +207,11 @@ export type ControllerEvent =
 export type ControllerEventType = ControllerEvent['type'];
 
 /** An event as recorded, before the log stamps id and time. */
-export type NewEvent = ControllerEvent extends infer E ? (E extends ControllerEvent ? Omit<E, 'id' | 'at' | 'time' | 'actor'> & { readonly actor?: Actor } : never) : never;
+export type NewEvent = ControllerEvent extends infer E
+  ? E extends ControllerEvent
+    ? Omit<E, 'id' | 'at' | 'time' | 'actor'> & { readonly actor?: Actor }
+    : never
+  : never;
 
 export const DEFAULT_EVENT_HISTORY = 1000;
 

@@ -74,7 +74,10 @@ export class OverrideStore {
   pin(service: string, targetId: string, req: OverrideRequest): OverrideEventInput {
     const s = this.#service(service);
     if (!s.targets.some((t) => t.id === targetId)) {
-      throw new OverrideError(400, `target '${targetId}' is not a target of ${s.name}; expected one of ${s.targets.map((t) => t.id).join(', ')}`);
+      throw new OverrideError(
+        400,
+        `target '${targetId}' is not a target of ${s.name}; expected one of ${s.targets.map((t) => t.id).join(', ')}`,
+      );
     }
     this.#pins.set(s.name, targetId);
     return this.#event('pin', req, { service: s.name, targetId }, `pin ${s.name} to ${targetId}`);
@@ -104,18 +107,27 @@ export class OverrideStore {
   }
 
   #cloud(cloud: string): Cloud {
-    if (!(CLOUDS as readonly string[]).includes(cloud)) throw new OverrideError(400, `cloud '${cloud}' is unknown; expected one of ${CLOUDS.join(', ')}`);
+    if (!(CLOUDS as readonly string[]).includes(cloud))
+      throw new OverrideError(400, `cloud '${cloud}' is unknown; expected one of ${CLOUDS.join(', ')}`);
     return cloud as Cloud;
   }
 
   #service(name: string): ServiceConfig {
     const canonical = name.toLowerCase();
-    const s = this.#services.get(name) ?? [...this.#services.values()].find((x) => x.name.toLowerCase().replace(/\.$/, '') === canonical.replace(/\.$/, ''));
-    if (s === undefined) throw new OverrideError(404, `service '${name}' is not configured; expected one of ${[...this.#services.keys()].join(', ')}`);
+    const s =
+      this.#services.get(name) ??
+      [...this.#services.values()].find((x) => x.name.toLowerCase().replace(/\.$/, '') === canonical.replace(/\.$/, ''));
+    if (s === undefined)
+      throw new OverrideError(404, `service '${name}' is not configured; expected one of ${[...this.#services.keys()].join(', ')}`);
     return s;
   }
 
-  #event(action: OverrideAction, req: OverrideRequest, what: { service?: string; cloud?: Cloud; targetId?: string }, summary: string): OverrideEventInput {
+  #event(
+    action: OverrideAction,
+    req: OverrideRequest,
+    what: { service?: string; cloud?: Cloud; targetId?: string },
+    summary: string,
+  ): OverrideEventInput {
     return { type: 'override', actor: 'operator', action, operator: req.operator, reason: `${summary}: ${req.reason}`, ...what };
   }
 }

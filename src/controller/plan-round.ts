@@ -57,7 +57,12 @@ function publishedAt(state: ProviderState, owner: string, name: string): number 
  * published at a generation not older than ours, unless it is exactly our
  * generation at a name this run wrote itself.
  */
-export function supersessionIn(plan: ProviderPlan, state: ProviderState, owner: string, ownWrites: OwnWrites = new Map()): Supersession | undefined {
+export function supersessionIn(
+  plan: ProviderPlan,
+  state: ProviderState,
+  owner: string,
+  ownWrites: OwnWrites = new Map(),
+): Supersession | undefined {
   for (const skip of plan.skipped) {
     if (skip.reason !== 'stale-generation') continue;
     const published = publishedAt(state, owner, skip.name);
@@ -73,7 +78,13 @@ export function supersessionIn(plan: ProviderPlan, state: ProviderState, owner: 
  * wrote anything, updated by later reads, minus the names this run itself
  * wrote at its generation (they are ours, not a newer writer's).
  */
-export function generationsForCheck(before: PublishedGenerations, states: readonly ProviderState[], owner: string, generation: number, ownWrites: OwnWrites): PublishedGenerations {
+export function generationsForCheck(
+  before: PublishedGenerations,
+  states: readonly ProviderState[],
+  owner: string,
+  generation: number,
+  ownWrites: OwnWrites,
+): PublishedGenerations {
   const merged = new Map<ProviderId, ReadonlyMap<string, number>>(before);
   for (const [provider, names] of publishedGenerations(states, owner)) {
     const own = ownWrites.get(provider);
@@ -82,8 +93,18 @@ export function generationsForCheck(before: PublishedGenerations, states: readon
   return merged;
 }
 
-export function planRound(states: readonly ProviderState[], ctx: RoundContext, published?: PublishedGenerations, ownWrites?: OwnWrites): PlannedRound {
-  const planContext = { owner: ctx.owner, generation: ctx.generation, managedNames: ctx.managedNames ? [...ctx.managedNames] : undefined, fenceNames: ctx.fenceNames ? [...ctx.fenceNames] : undefined };
+export function planRound(
+  states: readonly ProviderState[],
+  ctx: RoundContext,
+  published?: PublishedGenerations,
+  ownWrites?: OwnWrites,
+): PlannedRound {
+  const planContext = {
+    owner: ctx.owner,
+    generation: ctx.generation,
+    managedNames: ctx.managedNames ? [...ctx.managedNames] : undefined,
+    fenceNames: ctx.fenceNames ? [...ctx.fenceNames] : undefined,
+  };
   const plans = states.map((state) => planProvider(ctx.desired, state, planContext));
   const check = checkPlan(plans, {
     owner: ctx.owner,
@@ -102,7 +123,13 @@ export function planRound(states: readonly ProviderState[], ctx: RoundContext, p
   }
   if (superseded === undefined && !check.ok) {
     const stale = check.violations.find((v) => v.kind === 'stale-generation');
-    if (stale) superseded = { provider: stale.published.provider, name: stale.published.name, published: stale.published.generation, planGeneration: stale.planGeneration };
+    if (stale)
+      superseded = {
+        provider: stale.published.provider,
+        name: stale.published.name,
+        published: stale.published.generation,
+        planGeneration: stale.planGeneration,
+      };
   }
   return { plans, check, superseded };
 }

@@ -31,7 +31,13 @@ export function probeTargets(services: readonly ServiceConfig[]): ProbeTargets {
       const shared = (keysById.get(t.id) as Set<string>).size === 1;
       const id = shared ? t.id : `${t.id}@${s.name}`;
       ids.set(`${s.name}\u0000${t.id}`, id);
-      if (!targets.has(id)) targets.set(id, { id, healthUrl: t.healthUrl, expectStatus: t.expectStatus, ...(t.bodyContains !== undefined ? { bodyContains: t.bodyContains } : {}) });
+      if (!targets.has(id))
+        targets.set(id, {
+          id,
+          healthUrl: t.healthUrl,
+          expectStatus: t.expectStatus,
+          ...(t.bodyContains !== undefined ? { bodyContains: t.bodyContains } : {}),
+        });
       users.set(id, [...(users.get(id) ?? []), s.name]);
     }
   }

@@ -21,7 +21,13 @@ export interface ProviderSyncStatus {
 export function syncOf(o: ProviderOutcome): { sync: 'in-sync' | 'out-of-sync'; reason: string } {
   switch (o.status) {
     case 'in-sync':
-      return { sync: 'in-sync', reason: o.applied.length > 0 ? `written (${o.applied.length} change${o.applied.length === 1 ? '' : 's'})` : 'already serving the wanted answers' };
+      return {
+        sync: 'in-sync',
+        reason:
+          o.applied.length > 0
+            ? `written (${o.applied.length} change${o.applied.length === 1 ? '' : 's'})`
+            : 'already serving the wanted answers',
+      };
     case 'out-of-sync':
       return { sync: 'out-of-sync', reason: `${o.errorKind}: ${o.reason}` };
     case 'conflict-exhausted':
@@ -52,16 +58,34 @@ export class ProviderSync {
   }
 
   /** Set a provider's state for every service; records an event when the state changes. */
-  set(provider: ProviderId, sync: 'in-sync' | 'out-of-sync', reason: string, extra: { generation?: number; nextRetryAt?: number } = {}): void {
+  set(
+    provider: ProviderId,
+    sync: 'in-sync' | 'out-of-sync',
+    reason: string,
+    extra: { generation?: number; nextRetryAt?: number } = {},
+  ): void {
     const was = this.#status.get(provider);
     const changed = was?.sync !== sync;
-    this.#status.set(provider, { provider, sync, reason, since: changed ? this.now() : (was?.since ?? this.now()), ...(extra.nextRetryAt !== undefined ? { nextRetryAt: extra.nextRetryAt } : {}) });
+    this.#status.set(provider, {
+      provider,
+      sync,
+      reason,
+      since: changed ? this.now() : (was?.since ?? this.now()),
+      ...(extra.nextRetryAt !== undefined ? { nextRetryAt: extra.nextRetryAt } : {}),
+    });
     for (const s of this.services()) {
       // A service-level problem (drift, lag at start-up) is cleared only by an in-sync result.
       if (sync === 'in-sync' || s.providers.get(provider)?.sync !== 'out-of-sync') s.setProvider(provider, { sync, reason });
     }
     if (changed) {
-      this.events.record({ type: 'provider-sync', provider, before: was?.sync ?? 'unknown', after: sync, reason, ...(extra.generation !== undefined ? { generation: extra.generation } : {}) });
+      this.events.record({
+        type: 'provider-sync',
+        provider,
+        before: was?.sync ?? 'unknown',
+        after: sync,
+        reason,
+        ...(extra.generation !== undefined ? { generation: extra.generation } : {}),
+      });
     }
   }
 
@@ -77,7 +101,10 @@ export class ProviderSync {
     const at = this.now();
     for (const o of outcome.providers) {
       const { sync, reason } = syncOf(o);
-      this.set(o.provider, sync, reason, { generation: outcome.generation, ...(o.status === 'out-of-sync' ? { nextRetryAt: o.nextRetryAt } : {}) });
+      this.set(o.provider, sync, reason, {
+        generation: outcome.generation,
+        ...(o.status === 'out-of-sync' ? { nextRetryAt: o.nextRetryAt } : {}),
+      });
       for (const change of o.applied) byName.get(change.name)?.setProvider(o.provider, { lastWriteAt: at });
     }
   }

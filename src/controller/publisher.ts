@@ -41,7 +41,12 @@ export interface Publisher {
  * awaited (0: all); a straggler is listed as failed, and the controller
  * re-reads it later (see ReadGrace). Pass the same value to the Reconciler.
  */
-export function reconcilingPublisher(providers: readonly DnsProvider[], reconciler: Reconciler, providerTimeoutMs?: number, readGraceMs = 0): Publisher {
+export function reconcilingPublisher(
+  providers: readonly DnsProvider[],
+  reconciler: Reconciler,
+  providerTimeoutMs?: number,
+  readGraceMs = 0,
+): Publisher {
   return {
     providerIds: providers.map((p) => p.id),
     async read(names) {

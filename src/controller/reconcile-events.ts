@@ -11,9 +11,23 @@ import type { Supersession } from './apply-outcome.js';
 
 export type ReconcileEvent =
   /** A provider could not be brought in sync; it is retried at nextRetryAt. */
-  | { readonly type: 'out-of-sync'; readonly at: number; readonly provider: ProviderId; readonly errorKind: ProviderErrorKind | 'conflict-exhausted' | 'refused'; readonly reason: string; readonly attempts: number; readonly nextRetryAt: number }
+  | {
+      readonly type: 'out-of-sync';
+      readonly at: number;
+      readonly provider: ProviderId;
+      readonly errorKind: ProviderErrorKind | 'conflict-exhausted' | 'refused';
+      readonly reason: string;
+      readonly attempts: number;
+      readonly nextRetryAt: number;
+    }
   /** A provider that was out of sync serves the current target again. */
-  | { readonly type: 'converged'; readonly at: number; readonly provider: ProviderId; readonly generation: number; readonly attempts: number }
+  | {
+      readonly type: 'converged';
+      readonly at: number;
+      readonly provider: ProviderId;
+      readonly generation: number;
+      readonly attempts: number;
+    }
   /** A name we own serves something else than we published (a hand edit). */
   | {
       readonly type: 'drift';
@@ -26,9 +40,21 @@ export type ReconcileEvent =
       /** `report` when the name is paused: the operator owns it for now. */
       readonly action: 'repair' | 'report';
     }
-  | { readonly type: 'drift-repaired'; readonly at: number; readonly provider: ProviderId; readonly names: readonly string[]; readonly generation: number }
+  | {
+      readonly type: 'drift-repaired';
+      readonly at: number;
+      readonly provider: ProviderId;
+      readonly names: readonly string[];
+      readonly generation: number;
+    }
   /** The reconciler minted a newer generation (a drift repair is fenced like a new decision). */
-  | { readonly type: 'generation-advanced'; readonly at: number; readonly from: number; readonly to: number; readonly reason: 'drift-repair' }
+  | {
+      readonly type: 'generation-advanced';
+      readonly at: number;
+      readonly from: number;
+      readonly to: number;
+      readonly reason: 'drift-repair';
+    }
   /** A newer generation is published by someone else; the current target is stale and is not retried. */
   | ({ readonly type: 'superseded'; readonly at: number } & Supersession)
   /** The safety checks refused a write; a person must look (or --force an I7 refusal). */

@@ -144,7 +144,11 @@ export class Reconciler {
     const free = this.options.providers.filter((p) => !this.busy.has(p.id));
     const lagging = free.filter((p) => this.retries.has(p.id));
     const inSync = free.filter((p) => !this.retries.has(p.id));
-    const runs = await Promise.all([...(inSync.length > 0 ? [this.applyTo(inSync, { decidedAt, readGrace })] : []), ...lagging.map((p) => this.lagging(p, decidedAt, readGrace)), ...this.busyOutcome(target, decidedAt)]);
+    const runs = await Promise.all([
+      ...(inSync.length > 0 ? [this.applyTo(inSync, { decidedAt, readGrace })] : []),
+      ...lagging.map((p) => this.lagging(p, decidedAt, readGrace)),
+      ...this.busyOutcome(target, decidedAt),
+    ]);
     return mergeOutcomes(
       runs,
       this.options.providers.map((p) => p.id),
@@ -162,7 +166,14 @@ export class Reconciler {
         generation: target.generation,
         decidedAt,
         violations: [],
-        providers: busy.map((p) => ({ ...EMPTY_TALLY, provider: p.id, status: 'out-of-sync', errorKind: 'unavailable', reason: `${this.busy.get(p.id) ?? 'retry'} in flight`, nextRetryAt: at })),
+        providers: busy.map((p) => ({
+          ...EMPTY_TALLY,
+          provider: p.id,
+          status: 'out-of-sync',
+          errorKind: 'unavailable',
+          reason: `${this.busy.get(p.id) ?? 'retry'} in flight`,
+          nextRetryAt: at,
+        })),
       },
     ];
   }
@@ -219,7 +230,16 @@ export class Reconciler {
         const key = `${d.provider} ${d.name} ${d.type} ${JSON.stringify(d.found)}`;
         if (action === 'report' && this.reportedPaused.has(key)) continue;
         if (action === 'report') this.reportedPaused.add(key);
-        this.emit({ type: 'drift', at: this.now(), provider: d.provider, name: d.name, recordType: d.type, expected: d.expected, found: d.found, action });
+        this.emit({
+          type: 'drift',
+          at: this.now(),
+          provider: d.provider,
+          name: d.name,
+          recordType: d.type,
+          expected: d.expected,
+          found: d.found,
+          action,
+        });
       }
       if (repair.length === 0) return drifts;
 
@@ -280,7 +300,10 @@ export class Reconciler {
     });
   }
 
-  private async applyTo(providers: readonly DnsProvider[], run: { initialReads?: readonly ProviderRead[]; observers?: readonly DnsProvider[]; decidedAt?: number; readGrace?: ReadGrace } = {}): Promise<ApplyOutcome> {
+  private async applyTo(
+    providers: readonly DnsProvider[],
+    run: { initialReads?: readonly ProviderRead[]; observers?: readonly DnsProvider[]; decidedAt?: number; readGrace?: ReadGrace } = {},
+  ): Promise<ApplyOutcome> {
     const target = this.target as ReconcileTarget;
     const paused = this.pausedSet(target);
     const before = new Map(this.retries);
@@ -301,7 +324,11 @@ export class Reconciler {
       decidedAt: run.decidedAt,
       log: this.options.log,
       now: this.now,
-      retryAt: (provider, error) => (error instanceof StaleTarget ? this.dueNow(provider, error.message) : this.failed(provider, { kind: error.kind, message: plainMessage(error) })).nextAt,
+      retryAt: (provider, error) =>
+        (error instanceof StaleTarget
+          ? this.dueNow(provider, error.message)
+          : this.failed(provider, { kind: error.kind, message: plainMessage(error) })
+        ).nextAt,
       onProviderApplied: (...applied) => this.events.emit('applied', ...applied),
     });
     this.absorb(outcome, before, this.target !== target);
@@ -312,7 +339,15 @@ export class Reconciler {
   private failed(provider: ProviderId, error: RetryState['lastError']): RetryState {
     const state = afterFailure(this.retries.get(provider), this.now(), error, this.backoff, this.random);
     this.retries.set(provider, state);
-    this.emit({ type: 'out-of-sync', at: this.now(), provider, errorKind: error.kind, reason: error.message, attempts: state.attempts, nextRetryAt: state.nextAt });
+    this.emit({
+      type: 'out-of-sync',
+      at: this.now(),
+      provider,
+      errorKind: error.kind,
+      reason: error.message,
+      attempts: state.attempts,
+      nextRetryAt: state.nextAt,
+    });
     return state;
   }
 
@@ -346,7 +381,10 @@ export class Reconciler {
         case 'out-of-sync':
           break; // scheduled through retryAt
         case 'conflict-exhausted':
-          this.failed(o.provider, { kind: 'conflict-exhausted', message: `conflicts persisted at ${o.conflicts.map((c) => c.name).join(', ')}` });
+          this.failed(o.provider, {
+            kind: 'conflict-exhausted',
+            message: `conflicts persisted at ${o.conflicts.map((c) => c.name).join(', ')}`,
+          });
           break;
         case 'held':
           // Superseded: the target is stale, only a newer publish helps. Refused: keep retrying, a person may fix it meanwhile.
@@ -357,7 +395,12 @@ export class Reconciler {
     }
     if (outcome.superseded) this.emit({ type: 'superseded', at, ...outcome.superseded });
     if (outcome.violations.length > 0 && !outcome.superseded) {
-      this.emit({ type: 'refused', at, providers: outcome.providers.filter((p) => p.status === 'held').map((p) => p.provider), violations: outcome.violations.map((v) => v.message) });
+      this.emit({
+        type: 'refused',
+        at,
+        providers: outcome.providers.filter((p) => p.status === 'held').map((p) => p.provider),
+        violations: outcome.violations.map((v) => v.message),
+      });
     }
   }
 
@@ -396,7 +439,13 @@ function guarded(provider: DnsProvider, target: ReconcileTarget, current: () => 
     apply: (plan) => {
       const now = current();
       if (now === target) return provider.apply(plan);
-      return Promise.reject(new StaleTarget(provider.id, 'conflict', `generation ${target.generation} not applied: generation ${now?.generation} was published while it was in flight; writing that now`));
+      return Promise.reject(
+        new StaleTarget(
+          provider.id,
+          'conflict',
+          `generation ${target.generation} not applied: generation ${now?.generation} was published while it was in flight; writing that now`,
+        ),
+      );
     },
     close: () => provider.close(),
   };

@@ -61,10 +61,17 @@ function holdingAt(state: ProviderState, service: StartupService, owner: string)
   const values = state.records.get(recordKey(service.name, service.type));
   const addresses = values ? canonicalRecordSet(values.record).values : [];
   const own = state.records.get(recordKey(ownershipName(service.name), 'TXT'));
-  if (own === undefined) return { provider: state.provider, addresses, generation: undefined, ...(addresses.length > 0 ? { problem: 'records without an ownership record' } : {}) };
+  if (own === undefined)
+    return {
+      provider: state.provider,
+      addresses,
+      generation: undefined,
+      ...(addresses.length > 0 ? { problem: 'records without an ownership record' } : {}),
+    };
   const parsed = parseOwnership(canonicalRecordSet(own.record));
   if (!parsed.ok) return { provider: state.provider, addresses, generation: undefined, problem: parsed.error.message };
-  if (parsed.ownership.owner !== owner) return { provider: state.provider, addresses, generation: undefined, problem: `owned by '${parsed.ownership.owner}'` };
+  if (parsed.ownership.owner !== owner)
+    return { provider: state.provider, addresses, generation: undefined, problem: `owned by '${parsed.ownership.owner}'` };
   return { provider: state.provider, addresses, generation: parsed.ownership.generation };
 }
 
@@ -88,7 +95,12 @@ export function publishedFrom(holdings: readonly ProviderHolding[], changedAt: n
 }
 
 /** Read the providers' states back as the controller's starting state. */
-export function startupView(states: readonly ProviderState[], services: readonly StartupService[], owner: string, now: number): StartupView {
+export function startupView(
+  states: readonly ProviderState[],
+  services: readonly StartupService[],
+  owner: string,
+  now: number,
+): StartupView {
   const out = new Map<string, ServicePublished>();
   for (const service of services) {
     const holdings = states.map((s) => holdingAt(s, service, owner));

@@ -25,8 +25,7 @@ export interface ProviderNameserver {
 
 /** What one nameserver said: addresses (possibly none) with the response code, or why nothing came back. */
 export type ServingAnswer =
-  | { readonly ok: true; readonly rcode: string; readonly addresses: readonly string[] }
-  | { readonly ok: false; readonly error: string };
+  { readonly ok: true; readonly rcode: string; readonly addresses: readonly string[] } | { readonly ok: false; readonly error: string };
 
 export interface VerifyTiming {
   /** Per-attempt UDP timeout. */
@@ -42,12 +41,18 @@ export const DEFAULT_VERIFY_TIMING: VerifyTiming = { attemptTimeoutMs: 250, dead
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Ask one nameserver for the `type` records of `name` (src/dns/query.ts); never rejects. */
-export async function askNameserver(ns: Pick<ProviderNameserver, 'host' | 'port'>, name: string, type: AddressType, timeoutMs: number): Promise<ServingAnswer> {
+export async function askNameserver(
+  ns: Pick<ProviderNameserver, 'host' | 'port'>,
+  name: string,
+  type: AddressType,
+  timeoutMs: number,
+): Promise<ServingAnswer> {
   try {
     const answer = await queryAddresses(ns, name, type, timeoutMs);
     return { ok: true, rcode: answer.rcode, addresses: [...new Set(answer.addresses)].sort() };
   } catch (err) {
-    if (err instanceof DnsQueryError && err.kind === 'timeout') return { ok: false, error: `no answer from ${ns.host}:${ns.port} within ${timeoutMs} ms` };
+    if (err instanceof DnsQueryError && err.kind === 'timeout')
+      return { ok: false, error: `no answer from ${ns.host}:${ns.port} within ${timeoutMs} ms` };
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 }
@@ -79,13 +84,26 @@ async function verifyOne(ns: ProviderNameserver, req: VerifyRequest, timing: Ver
     last = await askNameserver(ns, req.name, req.type, timing.attemptTimeoutMs);
     if (last.ok && sameAddressSet(req.type, last.addresses, req.expected)) {
       const matchedAt = req.now();
-      return { provider: ns.provider, ok: true, addresses: last.addresses, matchedAt, afterDecisionMs: matchedAt - req.decidedAt, attempts };
+      return {
+        provider: ns.provider,
+        ok: true,
+        addresses: last.addresses,
+        matchedAt,
+        afterDecisionMs: matchedAt - req.decidedAt,
+        attempts,
+      };
     }
     if (req.now() - started + timing.retryDelayMs >= timing.deadlineMs) break;
     await sleep(timing.retryDelayMs);
   }
   return last.ok
-    ? { provider: ns.provider, ok: false, addresses: last.addresses, attempts, error: `answers [${last.addresses.join(', ')}] (${last.rcode}), expected [${req.expected.join(', ')}]` }
+    ? {
+        provider: ns.provider,
+        ok: false,
+        addresses: last.addresses,
+        attempts,
+        error: `answers [${last.addresses.join(', ')}] (${last.rcode}), expected [${req.expected.join(', ')}]`,
+      }
     : { provider: ns.provider, ok: false, addresses: [], attempts, error: last.error };
 }
 
@@ -96,7 +114,12 @@ export function verifyServing(req: VerifyRequest): Promise<ProviderVerification[
 }
 
 /** One question to every provider's nameserver: what each serves right now. */
-export async function servingNow(nameservers: readonly ProviderNameserver[], name: string, type: AddressType, timeoutMs: number): Promise<Map<ProviderId, ServingAnswer>> {
+export async function servingNow(
+  nameservers: readonly ProviderNameserver[],
+  name: string,
+  type: AddressType,
+  timeoutMs: number,
+): Promise<Map<ProviderId, ServingAnswer>> {
   const answers = await Promise.all(nameservers.map((ns) => askNameserver(ns, name, type, timeoutMs)));
   return new Map(nameservers.map((ns, i) => [ns.provider, answers[i] as ServingAnswer]));
 }
@@ -109,7 +132,11 @@ export interface Verifier {
   serving(name: string, type: AddressType): Promise<Map<ProviderId, ServingAnswer>>;
 }
 
-export function dnsVerifier(nameservers: readonly ProviderNameserver[], now: () => number, timing: VerifyTiming = DEFAULT_VERIFY_TIMING): Verifier {
+export function dnsVerifier(
+  nameservers: readonly ProviderNameserver[],
+  now: () => number,
+  timing: VerifyTiming = DEFAULT_VERIFY_TIMING,
+): Verifier {
   return {
     providers: nameservers.map((ns) => ns.provider),
     verify: (req) => verifyServing({ ...req, nameservers, now, timing }),

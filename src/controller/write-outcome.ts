@@ -7,9 +7,32 @@ import type { ProviderWriteOutcome } from './events.js';
 
 export function writeOutcomes(outcome: ApplyOutcome): ProviderWriteOutcome[] {
   return outcome.providers.map((o) => {
-    const result = o.status === 'in-sync' ? 'ok' : o.status === 'conflict-exhausted' ? 'conflict' : o.status === 'held' ? 'held' : o.errorKind === 'throttled' ? 'throttled' : 'out-of-sync';
-    const detail = o.status === 'out-of-sync' ? `${o.errorKind}: ${o.reason}` : o.status === 'held' ? o.reason : o.status === 'conflict-exhausted' ? o.conflicts.map((c) => `${c.name}: ${c.message}`).join('; ') : undefined;
-    return { provider: o.provider, result, apiCalls: o.apiCalls, changes: o.applied.length, ...(o.publishMs !== undefined ? { latencyMs: o.publishMs } : {}), ...(detail !== undefined ? { detail } : {}) };
+    const result =
+      o.status === 'in-sync'
+        ? 'ok'
+        : o.status === 'conflict-exhausted'
+          ? 'conflict'
+          : o.status === 'held'
+            ? 'held'
+            : o.errorKind === 'throttled'
+              ? 'throttled'
+              : 'out-of-sync';
+    const detail =
+      o.status === 'out-of-sync'
+        ? `${o.errorKind}: ${o.reason}`
+        : o.status === 'held'
+          ? o.reason
+          : o.status === 'conflict-exhausted'
+            ? o.conflicts.map((c) => `${c.name}: ${c.message}`).join('; ')
+            : undefined;
+    return {
+      provider: o.provider,
+      result,
+      apiCalls: o.apiCalls,
+      changes: o.applied.length,
+      ...(o.publishMs !== undefined ? { latencyMs: o.publishMs } : {}),
+      ...(detail !== undefined ? { detail } : {}),
+    };
   });
 }
 

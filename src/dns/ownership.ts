@@ -36,7 +36,8 @@ export type OwnershipParseError =
   | { readonly kind: 'foreign'; readonly message: string }
   | { readonly kind: 'malformed'; readonly message: string };
 
-export type OwnershipParse = { readonly ok: true; readonly ownership: Ownership } | { readonly ok: false; readonly error: OwnershipParseError };
+export type OwnershipParse =
+  { readonly ok: true; readonly ownership: Ownership } | { readonly ok: false; readonly error: OwnershipParseError };
 
 /** `_mcf.<name>` for a managed name. */
 export function ownershipName(name: string): string {
@@ -61,7 +62,8 @@ function sortTypes(types: Iterable<RecordType>): RecordType[] {
 /** The TXT text (unquoted) for an ownership. Throws on values a parser would refuse: that is a programming error. */
 export function encodeOwnership(o: Ownership): string {
   if (!OWNER_PATTERN.test(o.owner)) throw new TypeError(`invalid owner '${o.owner}': expected 1-64 characters of letters, digits, . _ -`);
-  if (!Number.isSafeInteger(o.generation) || o.generation < 0) throw new TypeError(`invalid generation ${o.generation}: expected a non-negative integer`);
+  if (!Number.isSafeInteger(o.generation) || o.generation < 0)
+    throw new TypeError(`invalid generation ${o.generation}: expected a non-negative integer`);
   const types = sortTypes(o.types);
   if (types.length === 0) throw new TypeError('an ownership must list at least one record type');
   return `mcf-owner=${o.owner};generation=${o.generation};type=${types.join(',')}`;
@@ -83,24 +85,30 @@ export function parseOwnershipValue(value: string): OwnershipParse {
   const m = FIELD.exec(text);
   if (!m) return fail('malformed', `ownership ${JSON.stringify(text)} is garbled; ${EXPECTED}`);
   const [, owner = '', gen = '', typeList = ''] = m;
-  if (!OWNER_PATTERN.test(owner)) return fail('malformed', `ownership owner '${owner}' is invalid; expected 1-64 characters of letters, digits, . _ -`);
+  if (!OWNER_PATTERN.test(owner))
+    return fail('malformed', `ownership owner '${owner}' is invalid; expected 1-64 characters of letters, digits, . _ -`);
   if (!/^(0|[1-9][0-9]*)$/.test(gen) || !Number.isSafeInteger(Number(gen))) {
     return fail('malformed', `ownership generation '${gen}' is invalid; expected a non-negative integer without leading zeros`);
   }
   const types = typeList.split(',');
   const unknown = types.filter((t) => !(MANAGED_TYPES as readonly string[]).includes(t));
-  if (unknown.length > 0) return fail('malformed', `ownership type '${unknown.join(',')}' is invalid; expected a list of ${MANAGED_TYPES.join(', ')}`);
+  if (unknown.length > 0)
+    return fail('malformed', `ownership type '${unknown.join(',')}' is invalid; expected a list of ${MANAGED_TYPES.join(', ')}`);
   if (new Set(types).size !== types.length) return fail('malformed', `ownership type list '${typeList}' repeats a type`);
   return { ok: true, ownership: { owner, generation: Number(gen), types: sortTypes(types as RecordType[]) } };
 }
 
 /** Parse an observed ownership record set: a TXT with exactly one value. */
 export function parseOwnership(rs: RecordSet): OwnershipParse {
-  if (rs.type !== 'TXT') return { ok: false, error: { kind: 'not-txt', message: `${rs.name} is a ${rs.type} record; an ownership record is a TXT` } };
+  if (rs.type !== 'TXT')
+    return { ok: false, error: { kind: 'not-txt', message: `${rs.name} is a ${rs.type} record; an ownership record is a TXT` } };
   if (rs.values.length !== 1) {
     return {
       ok: false,
-      error: { kind: 'value-count', message: `${rs.name} TXT has ${rs.values.length} values; an ownership record has exactly one (two writers may have raced: remove the extra value by hand)` },
+      error: {
+        kind: 'value-count',
+        message: `${rs.name} TXT has ${rs.values.length} values; an ownership record has exactly one (two writers may have raced: remove the extra value by hand)`,
+      },
     };
   }
   return parseOwnershipValue(rs.values[0] as string);

@@ -66,7 +66,9 @@ interface Question {
 
 function answersQuestion(packet: DecodedPacket, q: Question): boolean {
   const asked = packet.questions?.[0];
-  return packet.type === 'response' && packet.id === q.id && asked !== undefined && asked.type === q.type && asked.name.toLowerCase() === q.qname;
+  return (
+    packet.type === 'response' && packet.id === q.id && asked !== undefined && asked.type === q.type && asked.name.toLowerCase() === q.qname
+  );
 }
 
 function decodeOrUndefined(message: Buffer): DecodedPacket | undefined {
@@ -131,14 +133,19 @@ function encodeQuery({ id, qname, type }: Question): Buffer {
     id,
     flags: 0,
     questions: [{ type, class: 'IN', name: qname }],
-    additionals: [{ type: 'OPT', name: '.', udpPayloadSize: EDNS_PAYLOAD, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }],
+    additionals: [
+      { type: 'OPT', name: '.', udpPayloadSize: EDNS_PAYLOAD, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] },
+    ],
   });
 }
 
 function overUdp(server: DnsServer, query: Buffer, q: Question, timeoutMs: number): Promise<DecodedPacket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket(isIPv6(server.host) ? 'udp6' : 'udp4');
-    const timer = setTimeout(() => done(new DnsQueryError('timeout', labelOf(server), `no answer over UDP within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new DnsQueryError('timeout', labelOf(server), `no answer over UDP within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     let settled = false;
     function done(outcome: DecodedPacket | Error): void {
       if (settled) return;
@@ -150,7 +157,9 @@ function overUdp(server: DnsServer, query: Buffer, q: Question, timeoutMs: numbe
     }
     // A connected socket only accepts datagrams from the server, and learns of a
     // closed port (ICMP unreachable) at once instead of waiting for the deadline.
-    socket.on('error', (err: NodeJS.ErrnoException) => done(new DnsQueryError('network', labelOf(server), `${err.code ?? err.message} over UDP`)));
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      done(new DnsQueryError('network', labelOf(server), `${err.code ?? err.message} over UDP`)),
+    );
     socket.on('message', (message) => {
       const packet = decodeOrUndefined(message);
       if (packet && answersQuestion(packet, q)) done(packet);
@@ -164,7 +173,10 @@ function overUdp(server: DnsServer, query: Buffer, q: Question, timeoutMs: numbe
 function overTcp(server: DnsServer, query: Buffer, q: Question, timeoutMs: number): Promise<DecodedPacket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: server.host, port: server.port });
-    const timer = setTimeout(() => done(new DnsQueryError('timeout', labelOf(server), `no answer over TCP within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new DnsQueryError('timeout', labelOf(server), `no answer over TCP within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     let settled = false;
     let pending = Buffer.alloc(0);
     function done(outcome: DecodedPacket | Error): void {
@@ -175,7 +187,9 @@ function overTcp(server: DnsServer, query: Buffer, q: Question, timeoutMs: numbe
       if (outcome instanceof Error) reject(outcome);
       else resolve(outcome);
     }
-    socket.on('error', (err: NodeJS.ErrnoException) => done(new DnsQueryError('network', labelOf(server), `${err.code ?? err.message} over TCP`)));
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      done(new DnsQueryError('network', labelOf(server), `${err.code ?? err.message} over TCP`)),
+    );
     socket.on('close', () => done(new DnsQueryError('network', labelOf(server), 'TCP connection closed before an answer')));
     socket.on('data', (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);

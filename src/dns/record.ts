@@ -98,7 +98,13 @@ export function recordKey(name: string, type: RecordType): string {
 export function sameRecordSet(a: RecordSet, b: RecordSet): boolean {
   const x = canonicalRecordSet(a);
   const y = canonicalRecordSet(b);
-  return x.name === y.name && x.type === y.type && x.ttl === y.ttl && x.values.length === y.values.length && x.values.every((v, i) => v === y.values[i]);
+  return (
+    x.name === y.name &&
+    x.type === y.type &&
+    x.ttl === y.ttl &&
+    x.values.length === y.values.length &&
+    x.values.every((v, i) => v === y.values[i])
+  );
 }
 
 export function formatRecordSet(rs: RecordSet): string {

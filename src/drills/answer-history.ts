@@ -40,7 +40,10 @@ interface MutableSpan {
 }
 
 const sameAnswer = (span: MutableSpan, o: Observation): boolean =>
-  span.outcome === o.outcome && span.rcode === o.rcode && span.addresses.length === o.addresses.length && span.addresses.every((a, i) => a === o.addresses[i]);
+  span.outcome === o.outcome &&
+  span.rcode === o.rcode &&
+  span.addresses.length === o.addresses.length &&
+  span.addresses.every((a, i) => a === o.addresses[i]);
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -63,7 +66,14 @@ export class AnswerHistory {
       last.polls += 1;
       return { changed: false, span: { ...last } };
     }
-    const span: MutableSpan = { outcome: o.outcome, addresses: o.addresses, from: o.at, to: o.at, polls: 1, ...(o.rcode !== undefined ? { rcode: o.rcode } : {}) };
+    const span: MutableSpan = {
+      outcome: o.outcome,
+      addresses: o.addresses,
+      from: o.at,
+      to: o.at,
+      polls: 1,
+      ...(o.rcode !== undefined ? { rcode: o.rcode } : {}),
+    };
     spans.push(span);
     return { changed: true, span: { ...span } };
   }

@@ -43,7 +43,9 @@ export class ChaosArgumentError extends Error {
 
 /** What `failover chaos --help` and error messages list. */
 export function chaosChoices(): string {
-  const providers = Object.values(PROVIDER_TARGET_NAMES).map((names) => names.join('|')).join(', ');
+  const providers = Object.values(PROVIDER_TARGET_NAMES)
+    .map((names) => names.join('|'))
+    .join(', ');
   return [
     `clouds: ${TOPOLOGY_CLOUDS.join(', ')} with ${CLOUD_CHAOS_ACTIONS.filter((a) => a !== 'healthy').join('|')}`,
     `DNS providers: ${providers} with ${PROVIDER_CHAOS_ACTIONS.join('|')}`,
@@ -67,19 +69,30 @@ export function parseChaosCommand(target: string, action: string, options: { del
   const a = action.toLowerCase();
   if ((TOPOLOGY_CLOUDS as readonly string[]).includes(t)) {
     const mode = cloudMode(a);
-    if (mode === undefined) throw new ChaosArgumentError(`unknown action '${action}' for cloud ${t}: expected one of ${CLOUD_CHAOS_ACTIONS.filter((x) => x !== 'healthy').join(', ')}`);
+    if (mode === undefined)
+      throw new ChaosArgumentError(
+        `unknown action '${action}' for cloud ${t}: expected one of ${CLOUD_CHAOS_ACTIONS.filter((x) => x !== 'healthy').join(', ')}`,
+      );
     if (options.delayMs !== undefined && mode !== 'slow') throw new ChaosArgumentError(`--delay-ms only applies to 'slow', not '${a}'`);
     return { kind: 'cloud', cloud: t as Cloud, mode, ...(options.delayMs !== undefined ? { delayMs: options.delayMs } : {}) };
   }
   const provider = providerOf(t);
   if (provider !== undefined) {
     if (!(PROVIDER_CHAOS_ACTIONS as readonly string[]).includes(a)) {
-      throw new ChaosArgumentError(`unknown action '${action}' for DNS provider ${PROVIDER_TARGET_NAMES[provider][0]}: expected one of ${PROVIDER_CHAOS_ACTIONS.join(', ')}`);
+      throw new ChaosArgumentError(
+        `unknown action '${action}' for DNS provider ${PROVIDER_TARGET_NAMES[provider][0]}: expected one of ${PROVIDER_CHAOS_ACTIONS.join(', ')}`,
+      );
     }
     if (options.delayMs !== undefined) throw new ChaosArgumentError(`--delay-ms only applies to a cloud's 'slow' action`);
     return { kind: 'provider', provider, action: a as ProviderChaosAction };
   }
-  throw new ChaosArgumentError(`unknown target '${target}': expected a cloud (${TOPOLOGY_CLOUDS.join(', ')}) or a DNS provider (${Object.values(PROVIDER_TARGET_NAMES).map((n) => n[0]).join(', ')}; also ${Object.values(PROVIDER_TARGET_NAMES).map((n) => n[1]).join(', ')})`);
+  throw new ChaosArgumentError(
+    `unknown target '${target}': expected a cloud (${TOPOLOGY_CLOUDS.join(', ')}) or a DNS provider (${Object.values(PROVIDER_TARGET_NAMES)
+      .map((n) => n[0])
+      .join(', ')}; also ${Object.values(PROVIDER_TARGET_NAMES)
+      .map((n) => n[1])
+      .join(', ')})`,
+  );
 }
 
 /** The emulator fault a provider action sets; `heal` is FaultInjector.heal() instead. */
@@ -117,7 +130,10 @@ async function send(url: string, init: RequestInit, what: string): Promise<unkno
     /* not JSON: keep the text for the message */
   }
   if (!res.ok) {
-    const message = (body as { message?: string; error?: { message?: string } })?.message ?? (body as { error?: { message?: string } })?.error?.message ?? text;
+    const message =
+      (body as { message?: string; error?: { message?: string } })?.message ??
+      (body as { error?: { message?: string } })?.error?.message ??
+      text;
     throw new ChaosRequestFailed(`${what}: ${url} answered ${res.status}: ${message}`);
   }
   return body;
@@ -133,7 +149,11 @@ export interface RemoteCloudChaos {
 export async function applyRemoteCloudChaos(endpoint: RemoteCloudChaos, mode: CloudChaosMode, delayMs?: number): Promise<unknown> {
   return send(
     `${endpoint.chaosUrl}/chaos`,
-    { method: 'PUT', headers: { 'content-type': 'application/json', 'x-chaos-token': endpoint.chaosToken }, body: JSON.stringify({ mode, ...(delayMs !== undefined ? { delayMs } : {}) }) },
+    {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-chaos-token': endpoint.chaosToken },
+      body: JSON.stringify({ mode, ...(delayMs !== undefined ? { delayMs } : {}) }),
+    },
     `setting ${mode}`,
   );
 }
@@ -141,5 +161,9 @@ export async function applyRemoteCloudChaos(endpoint: RemoteCloudChaos, mode: Cl
 /** The emulators' admin API: set the fault, or heal every fault of that provider. */
 export async function applyRemoteProviderChaos(adminUrl: string, provider: EmulatorKind, action: ProviderChaosAction): Promise<unknown> {
   if (action === 'heal') return send(`${adminUrl}/faults/${provider}/heal`, { method: 'POST' }, `healing ${provider}`);
-  return send(`${adminUrl}/faults/${provider}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(providerFault(action)) }, `${action} on ${provider}`);
+  return send(
+    `${adminUrl}/faults/${provider}`,
+    { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(providerFault(action)) },
+    `${action} on ${provider}`,
+  );
 }

@@ -50,8 +50,16 @@ export class DemoStateError extends Error {
   override readonly name = 'DemoStateError';
 }
 
-export function demoStateOf(t: Topology, extra: { pid: number; startedAt: Date; tokenFile: string; dashboard?: string; logFile?: string }): DemoState {
-  const cloud = (c: keyof Topology['clouds']) => ({ address: t.clouds[c].address, url: t.clouds[c].url, chaosUrl: t.clouds[c].chaosUrl, chaosToken: t.clouds[c].chaosToken });
+export function demoStateOf(
+  t: Topology,
+  extra: { pid: number; startedAt: Date; tokenFile: string; dashboard?: string; logFile?: string },
+): DemoState {
+  const cloud = (c: keyof Topology['clouds']) => ({
+    address: t.clouds[c].address,
+    url: t.clouds[c].url,
+    chaosUrl: t.clouds[c].chaosUrl,
+    chaosToken: t.clouds[c].chaosToken,
+  });
   return {
     version: 1,
     pid: extra.pid,
@@ -97,7 +105,8 @@ export async function readDemoState(stateDir: string): Promise<DemoState> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new DemoNotRunningError(`no running demo found (${path}); start one with npm run demo`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new DemoNotRunningError(`no running demo found (${path}); start one with npm run demo`);
     throw new DemoStateError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   let json: unknown;
@@ -111,7 +120,10 @@ export async function readDemoState(stateDir: string): Promise<DemoState> {
     const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new DemoStateError(`${path} is not a demo state file (${where}); remove it and start the demo again with npm run demo`);
   }
-  if (!alive(parsed.data.pid)) throw new DemoNotRunningError(`no running demo found (${path} is left from process ${parsed.data.pid}, which is gone); start one with npm run demo`);
+  if (!alive(parsed.data.pid))
+    throw new DemoNotRunningError(
+      `no running demo found (${path} is left from process ${parsed.data.pid}, which is gone); start one with npm run demo`,
+    );
   return parsed.data;
 }
 

@@ -61,7 +61,10 @@ export class DnsPoller extends EventEmitter<DnsPollerEvents> {
     const providers = new Set(options.servers.map((s) => s.provider));
     if (providers.size !== options.servers.length) throw new RangeError('DnsPoller: each provider may appear once in servers');
     this.name = options.name.toLowerCase().replace(/\.$/, '');
-    this.servers = options.servers.map((s) => ({ provider: s.provider, server: toNameserver({ host: s.host, port: s.port, label: s.provider }) }));
+    this.servers = options.servers.map((s) => ({
+      provider: s.provider,
+      server: toNameserver({ host: s.host, port: s.port, label: s.provider }),
+    }));
     this.intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_POLL_TIMEOUT_MS;
     this.maxDurationMs = options.maxDurationMs ?? DEFAULT_POLL_MAX_DURATION_MS;
@@ -110,7 +113,11 @@ export class DnsPoller extends EventEmitter<DnsPollerEvents> {
   }
 
   /** The earliest time ≥ afterMs when all `providers` (default: all polled) answered exactly `addresses`. */
-  firstTimeAllServe(addresses: readonly string[], afterMs: number, providers: readonly string[] = this.servers.map((s) => s.provider)): number | undefined {
+  firstTimeAllServe(
+    addresses: readonly string[],
+    afterMs: number,
+    providers: readonly string[] = this.servers.map((s) => s.provider),
+  ): number | undefined {
     return this.answers.firstTimeAllServe(addresses, afterMs, providers);
   }
 

@@ -26,7 +26,8 @@ export class NameserverAddressError extends Error {
 
 function checked(host: string, port: number, shown: string): { host: string; port: number } {
   if (isIP(host) === 0) throw new NameserverAddressError(shown, `${JSON.stringify(host)} is not an IP address`);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new NameserverAddressError(shown, `port ${port} is not between 1 and 65535`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new NameserverAddressError(shown, `port ${port} is not between 1 and 65535`);
   return { host, port };
 }
 

@@ -120,7 +120,9 @@ const writes = (events: readonly ControllerEvent[]) => events.filter((e): e is W
 
 /** The first verdict at or after `faultAt` that declares `target` down. */
 export function downVerdict(events: readonly ControllerEvent[], target: string, faultAt: number): VerdictChangeEvent | undefined {
-  return events.find((e): e is VerdictChangeEvent => e.type === 'verdict' && e.targetId === target && e.after === 'down' && e.at >= faultAt);
+  return events.find(
+    (e): e is VerdictChangeEvent => e.type === 'verdict' && e.targetId === target && e.after === 'down' && e.at >= faultAt,
+  );
 }
 
 export function detectMs(events: readonly ControllerEvent[], target: string | undefined, faultAt: number): number | null {
@@ -130,10 +132,15 @@ export function detectMs(events: readonly ControllerEvent[], target: string | un
 }
 
 /** A write that some provider took (changed something). */
-export const tookEffect = (w: WriteEvent): boolean => (w.status === 'in-sync' || w.status === 'partial') && w.providers.some((p) => p.result === 'ok' && p.changes > 0);
+export const tookEffect = (w: WriteEvent): boolean =>
+  (w.status === 'in-sync' || w.status === 'partial') && w.providers.some((p) => p.result === 'ok' && p.changes > 0);
 
 /** The first publish at or after `faultAt` that wrote `answer` somewhere. */
-export function movingWrite(events: readonly ControllerEvent[], answer: readonly string[] | undefined, faultAt: number): WriteEvent | undefined {
+export function movingWrite(
+  events: readonly ControllerEvent[],
+  answer: readonly string[] | undefined,
+  faultAt: number,
+): WriteEvent | undefined {
   if (answer === undefined) return undefined;
   return writes(events).find((w) => w.at >= faultAt && sameSet(w.after, answer) && tookEffect(w));
 }
@@ -162,7 +169,12 @@ export function historyFrom(answers: Readonly<Record<string, readonly AnswerSpan
 }
 
 /** When every one of `providers` first answered exactly `answer` at or after `from` (ms after `from`). */
-export function servedAfter(answers: Readonly<Record<string, readonly AnswerSpan[]>>, answer: readonly string[] | undefined, from: number, providers: readonly string[]): number | null {
+export function servedAfter(
+  answers: Readonly<Record<string, readonly AnswerSpan[]>>,
+  answer: readonly string[] | undefined,
+  from: number,
+  providers: readonly string[],
+): number | null {
   if (answer === undefined || providers.length === 0) return null;
   const at = historyFrom(answers).firstTimeAllServe(answer, from, providers);
   return at === undefined ? null : at - from;
@@ -207,12 +219,22 @@ export function apiCallTotals(counters: DrillObservations['apiCalls']): Record<s
 }
 
 /** Per-operation counts made since `before` (counters only grow within a drill). */
-export function countersSince(before: Readonly<Record<string, OperationCount>>, after: Readonly<Record<string, OperationCount>>): Record<string, OperationCount> {
+export function countersSince(
+  before: Readonly<Record<string, OperationCount>>,
+  after: Readonly<Record<string, OperationCount>>,
+): Record<string, OperationCount> {
   const out: Record<string, OperationCount> = {};
   for (const [op, c] of Object.entries(after)) {
     const b = before[op];
     const d: OperationCount = b
-      ? { total: c.total - b.total, ok: c.ok - b.ok, client_error: c.client_error - b.client_error, server_error: c.server_error - b.server_error, throttled: c.throttled - b.throttled, injected_error: c.injected_error - b.injected_error }
+      ? {
+          total: c.total - b.total,
+          ok: c.ok - b.ok,
+          client_error: c.client_error - b.client_error,
+          server_error: c.server_error - b.server_error,
+          throttled: c.throttled - b.throttled,
+          injected_error: c.injected_error - b.injected_error,
+        }
       : { ...c };
     if (d.total > 0) out[op] = d;
   }
@@ -276,7 +298,11 @@ export function within(name: string, value: number | null, bound: number, label:
   return { name, ok: value <= bound, detail: `${value} ms ${value <= bound ? '≤' : '>'} ${label} ${bound} ms` };
 }
 
-export function buildReport(obs: DrillObservations, scenario: { invariants: readonly Invariant[]; details?: Record<string, unknown> }, startedAt: number): DrillReport {
+export function buildReport(
+  obs: DrillObservations,
+  scenario: { invariants: readonly Invariant[]; details?: Record<string, unknown> },
+  startedAt: number,
+): DrillReport {
   const figures = computeFigures(obs);
   const invariants = [...commonInvariants(figures, obs), ...scenario.invariants];
   return {

@@ -133,7 +133,11 @@ export class StubResolver implements AddressResolver {
     this.maxNegativeTtl = options.maxNegativeTtlSeconds ?? MAX_NEGATIVE_TTL_SECONDS;
     const now = options.now ?? Date.now;
     this.cache = new TtlCache(now);
-    this.selection = new NameserverSelection(this.nameservers, { penaltyMs: options.failurePenaltyMs ?? DEFAULT_FAILURE_PENALTY_MS, now, random: options.random ?? Math.random });
+    this.selection = new NameserverSelection(this.nameservers, {
+      penaltyMs: options.failurePenaltyMs ?? DEFAULT_FAILURE_PENALTY_MS,
+      now,
+      random: options.random ?? Math.random,
+    });
     for (const ns of this.nameservers) this.counts.set(ns.label, zeroCounts());
   }
 

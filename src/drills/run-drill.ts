@@ -10,11 +10,27 @@ import type { ControllerEvent } from '../controller/events.js';
 import type { OperationCount } from '../emulators/core/faults.js';
 import type { Logger } from '../observability/logger.js';
 import type { Cloud } from '../routing/answer.js';
-import { buildReport, computeFigures, countersSince, sameSet, type DrillObservations, type DrillReport, type HealthTimings, type Invariant } from './report.js';
+import {
+  buildReport,
+  computeFigures,
+  countersSince,
+  sameSet,
+  type DrillObservations,
+  type DrillReport,
+  type HealthTimings,
+  type Invariant,
+} from './report.js';
 import { clientsOn } from './scenarios/checks.js';
 import { watchGenerations } from './scenarios/generation-watch.js';
 import { scenarioNamed, SCENARIOS } from './scenarios/index.js';
-import { DRILL_DEFAULTS, DrillAborted, type DrillContext, type DrillSettings, type Scenario, type TopologyScenario } from './scenarios/scenario.js';
+import {
+  DRILL_DEFAULTS,
+  DrillAborted,
+  type DrillContext,
+  type DrillSettings,
+  type Scenario,
+  type TopologyScenario,
+} from './scenarios/scenario.js';
 
 export { DRILL_DEFAULTS, DrillAborted };
 import { CLOUD_ADDRESSES, TOPOLOGY_PROVIDERS } from './topology-config.js';
@@ -78,7 +94,13 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
   }
 }
 
-function context(topology: Topology, settings: DrillSettings, signal: AbortSignal, events: readonly ControllerEvent[], progress: (line: string) => void): DrillContext {
+function context(
+  topology: Topology,
+  settings: DrillSettings,
+  signal: AbortSignal,
+  events: readonly ControllerEvent[],
+  progress: (line: string) => void,
+): DrillContext {
   return {
     topology,
     settings,
@@ -122,7 +144,10 @@ async function runOnTopology(scenario: TopologyScenario, options: RunDrillOption
 
     const steady = await ctx.waitFor(() => ctx.served([CLOUD_ADDRESSES.aws]) && ctx.clientsOn('aws'), STEADY_TIMEOUT_MS);
     if (signal.aborted) throw new DrillAborted(`${scenario.name} interrupted`);
-    if (!steady) throw new DrillSetupError(`${scenario.name}: the topology did not reach its steady state (every provider answering aws, clients on aws) within ${STEADY_TIMEOUT_MS} ms`);
+    if (!steady)
+      throw new DrillSetupError(
+        `${scenario.name}: the topology did not reach its steady state (every provider answering aws, clients on aws) within ${STEADY_TIMEOUT_MS} ms`,
+      );
     progress(`${scenario.name}: steady: every provider answers aws, clients reach aws`);
 
     const baselineCounters = Object.fromEntries(TOPOLOGY_PROVIDERS.map((p) => [p, topology.emulators[p].faults.counters()]));
@@ -134,7 +159,9 @@ async function runOnTopology(scenario: TopologyScenario, options: RunDrillOption
     if (signal.aborted) throw new DrillAborted(`${scenario.name} interrupted`);
     const endedAt = Date.now();
 
-    const apiCalls: Record<string, Record<string, OperationCount>> = Object.fromEntries(TOPOLOGY_PROVIDERS.map((p) => [p, countersSince(baselineCounters[p] ?? {}, topology.emulators[p].faults.counters())]));
+    const apiCalls: Record<string, Record<string, OperationCount>> = Object.fromEntries(
+      TOPOLOGY_PROVIDERS.map((p) => [p, countersSince(baselineCounters[p] ?? {}, topology.emulators[p].faults.counters())]),
+    );
     const obs: DrillObservations = {
       scenario: scenario.name,
       health: settings.health,
@@ -145,14 +172,23 @@ async function runOnTopology(scenario: TopologyScenario, options: RunDrillOption
       ...(run.expectedAnswer !== undefined ? { expectedAnswer: run.expectedAnswer } : {}),
       ...(run.reachableProviders !== undefined ? { reachableProviders: run.reachableProviders } : {}),
       events: [...events],
-      ...(topology.traffic ? { traffic: topology.traffic.timeline(), trafficEmptyAnswers: topology.traffic.stats().emptyAnswers - trafficEmptyBefore } : {}),
+      ...(topology.traffic
+        ? { traffic: topology.traffic.timeline(), trafficEmptyAnswers: topology.traffic.stats().emptyAnswers - trafficEmptyBefore }
+        : {}),
       answers: Object.fromEntries(TOPOLOGY_PROVIDERS.map((p) => [p, topology.poller.history(p)])),
       emptyAnswers: Object.fromEntries(TOPOLOGY_PROVIDERS.map((p) => [p, topology.poller.emptyAnswers(p) - (baselineEmpty[p] ?? 0)])),
       generations: watch.applied(),
       apiCalls,
     };
     const verdict = scenario.judge({ obs, figures: computeFigures(obs), run, settings, addresses: CLOUD_ADDRESSES });
-    return buildReport(obs, { invariants: [...verdict.invariants, ...forced(options.forceFailure)], details: { ...verdict.details, settings, ms_after_fault: afterFault(run.marks, run.faultAt) } }, startedAt);
+    return buildReport(
+      obs,
+      {
+        invariants: [...verdict.invariants, ...forced(options.forceFailure)],
+        details: { ...verdict.details, settings, ms_after_fault: afterFault(run.marks, run.faultAt) },
+      },
+      startedAt,
+    );
   } finally {
     watch?.stop();
     topology.controller.events.off('event', record);
@@ -174,7 +210,10 @@ export async function runDrill(which: Scenario | string, options: RunDrillOption
 }
 
 /** Run scenarios one after another, each on its own topology; stops at an abort. */
-export async function runDrills(names: readonly string[] = SCENARIOS.map((s) => s.name), options: RunDrillOptions = {}): Promise<DrillReport[]> {
+export async function runDrills(
+  names: readonly string[] = SCENARIOS.map((s) => s.name),
+  options: RunDrillOptions = {},
+): Promise<DrillReport[]> {
   const reports: DrillReport[] = [];
   for (const name of names) reports.push(await runDrill(name, options));
   return reports;

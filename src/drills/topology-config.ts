@@ -65,13 +65,23 @@ export function topologyConfig(input: TopologyConfigInput): FailoverConfig {
         type: 'A',
         ttl: input.ttl ?? DEFAULT_TOPOLOGY_TTL,
         policy: 'failover',
-        targets: TOPOLOGY_CLOUDS.map((cloud, i) => ({ id: cloud, cloud, address: CLOUD_ADDRESSES[cloud], healthUrl: `${input.serviceUrls[cloud]}/readyz`, priority: (i + 1) * 10 })),
+        targets: TOPOLOGY_CLOUDS.map((cloud, i) => ({
+          id: cloud,
+          cloud,
+          address: CLOUD_ADDRESSES[cloud],
+          healthUrl: `${input.serviceUrls[cloud]}/readyz`,
+          priority: (i + 1) * 10,
+        })),
       },
     ],
     ...(input.health ? { health: input.health } : {}),
     ...(input.dwellMs !== undefined ? { routing: { dwellMs: input.dwellMs } } : {}),
     api: { host: '127.0.0.1', port: input.apiPort },
   });
-  if (!result.success) throw new ConfigError('the local topology options', result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  if (!result.success)
+    throw new ConfigError(
+      'the local topology options',
+      result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    );
   return result.data;
 }

@@ -35,12 +35,20 @@ export function describeAnswer(span: AnswerSpan | undefined): string {
 }
 
 export function describeFaults(f: FaultSettings): string {
-  const parts = [f.apiDown && 'api down', f.dnsDown && 'dns down', f.throttle !== 'off' && `throttle ${f.throttle}`, f.errorRate > 0 && `errors ${Math.round(f.errorRate * 100)}%`, f.latencyMs > 0 && `+${f.latencyMs} ms`].filter((p): p is string => typeof p === 'string');
+  const parts = [
+    f.apiDown && 'api down',
+    f.dnsDown && 'dns down',
+    f.throttle !== 'off' && `throttle ${f.throttle}`,
+    f.errorRate > 0 && `errors ${Math.round(f.errorRate * 100)}%`,
+    f.latencyMs > 0 && `+${f.latencyMs} ms`,
+  ].filter((p): p is string => typeof p === 'string');
   return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
 }
 
 export function summaryLine(t: Topology): string {
-  const dns = TOPOLOGY_PROVIDERS.map((p) => `${p} ${describeAnswer(t.poller.latest(p))}${describeFaults(t.emulators[p].faults.settings)}`).join('  ');
+  const dns = TOPOLOGY_PROVIDERS.map(
+    (p) => `${p} ${describeAnswer(t.poller.latest(p))}${describeFaults(t.emulators[p].faults.settings)}`,
+  ).join('  ');
   const verdicts = new Map(t.controller.monitorSnapshot().targets.map((s) => [s.targetId, s.verdict]));
   const targets = TOPOLOGY_CLOUDS.map((c) => {
     const mode = t.clouds[c].service.chaos.mode;

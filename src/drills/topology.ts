@@ -32,11 +32,32 @@ import { silentLogger, type Logger } from '../observability/logger.js';
 import { closeProviders, createProviders, type DnsProvider } from '../providers/index.js';
 import type { CallPolicy, ProviderId } from '../providers/provider.js';
 import type { Cloud } from '../routing/answer.js';
-import { CLOUD_CHAOS_ACTIONS, cloudMode, parseChaosCommand, PROVIDER_CHAOS_ACTIONS, PROVIDER_TARGET_NAMES, providerFault, type CloudChaosMode, type ProviderChaosAction } from './chaos.js';
+import {
+  CLOUD_CHAOS_ACTIONS,
+  cloudMode,
+  parseChaosCommand,
+  PROVIDER_CHAOS_ACTIONS,
+  PROVIDER_TARGET_NAMES,
+  providerFault,
+  type CloudChaosMode,
+  type ProviderChaosAction,
+} from './chaos.js';
 import { startDependencyServer, type RunningDependency } from './dependency-server.js';
 import { DnsPoller } from './dns-poller.js';
 import { ResolutionFailed, StubResolver } from './resolver.js';
-import { CLOUD_ADDRESSES, CLOUD_REGIONS, DEMO_PORTS, DEPENDENCY_ADDRESS, DEPENDENCY_NAME, DEPENDENCY_TTL, PROVIDER_LABELS, SERVICE_NAME, TOPOLOGY_CLOUDS, TOPOLOGY_PROVIDERS, topologyConfig } from './topology-config.js';
+import {
+  CLOUD_ADDRESSES,
+  CLOUD_REGIONS,
+  DEMO_PORTS,
+  DEPENDENCY_ADDRESS,
+  DEPENDENCY_NAME,
+  DEPENDENCY_TTL,
+  PROVIDER_LABELS,
+  SERVICE_NAME,
+  TOPOLOGY_CLOUDS,
+  TOPOLOGY_PROVIDERS,
+  topologyConfig,
+} from './topology-config.js';
 import { TrafficGenerator } from './traffic.js';
 
 export interface TopologyOptions {
@@ -163,8 +184,18 @@ const codeOf = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.cod
 
 function listenError(component: TopologyComponent, what: string, host: string, port: number, err: unknown): TopologyStartError {
   const code = codeOf(err);
-  const why = code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EADDRNOTAVAIL' ? 'the address is not available on this machine (Linux routes all of 127.0.0.0/8 to loopback; elsewhere add it as a loopback alias)' : (err as Error).message;
-  return new TopologyStartError(component, `${what} cannot listen on ${host}:${port}: ${why}${code ? ` (${code})` : ''}`, { host, port, ...(code ? { code } : {}), what }, { cause: err });
+  const why =
+    code === 'EADDRINUSE'
+      ? 'the port is already in use'
+      : code === 'EADDRNOTAVAIL'
+        ? 'the address is not available on this machine (Linux routes all of 127.0.0.0/8 to loopback; elsewhere add it as a loopback alias)'
+        : (err as Error).message;
+  return new TopologyStartError(
+    component,
+    `${what} cannot listen on ${host}:${port}: ${why}${code ? ` (${code})` : ''}`,
+    { host, port, ...(code ? { code } : {}), what },
+    { cause: err },
+  );
 }
 
 /**
@@ -174,7 +205,10 @@ function listenError(component: TopologyComponent, what: string, host: string, p
  * take the dependency away.
  */
 function zoneResolver(nameservers: readonly TopologyNameserver[]): AddressResolver {
-  const stub = new StubResolver({ nameservers: nameservers.map((n) => ({ host: n.host, port: n.port, label: n.provider })), timeoutMs: 250 });
+  const stub = new StubResolver({
+    nameservers: nameservers.map((n) => ({ host: n.host, port: n.port, label: n.provider })),
+    timeoutMs: 250,
+  });
   return async (hostname, signal) => {
     const asked = stub.resolve(hostname);
     const aborted = new Promise<never>((_, reject) => {
@@ -246,7 +280,11 @@ async function startServices(s: ServicesStart, freePort: boolean): Promise<Recor
       const [azure, gcp] = rest.map((r) => (r as PromiseFulfilledResult<SampleService>).value) as [SampleService, SampleService];
       return { aws: first, azure, gcp };
     }
-    await Promise.all([first, ...rest.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))].map((svc) => svc.stop({ drainMs: 0, shutdownDelayMs: 0 })));
+    await Promise.all(
+      [first, ...rest.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))].map((svc) =>
+        svc.stop({ drainMs: 0, shutdownDelayMs: 0 }),
+      ),
+    );
     if (!freePort || attempt >= 5 || !(failed.reason instanceof TopologyStartError && failed.reason.portInUse)) throw failed.reason;
   }
 }
@@ -265,7 +303,10 @@ async function firstAnswerEverywhere(nameservers: readonly TopologyNameserver[],
         const a = answers[i] as ServingAnswer;
         return `${ns.provider}: ${a.ok ? `[${a.addresses.join(', ')}] ${a.rcode}` : a.error}`;
       });
-      throw new TopologyStartError('publish', `the controller did not get ${SERVICE_NAME} served by every provider within ${timeoutMs} ms (${seen.join('; ')}); see the controller's log`);
+      throw new TopologyStartError(
+        'publish',
+        `the controller did not get ${SERVICE_NAME} served by every provider within ${timeoutMs} ms (${seen.join('; ')}); see the controller's log`,
+      );
     }
     await sleep(50);
   }
@@ -330,18 +371,26 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     // Emulators and their nameservers first: everything else points at them.
     let emulators: RunningEmulators;
     try {
-      emulators = await startEmulators({ freePorts: free, ...(options.stateDir !== undefined ? { stateDir: join(resolve(options.stateDir), 'emulators') } : {}) });
+      emulators = await startEmulators({
+        freePorts: free,
+        ...(options.stateDir !== undefined ? { stateDir: join(resolve(options.stateDir), 'emulators') } : {}),
+      });
     } catch (err) {
       if (err instanceof EmulatorStartError) {
         const [kind, part] = err.component.split('.') as [EmulatorKind | 'admin', 'api' | 'dns' | undefined];
-        const what = kind === 'admin' ? 'the emulators’ admin API' : `the ${PROVIDER_LABELS[kind]} ${part === 'dns' ? 'nameserver' : 'API emulator'}`;
+        const what =
+          kind === 'admin' ? 'the emulators’ admin API' : `the ${PROVIDER_LABELS[kind]} ${part === 'dns' ? 'nameserver' : 'API emulator'}`;
         throw listenError('emulator', what, '127.0.0.1', err.port, err.cause ?? err);
       }
       throw err;
     }
     teardown.add('emulators', () => emulators.stop());
     seedDependency(emulators);
-    const nameservers: TopologyNameserver[] = TOPOLOGY_PROVIDERS.map((provider) => ({ provider, host: emulators[provider].dns.host, port: emulators[provider].dns.port }));
+    const nameservers: TopologyNameserver[] = TOPOLOGY_PROVIDERS.map((provider) => ({
+      provider,
+      host: emulators[provider].dns.host,
+      port: emulators[provider].dns.port,
+    }));
 
     let dependency: RunningDependency;
     try {
@@ -352,7 +401,10 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     teardown.add('dependency', () => dependency.close());
     const dependencyUrl = `http://${DEPENDENCY_NAME.replace(/\.$/, '')}:${dependency.port}/health`;
 
-    const services = await startServices({ port: servicePortWanted, token: chaosToken, dependencyUrl, nameservers, log: serviceLog(log) }, servicePortWanted === 0);
+    const services = await startServices(
+      { port: servicePortWanted, token: chaosToken, dependencyUrl, nameservers, log: serviceLog(log) },
+      servicePortWanted === 0,
+    );
     teardown.add('services', () => Promise.all(TOPOLOGY_CLOUDS.map((c) => services[c].stop({ drainMs: 0, shutdownDelayMs: 0 }))));
     const servicePort = services.aws.port;
 
@@ -367,10 +419,20 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
 
     const controllerLog = log.child({ part: 'controller' });
     // A copy: the AWS SDK writes into the credentials object it is given, and config must stay a valid config.
-    const providers: DnsProvider[] = createProviders(structuredClone(config.providers), { zone: config.zone, policy: LOCAL_CALL_POLICY, log: controllerLog });
+    const providers: DnsProvider[] = createProviders(structuredClone(config.providers), {
+      zone: config.zone,
+      policy: LOCAL_CALL_POLICY,
+      log: controllerLog,
+    });
     teardown.add('providers', () => closeProviders(providers));
     const vantagePoints = config.health.vantagePoints.map((v) => new VantagePoint({ id: v.id }));
-    const controller = assembleController(config, { providers, logger: controllerLog, vantagePoints, providerTimeoutMs: LOCAL_PROVIDER_TIMEOUT_MS, stopTimeoutMs: LOCAL_STOP_TIMEOUT_MS });
+    const controller = assembleController(config, {
+      providers,
+      logger: controllerLog,
+      vantagePoints,
+      providerTimeoutMs: LOCAL_PROVIDER_TIMEOUT_MS,
+      stopTimeoutMs: LOCAL_STOP_TIMEOUT_MS,
+    });
 
     let audit: AuditLog | undefined;
     if (options.auditLog !== undefined) {
@@ -406,7 +468,12 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
 
     // Observers start only now: before the first publish the name is empty
     // everywhere, which is no incident, and clients would cache that emptiness.
-    const poller = new DnsPoller({ servers: nameservers, name: SERVICE_NAME, intervalMs: options.pollIntervalMs ?? 20, maxDurationMs: UNTIL_STOPPED_MS });
+    const poller = new DnsPoller({
+      servers: nameservers,
+      name: SERVICE_NAME,
+      intervalMs: options.pollIntervalMs ?? 20,
+      maxDurationMs: UNTIL_STOPPED_MS,
+    });
     poller.start();
     teardown.add('poller', () => poller.stop());
     let traffic: TrafficGenerator | undefined;

@@ -8,7 +8,14 @@
 import { performance } from 'node:perf_hooks';
 import type { NameserverInput } from './nameserver.js';
 import { ResolutionFailed, StubResolver, type AddressResolver, type Resolution } from './resolver.js';
-import { clientErrorWindow, percentile, type ClientErrorWindow, type RequestOutcome, type TrafficErrorKind, type WindowOptions } from './traffic-timeline.js';
+import {
+  clientErrorWindow,
+  percentile,
+  type ClientErrorWindow,
+  type RequestOutcome,
+  type TrafficErrorKind,
+  type WindowOptions,
+} from './traffic-timeline.js';
 import { askWhoAnswered } from './who-answered.js';
 
 export const DEFAULT_RATE_PER_SECOND = 20;
@@ -129,7 +136,11 @@ export class TrafficGenerator {
     this.random = options.random ?? Math.random;
     if (options.resolver) this.resolver = options.resolver;
     else if (options.nameservers && options.nameservers.length > 0) {
-      this.resolver = new StubResolver({ nameservers: options.nameservers, now: this.now, ...(options.dnsTimeoutMs !== undefined ? { timeoutMs: options.dnsTimeoutMs } : {}) });
+      this.resolver = new StubResolver({
+        nameservers: options.nameservers,
+        now: this.now,
+        ...(options.dnsTimeoutMs !== undefined ? { timeoutMs: options.dnsTimeoutMs } : {}),
+      });
     } else throw new TrafficOptionError('traffic: give the providers’ nameservers (host:port each) or a resolver');
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
@@ -226,9 +237,16 @@ export class TrafficGenerator {
     }
     const via = { nameserver: resolution.nameserver, fromCache: resolution.fromCache };
     if (resolution.empty) {
-      return this.record({ ...base(), ...via, ok: false, error: 'dns-empty', detail: `${this.name} answered ${resolution.rcode} with no address` });
+      return this.record({
+        ...base(),
+        ...via,
+        ok: false,
+        error: 'dns-empty',
+        detail: `${this.name} answered ${resolution.rcode} with no address`,
+      });
     }
-    const address = resolution.addresses[Math.min(resolution.addresses.length - 1, Math.floor(this.random() * resolution.addresses.length))]!;
+    const address =
+      resolution.addresses[Math.min(resolution.addresses.length - 1, Math.floor(this.random() * resolution.addresses.length))]!;
     const answer = await askWhoAnswered({ address, port: this.port, hostName: this.name, path: this.path, timeoutMs: this.timeoutMs });
     this.record({ ...base(), ...via, address, ...answer });
   }

@@ -58,7 +58,12 @@ export function askWhoAnswered(req: WhoAnsweredRequest): Promise<WhoAnswered> {
       path: req.path,
       method: 'GET',
       agent: false,
-      headers: { host: `${host}:${req.port}`, accept: 'application/json', connection: 'close', 'user-agent': 'multicloud-failover-drill-traffic' },
+      headers: {
+        host: `${host}:${req.port}`,
+        accept: 'application/json',
+        connection: 'close',
+        'user-agent': 'multicloud-failover-drill-traffic',
+      },
     });
     const finish = (outcome: WhoAnswered) => {
       if (settled) return;

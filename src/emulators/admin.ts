@@ -102,7 +102,14 @@ export function zoneDump(zone: EmuZone): Record<string, unknown> {
     nameServers: zone.nameServers,
     records: [...zone.records.values()]
       .sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type))
-      .map((rs) => ({ name: rs.name, type: rs.type, ttl: rs.ttl, values: rs.values, version: rs.version, ...(rs.metadata ? { metadata: rs.metadata } : {}) })),
+      .map((rs) => ({
+        name: rs.name,
+        type: rs.type,
+        ttl: rs.ttl,
+        values: rs.values,
+        version: rs.version,
+        ...(rs.metadata ? { metadata: rs.metadata } : {}),
+      })),
   };
 }
 
@@ -124,7 +131,8 @@ export function adminApp(targets: Record<EmulatorKind, AdminTarget>, log?: Admin
   }
 
   const target = (kind: string | string[] | undefined): AdminTarget => {
-    const found = typeof kind === 'string' && (EMULATOR_KINDS as readonly string[]).includes(kind) ? targets[kind as EmulatorKind] : undefined;
+    const found =
+      typeof kind === 'string' && (EMULATOR_KINDS as readonly string[]).includes(kind) ? targets[kind as EmulatorKind] : undefined;
     if (!found) throw new AdminError(404, 'UnknownEmulator', `unknown emulator '${String(kind)}': expected ${EMULATOR_KINDS.join(', ')}`);
     return found;
   };
@@ -144,7 +152,11 @@ export function adminApp(targets: Record<EmulatorKind, AdminTarget>, log?: Admin
   app.put('/faults/:kind', async (req, res) => {
     const t = target(req.params.kind);
     if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-      throw new AdminError(400, 'InvalidFaultSetting', `expected a JSON object of fault settings (${FAULT_FIELDS.join(', ')}), e.g. {"apiDown": true}`);
+      throw new AdminError(
+        400,
+        'InvalidFaultSetting',
+        `expected a JSON object of fault settings (${FAULT_FIELDS.join(', ')}), e.g. {"apiDown": true}`,
+      );
     }
     const parsed = FaultPatchSchema.safeParse(req.body);
     if (!parsed.success) throw patchError(parsed.error);
@@ -185,7 +197,9 @@ export function adminApp(targets: Record<EmulatorKind, AdminTarget>, log?: Admin
     res.json({ zones: target(req.params.kind).store.listZones().map(zoneDump) });
   });
 
-  app.use((req, _res, next) => next(new AdminError(404, 'NotFound', `no admin route ${req.method} ${req.path}: see docs/emulators.md#fault-injection`)));
+  app.use((req, _res, next) =>
+    next(new AdminError(404, 'NotFound', `no admin route ${req.method} ${req.path}: see docs/emulators.md#fault-injection`)),
+  );
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof AdminError) {
       res.status(err.status).json({ error: { code: err.code, message: err.message } });
@@ -193,7 +207,9 @@ export function adminApp(targets: Record<EmulatorKind, AdminTarget>, log?: Admin
     }
     const status = (err as { status?: number }).status;
     if (status === 400 || status === 413) {
-      res.status(status).json({ error: { code: 'InvalidJson', message: `request body is not acceptable JSON: ${(err as Error).message}` } });
+      res
+        .status(status)
+        .json({ error: { code: 'InvalidJson', message: `request body is not acceptable JSON: ${(err as Error).message}` } });
       return;
     }
     res.status(500).json({ error: { code: 'InternalError', message: (err as Error).message } });

@@ -73,7 +73,10 @@ export function parseEndpointsFile(path: string, text: string): EndpointsFile {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new EndpointsFileError(path, `not valid JSON (${(err as Error).message}); expected the file written by 'failover emulators --endpoints-file'`);
+    throw new EndpointsFileError(
+      path,
+      `not valid JSON (${(err as Error).message}); expected the file written by 'failover emulators --endpoints-file'`,
+    );
   }
   const parsed = EndpointsFileSchema.safeParse(json);
   if (!parsed.success) throw new EndpointsFileError(path, `not an emulator endpoints file: ${describeIssues(parsed.error)}`);
@@ -85,7 +88,10 @@ export async function readEndpointsFile(path: string): Promise<EndpointsFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new EndpointsFileError(path, `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); start 'failover emulators --endpoints-file ${path}' first`);
+    throw new EndpointsFileError(
+      path,
+      `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); start 'failover emulators --endpoints-file ${path}' first`,
+    );
   }
   return parseEndpointsFile(path, text);
 }

@@ -28,8 +28,25 @@ export { ZoneStore, TransactionRejected, type EmuZone, type EmuRecordSet, type E
 export { FaultInjector, type FaultSettings, type FaultPatch, type OperationCount } from './core/faults.js';
 export type { ApiServerOptions, RunningApi } from './core/api.js';
 export { startDnsServer, type DnsServerOptions, type RunningDnsServer } from './dns/index.js';
-export { startAdminApi, adminApp, isLoopbackHost, NotLoopbackError, type AdminApiOptions, type AdminTarget, type RunningAdminApi, type CountersView } from './admin.js';
-export { EndpointsFileSchema, EndpointsFileError, readEndpointsFile, writeEndpointsFile, parseEndpointsFile, type EndpointsFile, type DnsAddress } from './endpoints.js';
+export {
+  startAdminApi,
+  adminApp,
+  isLoopbackHost,
+  NotLoopbackError,
+  type AdminApiOptions,
+  type AdminTarget,
+  type RunningAdminApi,
+  type CountersView,
+} from './admin.js';
+export {
+  EndpointsFileSchema,
+  EndpointsFileError,
+  readEndpointsFile,
+  writeEndpointsFile,
+  parseEndpointsFile,
+  type EndpointsFile,
+  type DnsAddress,
+} from './endpoints.js';
 export { startRoute53Api, seedRoute53Zone } from './route53/index.js';
 export { startAzureDnsApi, seedAzureZone } from './azure-dns/index.js';
 export { startCloudDnsApi, seedCloudDnsZone } from './cloud-dns/index.js';
@@ -121,7 +138,9 @@ export class EmulatorStartError extends Error {
     cause: Error,
   ) {
     const what = component === 'admin' ? 'admin API' : component.replace('.api', ' API').replace('.dns', ' DNS server');
-    super(code === 'EADDRINUSE' ? `${what}: port ${port} is already in use` : `${what} could not start on port ${port}: ${cause.message}`, { cause });
+    super(code === 'EADDRINUSE' ? `${what}: port ${port} is already in use` : `${what} could not start on port ${port}: ${cause.message}`, {
+      cause,
+    });
   }
 }
 
@@ -134,7 +153,10 @@ async function labelled<T>(component: EmulatorComponent, port: number, start: ()
 }
 
 /** Stops what did start when a sibling failed; the first failure is what the caller sees. */
-async function allOrNothing<T extends readonly unknown[]>(starts: { [I in keyof T]: Promise<T[I]> }, stopOf: (v: unknown) => Promise<void>): Promise<T> {
+async function allOrNothing<T extends readonly unknown[]>(
+  starts: { [I in keyof T]: Promise<T[I]> },
+  stopOf: (v: unknown) => Promise<void>,
+): Promise<T> {
   const settled = await Promise.allSettled(starts);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (!failed) return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
@@ -148,12 +170,33 @@ interface Common {
   log?: StartEmulatorsOptions['log'];
 }
 
-async function withDns<K extends EmulatorKind>(kind: K, c: Common, ports: Required<EmulatorPorts>, store: ZoneStore, faults: FaultInjector, startApi: () => Promise<RunningApi>) {
+async function withDns<K extends EmulatorKind>(
+  kind: K,
+  c: Common,
+  ports: Required<EmulatorPorts>,
+  store: ZoneStore,
+  faults: FaultInjector,
+  startApi: () => Promise<RunningApi>,
+) {
   const [api, dnsServer] = await allOrNothing<[RunningApi, RunningDnsServer]>(
-    [labelled(`${kind}.api`, ports.apiPort, startApi), labelled(`${kind}.dns`, ports.dnsPort, () => startDnsServer({ store, faults, host: c.host, port: ports.dnsPort, log: c.log && ((l) => c.log!({ emulator: kind, ...l })) }))],
+    [
+      labelled(`${kind}.api`, ports.apiPort, startApi),
+      labelled(`${kind}.dns`, ports.dnsPort, () =>
+        startDnsServer({ store, faults, host: c.host, port: ports.dnsPort, log: c.log && ((l) => c.log!({ emulator: kind, ...l })) }),
+      ),
+    ],
     (v) => (v as { stop(): Promise<void> }).stop(),
   );
-  const parts: EmulatorParts<K> = { kind, endpoint: api.endpoint, port: api.port, dns: { host: c.host, port: dnsServer.port }, store, faults, api, dnsServer };
+  const parts: EmulatorParts<K> = {
+    kind,
+    endpoint: api.endpoint,
+    port: api.port,
+    dns: { host: c.host, port: dnsServer.port },
+    store,
+    faults,
+    api,
+    dnsServer,
+  };
   return parts;
 }
 
@@ -164,7 +207,9 @@ async function startRoute53(c: Common, ports: Required<EmulatorPorts>): Promise<
   const store = new ZoneStore();
   const faults = new FaultInjector({ bucket: { ...EMULATOR_DEFAULTS.buckets.route53 } });
   const { hostedZoneId } = seedRoute53Zone(store, c.zone);
-  const parts = await withDns('route53', c, ports, store, faults, () => startRoute53Api({ host: c.host, port: ports.apiPort, store, faults, log: apiLog(c, 'route53') }));
+  const parts = await withDns('route53', c, ports, store, faults, () =>
+    startRoute53Api({ host: c.host, port: ports.apiPort, store, faults, log: apiLog(c, 'route53') }),
+  );
   return { ...parts, region: d.region, hostedZoneId, accessKeyId: d.accessKeyId, secretAccessKey: d.secretAccessKey };
 }
 
@@ -181,7 +226,16 @@ async function startAzure(c: Common, ports: Required<EmulatorPorts>, stateDir: s
   });
   const caCertPath = join(stateDir, 'azure-ca.pem');
   await writeFile(caCertPath, caCertPem);
-  return { ...parts, subscriptionId: d.subscriptionId, resourceGroup: d.resourceGroup, zoneName: c.zone, zoneId, token: d.token, caCertPem, caCertPath };
+  return {
+    ...parts,
+    subscriptionId: d.subscriptionId,
+    resourceGroup: d.resourceGroup,
+    zoneName: c.zone,
+    zoneId,
+    token: d.token,
+    caCertPem,
+    caCertPath,
+  };
 }
 
 async function startCloudDns(c: Common, ports: Required<EmulatorPorts>): Promise<RunningCloudDns> {
@@ -189,7 +243,9 @@ async function startCloudDns(c: Common, ports: Required<EmulatorPorts>): Promise
   const store = new ZoneStore();
   const faults = new FaultInjector({ bucket: { ...EMULATOR_DEFAULTS.buckets.clouddns } });
   const seeded = seedCloudDnsZone(store, c.zone, { projectId: d.projectId, managedZone: d.managedZone });
-  const parts = await withDns('clouddns', c, ports, store, faults, () => startCloudDnsApi({ host: c.host, port: ports.apiPort, store, faults, log: apiLog(c, 'clouddns') }));
+  const parts = await withDns('clouddns', c, ports, store, faults, () =>
+    startCloudDnsApi({ host: c.host, port: ports.apiPort, store, faults, log: apiLog(c, 'clouddns') }),
+  );
   return { ...parts, projectId: d.projectId, managedZone: seeded.managedZone, managedZoneId: String(seeded.id), token: d.token };
 }
 
@@ -216,7 +272,11 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   let started: [RunningRoute53, RunningAzureDns, RunningCloudDns];
   try {
     started = await allOrNothing<[RunningRoute53, RunningAzureDns, RunningCloudDns]>(
-      [startRoute53(common, portsOf('route53')), startAzure(common, portsOf('azure'), stateDir), startCloudDns(common, portsOf('clouddns'))],
+      [
+        startRoute53(common, portsOf('route53')),
+        startAzure(common, portsOf('azure'), stateDir),
+        startCloudDns(common, portsOf('clouddns')),
+      ],
       (v) => stopEmulator(v as EmulatorParts<EmulatorKind>),
     );
   } catch (err) {
@@ -253,9 +313,30 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     host,
     stateDir,
     endpoints: () => ({
-      route53: { endpoint: route53.endpoint, region: route53.region, hostedZoneId: route53.hostedZoneId, accessKeyId: route53.accessKeyId, secretAccessKey: route53.secretAccessKey, dns: route53.dns },
-      azure: { endpoint: azure.endpoint, caCertPath: azure.caCertPath, subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, zoneName: azure.zoneName, token: azure.token, dns: azure.dns },
-      clouddns: { endpoint: clouddns.endpoint, projectId: clouddns.projectId, managedZone: clouddns.managedZone, token: clouddns.token, dns: clouddns.dns },
+      route53: {
+        endpoint: route53.endpoint,
+        region: route53.region,
+        hostedZoneId: route53.hostedZoneId,
+        accessKeyId: route53.accessKeyId,
+        secretAccessKey: route53.secretAccessKey,
+        dns: route53.dns,
+      },
+      azure: {
+        endpoint: azure.endpoint,
+        caCertPath: azure.caCertPath,
+        subscriptionId: azure.subscriptionId,
+        resourceGroup: azure.resourceGroup,
+        zoneName: azure.zoneName,
+        token: azure.token,
+        dns: azure.dns,
+      },
+      clouddns: {
+        endpoint: clouddns.endpoint,
+        projectId: clouddns.projectId,
+        managedZone: clouddns.managedZone,
+        token: clouddns.token,
+        dns: clouddns.dns,
+      },
       admin: { endpoint: admin.endpoint },
       zone,
     }),

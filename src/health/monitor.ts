@@ -109,12 +109,22 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
     this.#clock = options.clock ?? realClock;
     this.#staleAfterMs = options.staleAfterMs ?? defaultStaleAfterMs(health);
     this.vantagePoints = options.vantagePoints ?? health.vantagePoints.map((v) => new VantagePoint({ id: v.id, clock: this.#clock }));
-    checkUnique('vantage point', this.vantagePoints.map((v) => v.id));
-    checkUnique('target', options.targets.map((t) => t.id));
+    checkUnique(
+      'vantage point',
+      this.vantagePoints.map((v) => v.id),
+    );
+    checkUnique(
+      'target',
+      options.targets.map((t) => t.id),
+    );
     this.#breakers =
       options.breakers === false
         ? undefined
-        : new BreakerGroup({ ...health.breaker, timeoutMs: health.timeoutMs, rollingWindowMs: rollingWindowFor({ intervalMs: health.intervalMs, volumeThreshold: health.breaker.volumeThreshold }) });
+        : new BreakerGroup({
+            ...health.breaker,
+            timeoutMs: health.timeoutMs,
+            rollingWindowMs: rollingWindowFor({ intervalMs: health.intervalMs, volumeThreshold: health.breaker.volumeThreshold }),
+          });
 
     const now = this.#clock.now();
     for (const target of options.targets) {
@@ -182,14 +192,26 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
   #createSlot(target: ProbeTarget, vantage: VantagePoint): Slot {
     const timeoutMs = this.#health.timeoutMs;
     const breaker = this.#breakers?.create(`${target.id}@${vantage.id}`, (signal) => vantage.probe(target, { timeoutMs, signal }));
-    const slot: Slot = { target, vantage, breaker, state: INITIAL_TARGET_STATE, consecutiveSuccesses: 0, consecutiveFailures: 0, probes: 0, failedProbes: 0 };
-    breaker?.on('state', ({ from, to }) => this.emit('breaker', { targetId: target.id, vantageId: vantage.id, from, to, at: this.#clock.now() }));
+    const slot: Slot = {
+      target,
+      vantage,
+      breaker,
+      state: INITIAL_TARGET_STATE,
+      consecutiveSuccesses: 0,
+      consecutiveFailures: 0,
+      probes: 0,
+      failedProbes: 0,
+    };
+    breaker?.on('state', ({ from, to }) =>
+      this.emit('breaker', { targetId: target.id, vantageId: vantage.id, from, to, at: this.#clock.now() }),
+    );
     return slot;
   }
 
   #entry(targetId: string): TargetEntry {
     const entry = this.#targets.get(targetId);
-    if (!entry) throw new HealthMonitorError(`unknown target '${targetId}'; monitored targets: ${[...this.#targets.keys()].join(', ') || 'none'}`);
+    if (!entry)
+      throw new HealthMonitorError(`unknown target '${targetId}'; monitored targets: ${[...this.#targets.keys()].join(', ') || 'none'}`);
     return entry;
   }
 
@@ -225,7 +247,13 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
     const { signal } = controller;
     const sent = slot.breaker ? slot.breaker.run(signal) : slot.vantage.probe(slot.target, { timeoutMs: this.#health.timeoutMs, signal });
     const done = sent
-      .catch((err: unknown): HttpProbeResult => ({ ok: false, at: sentAt, latencyMs: this.#clock.now() - sentAt, code: 'EPROBE', error: String(err) }))
+      .catch((err: unknown): HttpProbeResult => ({
+        ok: false,
+        at: sentAt,
+        latencyMs: this.#clock.now() - sentAt,
+        code: 'EPROBE',
+        error: String(err),
+      }))
       .then((outcome) => {
         slot.inFlight = undefined;
         if (signal.aborted) return;
@@ -263,8 +291,10 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
     if (entry.verdict.kind !== previous.kind) entry.verdictSince = now;
 
     this.emit('probe', { targetId, vantageId, result, state: slot.state.kind });
-    if (slot.state.kind !== before.kind) this.emit('vantage-state', { targetId, vantageId, from: before.kind, to: slot.state.kind, at: now, state: slot.state });
-    if (entry.verdict.kind !== previous.kind) this.emit('verdict', { targetId, from: previous.kind, to: entry.verdict.kind, at: now, verdict: entry.verdict });
+    if (slot.state.kind !== before.kind)
+      this.emit('vantage-state', { targetId, vantageId, from: before.kind, to: slot.state.kind, at: now, state: slot.state });
+    if (entry.verdict.kind !== previous.kind)
+      this.emit('verdict', { targetId, from: previous.kind, to: entry.verdict.kind, at: now, verdict: entry.verdict });
   }
 
   #judge(targetId: string, slots: readonly Slot[], now: number): TargetVerdict {

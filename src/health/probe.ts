@@ -18,14 +18,7 @@ export const MAX_BODY_BYTES = 5120;
 
 /** Why a probe failed, machine-readable: ours below, or a Node errno code such as ECONNREFUSED. */
 export type ProbeErrorCode =
-  | 'ETIMEDOUT'
-  | 'EBADSTATUS'
-  | 'EBODY'
-  | 'EABORTED'
-  | 'EPROTOCOL'
-  | 'EOPENBREAKER'
-  | 'EPARTITIONED'
-  | (string & {});
+  'ETIMEDOUT' | 'EBADSTATUS' | 'EBODY' | 'EABORTED' | 'EPROTOCOL' | 'EOPENBREAKER' | 'EPARTITIONED' | (string & {});
 
 /** A probe outcome as the target state machine takes it, plus what the dashboard shows. */
 export interface HttpProbeResult extends ProbeResult {
@@ -74,7 +67,13 @@ export function probeHttp(url: string, options: ProbeOptions): Promise<HttpProbe
       return resolve({ ok: false, at, latencyMs: 0, code: 'EPROTOCOL', error: `invalid health URL ${JSON.stringify(url)}` });
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      return resolve({ ok: false, at, latencyMs: 0, code: 'EPROTOCOL', error: `unsupported protocol ${parsed.protocol} (expected http: or https:)` });
+      return resolve({
+        ok: false,
+        at,
+        latencyMs: 0,
+        code: 'EPROTOCOL',
+        error: `unsupported protocol ${parsed.protocol} (expected http: or https:)`,
+      });
     }
     if (options.signal?.aborted) return resolve({ ok: false, at, latencyMs: 0, code: 'EABORTED', error: 'aborted' });
 
@@ -104,12 +103,16 @@ export function probeHttp(url: string, options: ProbeOptions): Promise<HttpProbe
       req.destroy();
       resolve({ ...outcome, at, latencyMs: elapsed() });
     };
-    const timer = setTimeout(() => finish({ ok: false, code: 'ETIMEDOUT', error: `timeout after ${options.timeoutMs} ms` }), options.timeoutMs);
+    const timer = setTimeout(
+      () => finish({ ok: false, code: 'ETIMEDOUT', error: `timeout after ${options.timeoutMs} ms` }),
+      options.timeoutMs,
+    );
     const onAbort = () => finish({ ok: false, code: 'EABORTED', error: 'aborted' });
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     const judge = (status: number, body: string) => {
-      if (status !== options.expectStatus) return finish({ ok: false, status, code: 'EBADSTATUS', error: `status ${status} (expected ${options.expectStatus})` });
+      if (status !== options.expectStatus)
+        return finish({ ok: false, status, code: 'EBADSTATUS', error: `status ${status} (expected ${options.expectStatus})` });
       if (options.bodyContains !== undefined && !body.includes(options.bodyContains)) {
         return finish({ ok: false, status, code: 'EBODY', error: `body does not contain ${JSON.stringify(options.bodyContains)}` });
       }

@@ -82,7 +82,11 @@ function viewOf(vantageId: string, state: TargetState | undefined, staleAfterMs:
   const last = state.last;
   const base = { vantageId, state: state.kind, ...(last ? { lastProbeAt: last.at } : {}), ...(last?.error ? { error: last.error } : {}) };
   if (last !== undefined && now - last.at > staleAfterMs) {
-    return { ...base, view: 'stale', reason: `${vantageId}: stale, last probe ${now - last.at} ms ago (limit ${staleAfterMs} ms), ignored` };
+    return {
+      ...base,
+      view: 'stale',
+      reason: `${vantageId}: stale, last probe ${now - last.at} ms ago (limit ${staleAfterMs} ms), ignored`,
+    };
   }
   switch (state.kind) {
     case 'unknown':
@@ -90,7 +94,11 @@ function viewOf(vantageId: string, state: TargetState | undefined, staleAfterMs:
     case 'up':
       return { ...base, view: 'up', reason: `${vantageId}: up` };
     case 'suspect':
-      return { ...base, view: 'up', reason: `${vantageId}: up, suspect after ${state.failures} failure(s)${last?.error ? ` (${last.error})` : ''}` };
+      return {
+        ...base,
+        view: 'up',
+        reason: `${vantageId}: up, suspect after ${state.failures} failure(s)${last?.error ? ` (${last.error})` : ''}`,
+      };
     case 'down':
       return { ...base, view: 'down', reason: `${vantageId}: down${last?.error ? ` (${last.error})` : ''}` };
   }
@@ -110,7 +118,11 @@ export function judgeTarget(input: QuorumInput): TargetVerdict {
   for (const v of vantages) counts[v.view] += 1;
 
   const tally = `${counts.up} up, ${counts.down} down, ${counts.unknown} undecided, ${counts.stale} stale of ${n}`;
-  const saying = (view: VantageView) => vantages.filter((v) => v.view === view).map((v) => v.reason).join('; ');
+  const saying = (view: VantageView) =>
+    vantages
+      .filter((v) => v.view === view)
+      .map((v) => v.reason)
+      .join('; ');
   let kind: VerdictKind;
   let reason: string;
   if (counts.down >= quorum) {

@@ -94,7 +94,9 @@ export function observe(state: TargetState, result: ProbeResult, cfg: Hysteresis
         return successes >= cfg.rise ? { kind: 'up', since: result.at, last } : { kind: 'unknown', successes, failures: 0, last };
       }
       const failures = state.failures + 1;
-      return failures >= cfg.fall ? { kind: 'down', since: result.at, successes: 0, last } : { kind: 'unknown', successes: 0, failures, last };
+      return failures >= cfg.fall
+        ? { kind: 'down', since: result.at, successes: 0, last }
+        : { kind: 'unknown', successes: 0, failures, last };
     }
     case 'up': {
       if (result.ok) return { kind: 'up', since: state.since, last };

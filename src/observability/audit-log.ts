@@ -59,7 +59,19 @@ export interface AuditRecord extends AuditEntry {
 }
 
 /** The file operations the log uses; tests pass a recording wrapper to see the write → fdatasync order. */
-export type AuditIo = Pick<typeof nodeFs, 'openSync' | 'writeSync' | 'fdatasyncSync' | 'fsyncSync' | 'closeSync' | 'fstatSync' | 'readSync' | 'ftruncateSync' | 'appendFileSync' | 'mkdirSync'>;
+export type AuditIo = Pick<
+  typeof nodeFs,
+  | 'openSync'
+  | 'writeSync'
+  | 'fdatasyncSync'
+  | 'fsyncSync'
+  | 'closeSync'
+  | 'fstatSync'
+  | 'readSync'
+  | 'ftruncateSync'
+  | 'appendFileSync'
+  | 'mkdirSync'
+>;
 
 export class AuditLogError extends Error {
   override readonly name = 'AuditLogError';
@@ -185,7 +197,9 @@ export class AuditLog {
       fd = io.openSync(path, 'a+', 0o600);
       if (!existed) syncDirectory(io, dir);
     } catch (err) {
-      throw new AuditLogError(`cannot open the audit log ${path}: ${(err as Error).message}; check that the directory exists and is writable, or set auditLog in the config`);
+      throw new AuditLogError(
+        `cannot open the audit log ${path}: ${(err as Error).message}; check that the directory exists and is writable, or set auditLog in the config`,
+      );
     }
     const recovery = recoverTail(io, fd, path);
     if (recovery.partialBytes > 0) {
@@ -245,7 +259,14 @@ export function auditEntryOf(event: ControllerEvent): AuditEntry | undefined {
         generation: event.generation,
         before: event.before,
         after: event.after,
-        providers: event.providers.map((p) => ({ provider: p.provider, result: p.result, latencyMs: p.latencyMs, changes: p.changes, apiCalls: p.apiCalls, detail: p.detail })),
+        providers: event.providers.map((p) => ({
+          provider: p.provider,
+          result: p.result,
+          latencyMs: p.latencyMs,
+          changes: p.changes,
+          apiCalls: p.apiCalls,
+          detail: p.detail,
+        })),
         detail: { status: event.status },
       };
     case 'provider-write':
@@ -255,7 +276,9 @@ export function auditEntryOf(event: ControllerEvent): AuditEntry | undefined {
         kind: 'provider-write',
         ...(event.services.length === 1 ? { service: event.services[0] } : {}),
         generation: event.generation,
-        providers: [{ provider: event.provider, result: 'ok', latencyMs: event.latencyMs, changes: event.changes.length, apiCalls: event.apiCalls }],
+        providers: [
+          { provider: event.provider, result: 'ok', latencyMs: event.latencyMs, changes: event.changes.length, apiCalls: event.apiCalls },
+        ],
         detail: { provider: event.provider, services: event.services, changes: event.changes },
       };
     case 'override':
@@ -267,7 +290,13 @@ export function auditEntryOf(event: ControllerEvent): AuditEntry | undefined {
         detail: { action: event.action, cloud: event.cloud, targetId: event.targetId },
       };
     case 'conflict':
-      return { ...base, kind: 'conflict', service: event.service, generation: event.generation, detail: { conflict: event.kind, provider: event.provider, names: event.names } };
+      return {
+        ...base,
+        kind: 'conflict',
+        service: event.service,
+        generation: event.generation,
+        detail: { conflict: event.kind, provider: event.provider, names: event.names },
+      };
     case 'fail-open':
       return { ...base, kind: 'fail-open', service: event.service, after: event.addresses, detail: { active: event.active } };
     case 'drift':
@@ -280,7 +309,15 @@ export function auditEntryOf(event: ControllerEvent): AuditEntry | undefined {
         detail: { provider: event.provider, name: event.name, repaired: event.repaired },
       };
     case 'provider-sync':
-      return { ...base, kind: 'provider-sync', service: event.service, generation: event.generation, before: event.before, after: event.after, detail: { provider: event.provider } };
+      return {
+        ...base,
+        kind: 'provider-sync',
+        service: event.service,
+        generation: event.generation,
+        before: event.before,
+        after: event.after,
+        detail: { provider: event.provider },
+      };
     case 'probe-state':
     case 'verdict':
     case 'decision':
@@ -302,7 +339,10 @@ export function bindAuditLog(events: EventSource, audit: AuditLog, logger?: Pick
     try {
       audit.append(entry);
     } catch (err) {
-      logger?.error({ err, auditLog: audit.path, eventId: event.id, type: event.type }, 'AUDIT RECORD LOST: could not append to the audit log');
+      logger?.error(
+        { err, auditLog: audit.path, eventId: event.id, type: event.type },
+        'AUDIT RECORD LOST: could not append to the audit log',
+      );
     }
   };
   events.on('event', listener);
@@ -352,7 +392,8 @@ export async function readAuditLog(path: string, options: ReadAuditOptions = {})
   let lineNo = 0;
   const since = options.since;
   const sinceMs = typeof since === 'string' ? Date.parse(since) : undefined;
-  if (sinceMs !== undefined && Number.isNaN(sinceMs)) throw new AuditLogError(`since must be a seq number or an ISO 8601 time, got '${String(since)}'`);
+  if (sinceMs !== undefined && Number.isNaN(sinceMs))
+    throw new AuditLogError(`since must be a seq number or an ISO 8601 time, got '${String(since)}'`);
   const lines = createInterface({ input: nodeFs.createReadStream(path, { start: 0, end: Math.max(0, size - 1) }), crlfDelay: Infinity });
   for await (const line of lines) {
     lineNo += 1;

@@ -103,7 +103,7 @@ export class ControllerMetrics {
     });
     this.decisions = new Counter({
       name: 'failover_decisions_total',
-      help: 'Routing decisions that changed a service\'s decision, by kind (keep, change, hold, fail-open, paused).',
+      help: "Routing decisions that changed a service's decision, by kind (keep, change, hold, fail-open, paused).",
       labelNames: ['service', 'kind'],
       registers,
     });
@@ -191,7 +191,12 @@ export class ControllerMetrics {
 }
 
 /** Set a state set: the current state's series to 1, every other state's to 0. */
-function setStateSet<L extends string>(gauge: Gauge<L | 'state'>, labels: Record<L, string>, states: readonly string[], current: string): void {
+function setStateSet<L extends string>(
+  gauge: Gauge<L | 'state'>,
+  labels: Record<L, string>,
+  states: readonly string[],
+  current: string,
+): void {
   for (const state of states) gauge.set({ ...labels, state } as Record<L | 'state', string>, state === current ? 1 : 0);
 }
 

@@ -43,11 +43,16 @@ export function packFirstFit<T, K extends string>(
   const costs = items.map(cost);
   costs.forEach((c, i) => {
     for (const d of dims) {
-      if (c[d] > limits[d]) throw new BatchLimitError(`${describe(items[i] as T)} needs ${c[d]} ${d}; one request allows ${limits[d]}: split it or raise the limit`);
+      if (c[d] > limits[d])
+        throw new BatchLimitError(
+          `${describe(items[i] as T)} needs ${c[d]} ${d}; one request allows ${limits[d]}: split it or raise the limit`,
+        );
     }
   });
   const weight = (c: Readonly<Record<K, number>>) => Math.max(0, ...dims.map((d) => c[d] / limits[d]));
-  const order = items.map((_, i) => i).sort((x, y) => weight(costs[y] as Record<K, number>) - weight(costs[x] as Record<K, number>) || x - y);
+  const order = items
+    .map((_, i) => i)
+    .sort((x, y) => weight(costs[y] as Record<K, number>) - weight(costs[x] as Record<K, number>) || x - y);
   const batches: { members: number[]; load: Record<K, number> }[] = [];
   for (const i of order) {
     const c = costs[i] as Readonly<Record<K, number>>;
@@ -109,7 +114,10 @@ export interface Route53Batch {
   readonly valueChars: number;
 }
 
-export function packRoute53(changes: readonly Change[], limits: { resourceRecords: number; valueChars: number } = ROUTE53_LIMITS): Route53Batch[] {
+export function packRoute53(
+  changes: readonly Change[],
+  limits: { resourceRecords: number; valueChars: number } = ROUTE53_LIMITS,
+): Route53Batch[] {
   return packFirstFit(changes, (c) => route53Cost(route53Actions(c)), limits, describeChange).map((batch) => {
     const actions = batch.flatMap(route53Actions);
     return { changes: batch, actions, ...route53Cost(actions) };
@@ -140,7 +148,10 @@ function rrdataBytes(sets: readonly RecordSet[]): number {
   return sets.reduce((n, rs) => n + rs.values.reduce((m, v) => m + Buffer.byteLength(v), 0), 0);
 }
 
-export function packCloudDns(changes: readonly Change[], limits: { additions: number; deletions: number; rrdataBytes: number } = CLOUD_DNS_LIMITS): CloudDnsChange[] {
+export function packCloudDns(
+  changes: readonly Change[],
+  limits: { additions: number; deletions: number; rrdataBytes: number } = CLOUD_DNS_LIMITS,
+): CloudDnsChange[] {
   const cost = (c: Change) => {
     const { deletions, additions } = cloudDnsParts(c);
     return { additions: additions.length, deletions: deletions.length, rrdataBytes: rrdataBytes([...additions, ...deletions]) };

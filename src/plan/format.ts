@@ -27,7 +27,9 @@ function changeLines(change: Change, generation: number): string[] {
       const after = new Map<RecordType, RecordSet>(change.to.map((r) => [r.type, r]));
       const types = [...new Set([...before.keys(), ...after.keys()])];
       const gen = `[generation ${generationOf(change.ownershipFrom)} → ${generation}]`;
-      return types.map((t) => `  ~ update ${change.name} ${t} ${answer(before.get(t))} → ${after.has(t) ? answer(after.get(t)) : '(removed)'} ${gen}`);
+      return types.map(
+        (t) => `  ~ update ${change.name} ${t} ${answer(before.get(t))} → ${after.has(t) ? answer(after.get(t)) : '(removed)'} ${gen}`,
+      );
     }
   }
 }
@@ -43,7 +45,9 @@ export function formatPlan(plans: readonly ProviderPlan[]): string {
     for (const change of plan.changes) out.push(...changeLines(change, plan.generation));
     for (const s of plan.skipped) out.push(`  ! skipped ${s.name}${s.type ? ` ${s.type}` : ''}: ${s.reason}: ${s.detail}`);
     const p = [plan];
-    out.push(`  ${count(p, 'create')} to create, ${count(p, 'update')} to update, ${count(p, 'delete')} to delete, ${plan.skipped.length} skipped, ${plan.unchanged} unchanged`);
+    out.push(
+      `  ${count(p, 'create')} to create, ${count(p, 'update')} to update, ${count(p, 'delete')} to delete, ${plan.skipped.length} skipped, ${plan.unchanged} unchanged`,
+    );
   }
   const total = plans.reduce((n, p) => n + p.changes.length, 0);
   const skipped = plans.reduce((n, p) => n + p.skipped.length, 0);

@@ -56,7 +56,8 @@ function groupDesired(desired: readonly DesiredRecord[]): Map<string, Map<Record
   for (const d of desired) {
     const rs = canonicalRecordSet(d);
     const types = byName.get(rs.name) ?? new Map<RecordType, RecordSet>();
-    if (types.has(rs.type)) throw new PlanInputError(`desired state lists ${rs.name} ${rs.type} twice; each name and type must be desired once`);
+    if (types.has(rs.type))
+      throw new PlanInputError(`desired state lists ${rs.name} ${rs.type} twice; each name and type must be desired once`);
     types.set(rs.type, rs);
     byName.set(rs.name, types);
   }
@@ -93,8 +94,10 @@ function handOverHint(name: string, owner: string, type: RecordType): string {
 
 export function planProvider(desired: readonly DesiredRecord[], state: ProviderState, ctx: PlanContext): ProviderPlan {
   const { owner, generation } = ctx;
-  if (!OWNER_PATTERN.test(owner)) throw new PlanInputError(`owner '${owner}' is invalid: expected 1-64 characters of letters, digits, . _ -`);
-  if (!Number.isSafeInteger(generation) || generation < 1) throw new PlanInputError(`plan generation ${generation} is invalid: expected a positive integer`);
+  if (!OWNER_PATTERN.test(owner))
+    throw new PlanInputError(`owner '${owner}' is invalid: expected 1-64 characters of letters, digits, . _ -`);
+  if (!Number.isSafeInteger(generation) || generation < 1)
+    throw new PlanInputError(`plan generation ${generation} is invalid: expected a positive integer`);
 
   const wantedByName = groupDesired(desired);
   const managed = new Set([...(ctx.managedNames ?? []), ...wantedByName.keys()].map(canonicalName));
@@ -112,7 +115,11 @@ export function planProvider(desired: readonly DesiredRecord[], state: ProviderS
   for (const name of [...wantedByName.keys()].sort()) {
     const wanted = wantedByName.get(name) as Map<RecordType, RecordSet>;
     if (isOwnershipName(name)) {
-      skipped.push({ name, reason: 'reserved-name', detail: `${name} starts with the ownership label; rename it (names under _mcf. hold ownership records)` });
+      skipped.push({
+        name,
+        reason: 'reserved-name',
+        detail: `${name} starts with the ownership label; rename it (names under _mcf. hold ownership records)`,
+      });
       continue;
     }
     const have = recordsAt.get(name) ?? new Map<RecordType, ObservedRecord>();
@@ -123,24 +130,42 @@ export function planProvider(desired: readonly DesiredRecord[], state: ProviderS
       for (const rs of wanted.values()) {
         const clash = [...have.values()].find((o) => clashes(rs.type, o.record.type));
         if (clash) {
-          skipped.push({ name, type: rs.type, reason: 'unowned-record', detail: `${formatRecordSet(clash.record)} exists without an ownership record; ${handOverHint(name, owner, clash.record.type)}` });
+          skipped.push({
+            name,
+            type: rs.type,
+            reason: 'unowned-record',
+            detail: `${formatRecordSet(clash.record)} exists without an ownership record; ${handOverHint(name, owner, clash.record.type)}`,
+          });
         } else {
           creatable.push(rs);
         }
       }
       if (creatable.length > 0) {
-        changes.push({ kind: 'create', name, records: creatable, ownership: ownershipRecord(name, { owner, generation, types: creatable.map((r) => r.type) }) });
+        changes.push({
+          kind: 'create',
+          name,
+          records: creatable,
+          ownership: ownershipRecord(name, { owner, generation, types: creatable.map((r) => r.type) }),
+        });
       }
       continue;
     }
 
     const parsed = parseOwnership(canonicalRecordSet(ownershipObserved.record));
     if (!parsed.ok) {
-      skipped.push({ name, reason: 'unreadable-ownership', detail: `${parsed.error.message}; fix or delete TXT ${ownershipName(name)} by hand` });
+      skipped.push({
+        name,
+        reason: 'unreadable-ownership',
+        detail: `${parsed.error.message}; fix or delete TXT ${ownershipName(name)} by hand`,
+      });
       continue;
     }
     if (parsed.ownership.owner !== owner) {
-      skipped.push({ name, reason: 'foreign-owner', detail: `${name} belongs to owner '${parsed.ownership.owner}' (TXT ${ownershipName(name)}); owner '${owner}' leaves it alone` });
+      skipped.push({
+        name,
+        reason: 'foreign-owner',
+        detail: `${name} belongs to owner '${parsed.ownership.owner}' (TXT ${ownershipName(name)}); owner '${owner}' leaves it alone`,
+      });
       continue;
     }
 
@@ -152,7 +177,12 @@ export function planProvider(desired: readonly DesiredRecord[], state: ProviderS
     for (const rs of wanted.values()) {
       const clash = [...have.values()].find((o) => !owned.has(o.record.type) && clashes(rs.type, o.record.type));
       if (clash) {
-        typeSkips.push({ name, type: rs.type, reason: 'unowned-record', detail: `${formatRecordSet(clash.record)} is not listed in our ownership record; ${handOverHint(name, owner, clash.record.type)}` });
+        typeSkips.push({
+          name,
+          type: rs.type,
+          reason: 'unowned-record',
+          detail: `${formatRecordSet(clash.record)} is not listed in our ownership record; ${handOverHint(name, owner, clash.record.type)}`,
+        });
         continue;
       }
       kept.push(rs.type);
@@ -186,7 +216,14 @@ export function planProvider(desired: readonly DesiredRecord[], state: ProviderS
       skipped.push(stale(name, parsed.ownership.generation));
       continue;
     }
-    changes.push({ kind: 'update', name, from, to, ownershipFrom: ownershipObserved, ownershipTo: ownershipRecord(name, { owner, generation, types: kept }) });
+    changes.push({
+      kind: 'update',
+      name,
+      from,
+      to,
+      ownershipFrom: ownershipObserved,
+      ownershipTo: ownershipRecord(name, { owner, generation, types: kept }),
+    });
   }
 
   for (const name of [...ownershipAt.keys()].sort()) {

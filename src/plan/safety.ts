@@ -28,12 +28,31 @@ interface At {
 
 export type Violation =
   | (At & { readonly kind: 'empty-answer'; readonly invariant: 'I1'; readonly type?: RecordType })
-  | (At & { readonly kind: 'stale-generation'; readonly invariant: 'I2'; readonly planGeneration: number; readonly published: NewestPublished; readonly names: readonly string[] })
+  | (At & {
+      readonly kind: 'stale-generation';
+      readonly invariant: 'I2';
+      readonly planGeneration: number;
+      readonly published: NewestPublished;
+      readonly names: readonly string[];
+    })
   | (At & { readonly kind: 'bad-ownership'; readonly invariant: 'I2' })
   | (At & { readonly kind: 'deletes-managed-name'; readonly invariant: 'I1' })
-  | (At & { readonly kind: 'deletes-live-value'; readonly invariant: 'I3'; readonly type: RecordType; readonly value: string; readonly liveAt: string })
+  | (At & {
+      readonly kind: 'deletes-live-value';
+      readonly invariant: 'I3';
+      readonly type: RecordType;
+      readonly value: string;
+      readonly liveAt: string;
+    })
   | (At & { readonly kind: 'touches-unowned'; readonly invariant: 'I3' })
-  | { readonly kind: 'blast-radius'; readonly invariant: 'I7'; readonly changed: number; readonly managed: number; readonly limit: number; readonly message: string };
+  | {
+      readonly kind: 'blast-radius';
+      readonly invariant: 'I7';
+      readonly changed: number;
+      readonly managed: number;
+      readonly limit: number;
+      readonly message: string;
+    };
 
 export type CheckResult = { readonly ok: true } | { readonly ok: false; readonly violations: readonly Violation[] };
 
@@ -104,11 +123,24 @@ function checkNeverEmpty(provider: ProviderId, change: Change, live: Live, state
   const out: Violation[] = [];
   for (const rs of writtenRecords(change)) {
     if (rs.values.length === 0) {
-      out.push({ kind: 'empty-answer', invariant: 'I1', provider, name: change.name, type: rs.type, message: `${provider}: ${change.name} ${rs.type} would be written with no values; an empty answer is never published` });
+      out.push({
+        kind: 'empty-answer',
+        invariant: 'I1',
+        provider,
+        name: change.name,
+        type: rs.type,
+        message: `${provider}: ${change.name} ${rs.type} would be written with no values; an empty answer is never published`,
+      });
     }
   }
   if (change.kind === 'delete' && live.managed.has(change.name)) {
-    out.push({ kind: 'deletes-managed-name', invariant: 'I1', provider, name: change.name, message: `${provider}: ${change.name} would be deleted although it is a managed name; clean-up only removes names no longer in the configuration` });
+    out.push({
+      kind: 'deletes-managed-name',
+      invariant: 'I1',
+      provider,
+      name: change.name,
+      message: `${provider}: ${change.name} would be deleted although it is a managed name; clean-up only removes names no longer in the configuration`,
+    });
   }
   if (change.kind === 'delete' || !live.managed.has(change.name)) return out;
   if (change.kind === 'update') {
@@ -118,12 +150,25 @@ function checkNeverEmpty(provider: ProviderId, change: Change, live: Live, state
       // A paused managed name (no desired records) keeps every type it has.
       const stillServed = desired === undefined || desired.has(record.type);
       if (stillServed && !replaced.has(record.type)) {
-        out.push({ kind: 'empty-answer', invariant: 'I1', provider, name: change.name, type: record.type, message: `${provider}: ${change.name} ${record.type} would be removed although it is still desired` });
+        out.push({
+          kind: 'empty-answer',
+          invariant: 'I1',
+          provider,
+          name: change.name,
+          type: record.type,
+          message: `${provider}: ${change.name} ${record.type} would be removed although it is still desired`,
+        });
       }
     }
   }
   if (out.length === 0 && valuesAfter(state, change) === 0) {
-    out.push({ kind: 'empty-answer', invariant: 'I1', provider, name: change.name, message: `${provider}: ${change.name} would be left with no values at all; an empty answer is never published` });
+    out.push({
+      kind: 'empty-answer',
+      invariant: 'I1',
+      provider,
+      name: change.name,
+      message: `${provider}: ${change.name} would be left with no values at all; an empty answer is never published`,
+    });
   }
   return out;
 }
@@ -136,22 +181,47 @@ function checkCleanUp(provider: ProviderId, owner: string, change: Change, live:
   const ownership = canonicalRecordSet(change.ownershipFrom.record);
   const parsed = parseOwnership(ownership);
   if (ownership.name !== ownershipName(name) || !parsed.ok || parsed.ownership.owner !== owner) {
-    const why = !parsed.ok ? parsed.error.message : ownership.name !== ownershipName(name) ? `its ownership record is ${ownership.name}, not ${ownershipName(name)}` : `it belongs to owner '${parsed.ownership.owner}'`;
-    out.push({ kind: 'touches-unowned', invariant: 'I3', provider, name, message: `${provider}: ${change.kind} of ${name} refused, ${why}; owner '${owner}' only changes names it owns` });
+    const why = !parsed.ok
+      ? parsed.error.message
+      : ownership.name !== ownershipName(name)
+        ? `its ownership record is ${ownership.name}, not ${ownershipName(name)}`
+        : `it belongs to owner '${parsed.ownership.owner}'`;
+    out.push({
+      kind: 'touches-unowned',
+      invariant: 'I3',
+      provider,
+      name,
+      message: `${provider}: ${change.kind} of ${name} refused, ${why}; owner '${owner}' only changes names it owns`,
+    });
     return out;
   }
   const ownedTypes = new Set(parsed.ownership.types);
   for (const { record } of removedRecords(change)) {
     const rs = canonicalRecordSet(record);
     if (rs.name !== name || !ownedTypes.has(rs.type)) {
-      out.push({ kind: 'touches-unowned', invariant: 'I3', provider, name, message: `${provider}: ${change.kind} of ${name} would remove ${rs.name} ${rs.type}, which its ownership record (type=${parsed.ownership.types.join(',')}) does not cover` });
+      out.push({
+        kind: 'touches-unowned',
+        invariant: 'I3',
+        provider,
+        name,
+        message: `${provider}: ${change.kind} of ${name} would remove ${rs.name} ${rs.type}, which its ownership record (type=${parsed.ownership.types.join(',')}) does not cover`,
+      });
       continue;
     }
     if (change.kind !== 'delete') continue;
     for (const value of rs.values) {
       const liveAt = live.values.get(`${rs.type} ${value}`);
       if (liveAt !== undefined) {
-        out.push({ kind: 'deletes-live-value', invariant: 'I3', provider, name, type: rs.type, value, liveAt, message: `${provider}: clean-up of ${name} ${rs.type} would delete ${value}, which is live at ${liveAt}; remove ${name} by hand if that is really meant` });
+        out.push({
+          kind: 'deletes-live-value',
+          invariant: 'I3',
+          provider,
+          name,
+          type: rs.type,
+          value,
+          liveAt,
+          message: `${provider}: clean-up of ${name} ${rs.type} would delete ${value}, which is live at ${liveAt}; remove ${name} by hand if that is really meant`,
+        });
       }
     }
   }
@@ -162,13 +232,17 @@ function checkCleanUp(provider: ProviderId, owner: string, change: Change, live:
 function checkOwnershipWrite(provider: ProviderId, owner: string, generation: number, change: Change): Violation[] {
   const target = newOwnership(change);
   if (target === undefined) return [];
-  const bad = (why: string): Violation[] => [{ kind: 'bad-ownership', invariant: 'I2', provider, name: change.name, message: `${provider}: ${change.name} ${why}` }];
+  const bad = (why: string): Violation[] => [
+    { kind: 'bad-ownership', invariant: 'I2', provider, name: change.name, message: `${provider}: ${change.name} ${why}` },
+  ];
   const rs = canonicalRecordSet(target);
-  if (rs.name !== ownershipName(change.name)) return bad(`would write its ownership record at ${rs.name}, expected ${ownershipName(change.name)}`);
+  if (rs.name !== ownershipName(change.name))
+    return bad(`would write its ownership record at ${rs.name}, expected ${ownershipName(change.name)}`);
   const parsed = parseOwnership(rs);
   if (!parsed.ok) return bad(`would write an unreadable ownership record: ${parsed.error.message}`);
   const o = parsed.ownership;
-  if (o.owner !== owner || o.generation !== generation) return bad(`would write ownership owner '${o.owner}' generation ${o.generation}, expected owner '${owner}' generation ${generation}`);
+  if (o.owner !== owner || o.generation !== generation)
+    return bad(`would write ownership owner '${o.owner}' generation ${o.generation}, expected owner '${owner}' generation ${generation}`);
   const covered = new Set(o.types);
   const seen = new Set<RecordType>();
   for (const w of writtenRecords(change)) {

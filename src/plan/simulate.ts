@@ -33,7 +33,8 @@ function conflictOf(change: Change, records: ReadonlyMap<string, ObservedRecord>
     if (current === undefined) return `${o.record.name} ${o.record.type} no longer exists`;
     return current.token === o.token ? undefined : `${o.record.name} ${o.record.type} changed since it was read`;
   };
-  const mustBeAbsent = (rs: RecordSet): string | undefined => (records.has(keyOf(canonicalRecordSet(rs))) ? `${rs.name} ${rs.type} already exists` : undefined);
+  const mustBeAbsent = (rs: RecordSet): string | undefined =>
+    records.has(keyOf(canonicalRecordSet(rs))) ? `${rs.name} ${rs.type} already exists` : undefined;
   switch (change.kind) {
     case 'create':
       return [...change.records, change.ownership].map(mustBeAbsent).find((r) => r !== undefined);
@@ -59,7 +60,8 @@ export function applyPlan(state: ProviderState, plan: ProviderPlan, tokenOf: (rs
       continue;
     }
     const removed = change.kind === 'create' ? [] : [...change.from, change.ownershipFrom].map((o) => o.record);
-    const written = change.kind === 'create' ? [...change.records, change.ownership] : change.kind === 'update' ? [...change.to, change.ownershipTo] : [];
+    const written =
+      change.kind === 'create' ? [...change.records, change.ownership] : change.kind === 'update' ? [...change.to, change.ownershipTo] : [];
     for (const rs of removed) records.delete(keyOf(canonicalRecordSet(rs)));
     for (const rs of written) {
       const record = canonicalRecordSet(rs);

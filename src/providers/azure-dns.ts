@@ -167,13 +167,23 @@ export class AzureDnsProvider implements DnsProvider {
 
   async read(names: readonly string[], options: ReadOptions = {}): Promise<ProviderState> {
     const all = await this.listZone();
-    const selected = new Set(selectObserved(all.map((o) => o.record), names, options));
-    return providerState(this.id, all.filter((o) => selected.has(o.record)));
+    const selected = new Set(
+      selectObserved(
+        all.map((o) => o.record),
+        names,
+        options,
+      ),
+    );
+    return providerState(
+      this.id,
+      all.filter((o) => selected.has(o.record)),
+    );
   }
 
   async apply(plan: ProviderPlan): Promise<ApplyReport> {
     const started = Date.now();
-    if (plan.provider !== this.id) throw new ProviderError(this.id, 'invalid', `a plan for ${plan.provider} was handed to the Azure DNS adapter`);
+    if (plan.provider !== this.id)
+      throw new ProviderError(this.id, 'invalid', `a plan for ${plan.provider} was handed to the Azure DNS adapter`);
     let calls = 0;
     const count = () => {
       calls += 1;
@@ -187,7 +197,10 @@ export class AzureDnsProvider implements DnsProvider {
       });
     } catch (err) {
       const done = outcomes.filter((o) => o?.kind === 'applied').length;
-      this.log.warn({ provider: this.id, generation: plan.generation, applied: done, changes: plan.changes.length, err }, 'azure apply stopped');
+      this.log.warn(
+        { provider: this.id, generation: plan.generation, applied: done, changes: plan.changes.length, err },
+        'azure apply stopped',
+      );
       throw err;
     }
     const applied: Change[] = [];
@@ -198,7 +211,17 @@ export class AzureDnsProvider implements DnsProvider {
       else conflicts.push({ change, message: o.message, ...(o.partial ? { partial: true } : {}) });
     });
     const report: ApplyReport = { provider: this.id, applied, conflicts, apiCalls: calls, durationMs: Date.now() - started };
-    this.log.info({ provider: this.id, generation: plan.generation, applied: applied.length, conflicts: conflicts.length, apiCalls: calls, durationMs: report.durationMs }, 'azure apply');
+    this.log.info(
+      {
+        provider: this.id,
+        generation: plan.generation,
+        applied: applied.length,
+        conflicts: conflicts.length,
+        apiCalls: calls,
+        durationMs: report.durationMs,
+      },
+      'azure apply',
+    );
     return report;
   }
 
@@ -271,7 +294,10 @@ export class AzureDnsProvider implements DnsProvider {
         const rolledBack = await this.rollBack(created, onAttempt);
         const partial = written - rolledBack > 0;
         const note = rolledBack > 0 ? `; rolled back ${rolledBack} record set(s) this change had created` : '';
-        this.log.info({ provider: this.id, name: change.name, kind: change.kind, written, rolledBack, partial, reason: err.message }, 'azure change refused (stale state)');
+        this.log.info(
+          { provider: this.id, name: change.name, kind: change.kind, written, rolledBack, partial, reason: err.message },
+          'azure change refused (stale state)',
+        );
         return { kind: 'conflict', message: `${err.message}${note}`, partial };
       }
     }
@@ -292,7 +318,10 @@ export class AzureDnsProvider implements DnsProvider {
         removed += 1;
       } catch (err) {
         if (!isProviderError(err, 'conflict')) throw err;
-        this.log.warn({ provider: this.id, name: record.name, type: record.type }, 'azure roll-back skipped: the set changed since we created it');
+        this.log.warn(
+          { provider: this.id, name: record.name, type: record.type },
+          'azure roll-back skipped: the set changed since we created it',
+        );
       }
     }
     return removed;
@@ -334,15 +363,24 @@ export class AzureDnsProvider implements DnsProvider {
       return { ...fail('throttled', what), ...(after !== undefined ? { retryAfterMs: after } : {}) };
     }
     if (status === 401 || status === 403) {
-      return fail('auth', `${what} (check providers.azure.token, or that the identity may write DNS zone ${zoneName} in resource group ${resourceGroup})`);
+      return fail(
+        'auth',
+        `${what} (check providers.azure.token, or that the identity may write DNS zone ${zoneName} in resource group ${resourceGroup})`,
+      );
     }
     if (status === 404) {
-      return fail('invalid', `${what} (zone ${zoneName} not found in resource group ${resourceGroup} of subscription ${subscriptionId}: check providers.azure.zoneName, providers.azure.resourceGroup and providers.azure.subscriptionId)`);
+      return fail(
+        'invalid',
+        `${what} (zone ${zoneName} not found in resource group ${resourceGroup} of subscription ${subscriptionId}: check providers.azure.zoneName, providers.azure.resourceGroup and providers.azure.subscriptionId)`,
+      );
     }
     if (status !== undefined && status >= 500) return fail('unavailable', what);
     if (status !== undefined && status >= 400) return fail('invalid', what);
     if (typeof e.code === 'string' && TLS_CODES.test(e.code)) {
-      return fail('invalid', `${what} (the API's certificate is not trusted: set providers.azure.caCertPath to the emulator's CA certificate)`);
+      return fail(
+        'invalid',
+        `${what} (the API's certificate is not trusted: set providers.azure.caCertPath to the emulator's CA certificate)`,
+      );
     }
     if (isConnectionError(err) || e.code === 'REQUEST_SEND_ERROR') return fail('unavailable', what);
     return fail('unavailable', what);
@@ -385,7 +423,10 @@ function configError(path: string, message: string): ConfigError {
  */
 export function createAzureDnsProvider(config: AzureDnsConfig, options: AzureDnsOptions): AzureDnsProvider {
   if (canonicalName(config.zoneName) !== canonicalName(options.zone)) {
-    throw configError('providers.azure.zoneName', `expected the managed zone ${canonicalName(options.zone)}, got ${canonicalName(config.zoneName)}`);
+    throw configError(
+      'providers.azure.zoneName',
+      `expected the managed zone ${canonicalName(options.zone)}, got ${canonicalName(config.zoneName)}`,
+    );
   }
   const token = config.token;
   let ca: string | undefined;
@@ -404,6 +445,10 @@ export function createAzureDnsProvider(config: AzureDnsConfig, options: AzureDns
     // callWithRetry does the retries: one policy, with our deadline per attempt.
     retryOptions: { maxRetries: 0 },
   });
-  const scope = { subscriptionId: config.subscriptionId, resourceGroup: config.resourceGroup, zoneName: canonicalName(config.zoneName).slice(0, -1) };
+  const scope = {
+    subscriptionId: config.subscriptionId,
+    resourceGroup: config.resourceGroup,
+    zoneName: canonicalName(config.zoneName).slice(0, -1),
+  };
   return new AzureDnsProvider(client, scope, options);
 }

@@ -43,7 +43,10 @@ export async function callWithRetry<T>(ctx: CallContext, what: string, fn: (sign
       return await fn(controller.signal);
     } catch (err) {
       const { error, retryAfterMs } = controller.signal.aborted
-        ? { error: new ProviderError(ctx.provider, 'timeout', `${what}: no answer within ${ctx.policy.timeoutMs} ms`, { cause: err }), retryAfterMs: undefined }
+        ? {
+            error: new ProviderError(ctx.provider, 'timeout', `${what}: no answer within ${ctx.policy.timeoutMs} ms`, { cause: err }),
+            retryAfterMs: undefined,
+          }
         : ctx.classify(err);
       last = error;
       if (!error.retryable || attempt === ctx.policy.maxAttempts - 1) break;
@@ -54,14 +57,30 @@ export async function callWithRetry<T>(ctx: CallContext, what: string, fn: (sign
   }
   const final = last ?? new ProviderError(ctx.provider, 'unavailable', `${what}: no attempt made`);
   if (final.retryable && ctx.policy.maxAttempts > 1) {
-    throw new ProviderError(final.provider, final.kind, `${what}: gave up after ${ctx.policy.maxAttempts} attempts: ${final.message.replace(`${final.provider}: ${final.kind}: `, '')}`, { cause: final });
+    throw new ProviderError(
+      final.provider,
+      final.kind,
+      `${what}: gave up after ${ctx.policy.maxAttempts} attempts: ${final.message.replace(`${final.provider}: ${final.kind}: `, '')}`,
+      { cause: final },
+    );
   }
   throw final;
 }
 
 /** Node's connection-level failures: the API is not reachable (retryable, "unavailable"). */
 export function isConnectionError(err: unknown): boolean {
-  const codes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+  const codes = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EPIPE',
+    'ETIMEDOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+  ]);
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && codes.has(code)) return true;

@@ -127,7 +127,10 @@ function sendWithFetch(dns: DNS): void {
   const viaFetch = (reqOpts: RequestOptions, callback?: unknown): void => {
     if (typeof callback !== 'function') throw new TypeError('the Cloud DNS adapter sends no streaming requests');
     const done = callback as BodyCallback;
-    authenticate(reqOpts, { onAuthenticated: (err, authorised) => (err || !authorised ? done(err ?? new Error('Cloud DNS request was not authorised')) : send(authorised, done)) });
+    authenticate(reqOpts, {
+      onAuthenticated: (err, authorised) =>
+        err || !authorised ? done(err ?? new Error('Cloud DNS request was not authorised')) : send(authorised, done),
+    });
   };
   dns.makeAuthenticatedRequest = Object.assign(viaFetch, {
     getCredentials: authenticate.getCredentials,

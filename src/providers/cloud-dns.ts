@@ -122,15 +122,22 @@ export function classifyCloudDnsError(err: unknown, target: CloudDnsTarget): { e
   }
   const reasons = err.reasons.length > 0 ? ` (${err.reasons.join(', ')})` : '';
   const said = `${err.code}${reasons}: ${err.message}`;
-  if (err.code === 429 || err.reasons.some((r) => RATE_LIMIT_REASONS.has(r))) return fail('throttled', `rate limited, ${said}`, err.retryAfterMs);
+  if (err.code === 429 || err.reasons.some((r) => RATE_LIMIT_REASONS.has(r)))
+    return fail('throttled', `rate limited, ${said}`, err.retryAfterMs);
   if (err.code === 412 || err.code === 409) return fail('conflict', `the zone changed since it was read, ${said}`);
   if (err.code === 408 || err.code >= 500) return fail('unavailable', `Cloud DNS failed, ${said}`);
   if (err.reasons.includes('quotaExceeded')) return fail('invalid', `a change exceeds a Cloud DNS quota, ${said}`);
   if (err.code === 401 || err.code === 403) {
-    return fail('auth', `credentials refused for project '${target.projectId}', ${said}; check the token or Application Default Credentials and the controller's role`);
+    return fail(
+      'auth',
+      `credentials refused for project '${target.projectId}', ${said}; check the token or Application Default Credentials and the controller's role`,
+    );
   }
   if (err.code === 404) {
-    return fail('invalid', `managed zone '${target.managedZone}' not found in project '${target.projectId}', ${said}; check providers.clouddns.managedZone and providers.clouddns.projectId`);
+    return fail(
+      'invalid',
+      `managed zone '${target.managedZone}' not found in project '${target.projectId}', ${said}; check providers.clouddns.managedZone and providers.clouddns.projectId`,
+    );
   }
   return fail('invalid', `request refused, ${said}`);
 }
@@ -182,7 +189,8 @@ class CloudDnsAdapter implements CloudDnsProvider {
   async apply(plan: ProviderPlan): Promise<ApplyReport> {
     const started = Date.now();
     const tally: Tally = { n: 0 };
-    if (plan.provider !== 'clouddns') throw new ProviderError('clouddns', 'invalid', `a plan for ${plan.provider} was given to the Cloud DNS adapter`);
+    if (plan.provider !== 'clouddns')
+      throw new ProviderError('clouddns', 'invalid', `a plan for ${plan.provider} was given to the Cloud DNS adapter`);
     const applied: Change[] = [];
     const conflicts: { change: Change; message: string }[] = [];
     const batches = this.pack(plan.changes);
@@ -192,7 +200,11 @@ class CloudDnsAdapter implements CloudDnsProvider {
       applied.push(...outcome.applied);
       conflicts.push(...outcome.conflicts);
     }
-    if (conflicts.length > 0) this.options.log?.warn({ provider: 'clouddns', conflicts: conflicts.map((c) => c.change.name) }, 'clouddns: changes refused as stale; re-read and re-plan');
+    if (conflicts.length > 0)
+      this.options.log?.warn(
+        { provider: 'clouddns', conflicts: conflicts.map((c) => c.change.name) },
+        'clouddns: changes refused as stale; re-read and re-plan',
+      );
     return { provider: 'clouddns', applied, conflicts, apiCalls: tally.n, durationMs: Date.now() - started };
   }
 
@@ -221,8 +233,14 @@ class CloudDnsAdapter implements CloudDnsProvider {
       if (batch.changes.length === 1) return { applied: [], conflicts: batch.changes.map((change) => ({ change, message: err.message })) };
       const fresh = providerState('clouddns', (await this.listZone(tally)).map(observe));
       const recheck = applyPlan(fresh, { ...plan, changes: batch.changes });
-      const conflicts = recheck.conflicts.map(({ change, reason }) => ({ change, message: `${reason} (its change was refused: ${err.message})` }));
-      this.options.log?.info({ provider: 'clouddns', stale: conflicts.length, resent: recheck.applied.length }, 'clouddns: change refused as stale; re-sending the changes that still hold');
+      const conflicts = recheck.conflicts.map(({ change, reason }) => ({
+        change,
+        message: `${reason} (its change was refused: ${err.message})`,
+      }));
+      this.options.log?.info(
+        { provider: 'clouddns', stale: conflicts.length, resent: recheck.applied.length },
+        'clouddns: change refused as stale; re-sending the changes that still hold',
+      );
       if (recheck.applied.length === 0) return { applied: [], conflicts };
       const applied: Change[] = [];
       for (const resend of this.pack(recheck.applied)) {
@@ -242,10 +260,16 @@ class CloudDnsAdapter implements CloudDnsProvider {
   private async send(batch: CloudDnsChange, tally: Tally): Promise<void> {
     const add = batch.additions.map((rs) => toSdkRecord(this.managedZone, rs));
     const del = batch.deletions.map((rs) => toSdkRecord(this.managedZone, rs));
-    const [, response] = await this.call(`changes.create of ${batch.changes.length} name(s)`, tally, () => this.managedZone.createChange({ add, delete: del }));
+    const [, response] = await this.call(`changes.create of ${batch.changes.length} name(s)`, tally, () =>
+      this.managedZone.createChange({ add, delete: del }),
+    );
     // Anything else is not an acknowledgement that the change was accepted.
     if ((response as { kind?: unknown } | undefined)?.kind !== 'dns#change') {
-      throw new ProviderError('clouddns', 'unavailable', 'changes.create answered without a dns#change; the write is not known to be accepted');
+      throw new ProviderError(
+        'clouddns',
+        'unavailable',
+        'changes.create answered without a dns#change; the write is not known to be accepted',
+      );
     }
   }
 
@@ -280,7 +304,11 @@ class CloudDnsAdapter implements CloudDnsProvider {
     do {
       const query = { maxResults: LIST_PAGE_SIZE, autoPaginate: false, ...(pageToken !== undefined ? { pageToken } : {}) };
       // With autoPaginate off the client answers [records, nextQuery, apiResponse]; its type names two of them.
-      const [page, , response] = (await this.call('rrsets.list', tally, () => this.managedZone.getRecords(query))) as unknown as [SdkRecord[], unknown, { nextPageToken?: unknown }];
+      const [page, , response] = (await this.call('rrsets.list', tally, () => this.managedZone.getRecords(query))) as unknown as [
+        SdkRecord[],
+        unknown,
+        { nextPageToken?: unknown },
+      ];
       for (const record of page) {
         const rs = fromSdkRecord(record);
         if (rs !== undefined) records.push(rs);

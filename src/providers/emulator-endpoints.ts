@@ -16,7 +16,21 @@ export function providersFromEndpoints(e: EndpointsFile): ProvidersConfig {
       credentials: { accessKeyId: e.route53.accessKeyId, secretAccessKey: e.route53.secretAccessKey },
       dns: e.route53.dns,
     },
-    azure: { subscriptionId: e.azure.subscriptionId, resourceGroup: e.azure.resourceGroup, zoneName: e.azure.zoneName, endpoint: e.azure.endpoint, caCertPath: e.azure.caCertPath, token: e.azure.token, dns: e.azure.dns },
-    clouddns: { projectId: e.clouddns.projectId, managedZone: e.clouddns.managedZone, endpoint: e.clouddns.endpoint, token: e.clouddns.token, dns: e.clouddns.dns },
+    azure: {
+      subscriptionId: e.azure.subscriptionId,
+      resourceGroup: e.azure.resourceGroup,
+      zoneName: e.azure.zoneName,
+      endpoint: e.azure.endpoint,
+      caCertPath: e.azure.caCertPath,
+      token: e.azure.token,
+      dns: e.azure.dns,
+    },
+    clouddns: {
+      projectId: e.clouddns.projectId,
+      managedZone: e.clouddns.managedZone,
+      endpoint: e.clouddns.endpoint,
+      token: e.clouddns.token,
+      dns: e.clouddns.dns,
+    },
   };
 }

@@ -21,7 +21,11 @@ export interface CreateProvidersOptions {
 
 /** Throws ConfigError (naming the field) when a provider's settings cannot work; then nothing is left open. */
 export function createProviders(config: ProvidersConfig, options: CreateProvidersOptions): DnsProvider[] {
-  const adapter = { zone: options.zone, ...(options.policy ? { policy: options.policy } : {}), ...(options.log ? { log: options.log } : {}) };
+  const adapter = {
+    zone: options.zone,
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  };
   const made: DnsProvider[] = [];
   try {
     if (config.route53) made.push(createRoute53Provider(config.route53, adapter));

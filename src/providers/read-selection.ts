@@ -13,7 +13,11 @@ export interface ReadOptions {
   readonly includeOwnedNames?: boolean;
 }
 
-export function selectObserved<T extends { readonly name: string; readonly type: string }>(records: readonly T[], names: readonly string[], options: ReadOptions = {}): T[] {
+export function selectObserved<T extends { readonly name: string; readonly type: string }>(
+  records: readonly T[],
+  names: readonly string[],
+  options: ReadOptions = {},
+): T[] {
   const wanted = new Set<string>();
   for (const n of names) {
     wanted.add(canonicalName(n));

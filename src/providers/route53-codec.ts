@@ -57,7 +57,13 @@ const CAS_PROBLEMS = [
   /conflicting RRSet of type \S+ with the same DNS name already exists/i,
 ];
 
-const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'PriorRequestNotComplete', 'TooManyRequestsException', 'RequestLimitExceeded']);
+const THROTTLING_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'PriorRequestNotComplete',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
 const AUTH_CODES = new Set([
   'AccessDenied',
   'AccessDeniedException',
@@ -121,12 +127,23 @@ export function classifyRoute53Error(err: unknown, hostedZoneId: string): { erro
     return { error: make('throttled', `${code}: ${text}`), ...(after !== undefined ? { retryAfterMs: after } : {}) };
   }
   if (code === 'NoSuchHostedZone') {
-    return { error: make('invalid', `hosted zone '${hostedZoneId}' does not exist for these credentials (${text}); check providers.route53.hostedZoneId`) };
+    return {
+      error: make(
+        'invalid',
+        `hosted zone '${hostedZoneId}' does not exist for these credentials (${text}); check providers.route53.hostedZoneId`,
+      ),
+    };
   }
   if (AUTH_CODES.has(code) || status === 401 || status === 403) {
-    return { error: make('auth', `credentials refused (${code}: ${text}); check providers.route53.credentials or the AWS default credential chain and its route53 permissions`) };
+    return {
+      error: make(
+        'auth',
+        `credentials refused (${code}: ${text}); check providers.route53.credentials or the AWS default credential chain and its route53 permissions`,
+      ),
+    };
   }
-  if ((status !== undefined && status >= 500) || e.$fault === 'server') return { error: make('unavailable', `${code} (HTTP ${status ?? '5xx'}): ${text}`) };
+  if ((status !== undefined && status >= 500) || e.$fault === 'server')
+    return { error: make('unavailable', `${code} (HTTP ${status ?? '5xx'}): ${text}`) };
   if (status !== undefined && status >= 400) return { error: make('invalid', `${code} (HTTP ${status}): ${text}`) };
   // No HTTP answer at all (socket closed mid-response, DNS failure, ...): the API is not reachable.
   return { error: make('unavailable', `${code}: ${text}`) };

@@ -34,12 +34,7 @@
  * quota (50, refilled at 10/s), emptied whenever Route 53 throttles us anyway,
  * so that a large move waits for tokens instead of spending calls on refusals.
  */
-import {
-  ChangeResourceRecordSetsCommand,
-  GetChangeCommand,
-  ListResourceRecordSetsCommand,
-  Route53Client,
-} from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import type { ListResourceRecordSetsCommandOutput, RRType } from '@aws-sdk/client-route-53';
 import { selectObserved, type ReadOptions } from './read-selection.js';
 import { canonicalName, recordKey } from '../dns/record.js';
@@ -196,7 +191,8 @@ class Route53Adapter implements Route53Provider {
   async apply(plan: ProviderPlan): Promise<Route53ApplyReport> {
     const started = Date.now();
     const tally: Tally = { n: 0 };
-    if (plan.provider !== 'route53') throw new ProviderError('route53', 'invalid', `a plan for ${plan.provider} was given to the Route 53 adapter`);
+    if (plan.provider !== 'route53')
+      throw new ProviderError('route53', 'invalid', `a plan for ${plan.provider} was given to the Route 53 adapter`);
     const applied: Change[] = [];
     const conflicts: { change: Change; message: string }[] = [];
     const changeIds: string[] = [];
@@ -206,17 +202,24 @@ class Route53Adapter implements Route53Provider {
       conflicts.push(...outcome.conflicts);
       if (outcome.changeId !== undefined) changeIds.push(outcome.changeId);
     }
-    if (conflicts.length > 0) this.options.log?.warn({ provider: 'route53', conflicts: conflicts.map((c) => c.change.name) }, 'route53: changes refused as stale; re-read and re-plan');
+    if (conflicts.length > 0)
+      this.options.log?.warn(
+        { provider: 'route53', conflicts: conflicts.map((c) => c.change.name) },
+        'route53: changes refused as stale; re-read and re-plan',
+      );
     return { provider: 'route53', applied, conflicts, apiCalls: tally.n, durationMs: Date.now() - started, changeIds };
   }
 
   async waitInSync(changeId: string, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<'PENDING' | 'INSYNC'> {
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
     for (;;) {
-      const out = await this.call('GetChange', { n: 0 }, (abortSignal) => this.client.send(new GetChangeCommand({ Id: changeId }), { abortSignal }));
+      const out = await this.call('GetChange', { n: 0 }, (abortSignal) =>
+        this.client.send(new GetChangeCommand({ Id: changeId }), { abortSignal }),
+      );
       const status = out.ChangeInfo?.Status;
       if (status === 'INSYNC') return 'INSYNC';
-      if (status !== 'PENDING') throw new ProviderError('route53', 'unavailable', `GetChange ${changeId}: unexpected answer without a PENDING or INSYNC status`);
+      if (status !== 'PENDING')
+        throw new ProviderError('route53', 'unavailable', `GetChange ${changeId}: unexpected answer without a PENDING or INSYNC status`);
       if (Date.now() >= deadline) return 'PENDING';
       await this.sleep(options.pollMs ?? 1_000);
     }
@@ -250,8 +253,14 @@ class Route53Adapter implements Route53Provider {
       if (changes.length === 1) return { applied: [], conflicts: changes.map((change) => ({ change, message: err.message })) };
       const fresh = await this.readForRecheck(changes.flatMap(route53Actions), tally);
       const recheck = applyPlan(fresh, { ...plan, changes });
-      const conflicts = recheck.conflicts.map(({ change, reason }) => ({ change, message: `${reason} (found on re-reading after Route 53 refused its batch as stale)` }));
-      this.options.log?.info({ provider: 'route53', stale: conflicts.length, resent: recheck.applied.length }, 'route53: batch refused as stale; re-sending the changes that still hold');
+      const conflicts = recheck.conflicts.map(({ change, reason }) => ({
+        change,
+        message: `${reason} (found on re-reading after Route 53 refused its batch as stale)`,
+      }));
+      this.options.log?.info(
+        { provider: 'route53', stale: conflicts.length, resent: recheck.applied.length },
+        'route53: batch refused as stale; re-sending the changes that still hold',
+      );
       if (recheck.applied.length === 0) return { applied: [], conflicts };
       try {
         const changeId = await this.send(plan, recheck.applied.flatMap(route53Actions), tally);
@@ -273,7 +282,12 @@ class Route53Adapter implements Route53Provider {
     const out = await this.call('ChangeResourceRecordSets', tally, (abortSignal) => this.client.send(command, { abortSignal }));
     const id = out.ChangeInfo?.Id;
     // The SDK parses almost anything as success; an answer without ChangeInfo is not an acknowledgement.
-    if (id === undefined) throw new ProviderError('route53', 'unavailable', 'ChangeResourceRecordSets answered without ChangeInfo; the write is not known to be accepted');
+    if (id === undefined)
+      throw new ProviderError(
+        'route53',
+        'unavailable',
+        'ChangeResourceRecordSets answered without ChangeInfo; the write is not known to be accepted',
+      );
     return id;
   }
 
@@ -294,15 +308,27 @@ class Route53Adapter implements Route53Provider {
       }
       if (!page.IsTruncated) break;
       if (page.NextRecordName === undefined || page.NextRecordType === undefined || sets.length === 0) {
-        throw new ProviderError('route53', 'unavailable', 'ListResourceRecordSets said the listing is truncated but gave no next record to continue from');
+        throw new ProviderError(
+          'route53',
+          'unavailable',
+          'ListResourceRecordSets said the listing is truncated but gave no next record to continue from',
+        );
       }
-      start = { name: page.NextRecordName, type: page.NextRecordType, ...(page.NextRecordIdentifier !== undefined ? { identifier: page.NextRecordIdentifier } : {}) };
+      start = {
+        name: page.NextRecordName,
+        type: page.NextRecordType,
+        ...(page.NextRecordIdentifier !== undefined ? { identifier: page.NextRecordIdentifier } : {}),
+      };
     }
     this.lastZoneSize = seen;
     return records;
   }
 
-  private listPage(start: { name: string; type: RRType; identifier?: string } | undefined, maxItems: number, tally: Tally): Promise<ListResourceRecordSetsCommandOutput> {
+  private listPage(
+    start: { name: string; type: RRType; identifier?: string } | undefined,
+    maxItems: number,
+    tally: Tally,
+  ): Promise<ListResourceRecordSetsCommandOutput> {
     const command = new ListResourceRecordSetsCommand({
       HostedZoneId: this.hostedZoneId,
       MaxItems: maxItems,

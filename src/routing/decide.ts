@@ -15,7 +15,15 @@
  * A paused service gets the same reasoning, reported as `wouldBe`, and no write.
  */
 import type { VerdictKind } from '../health/quorum.js';
-import { answerFromAddresses, answerOf, sameAddresses, type Answer, type PublishedAnswer, type RoutedService, type RoutedTarget } from './answer.js';
+import {
+  answerFromAddresses,
+  answerOf,
+  sameAddresses,
+  type Answer,
+  type PublishedAnswer,
+  type RoutedService,
+  type RoutedTarget,
+} from './answer.js';
 import type { ActiveDecision, Decision, OverrideReport } from './decision.js';
 import { dwellGate } from './dwell.js';
 import { NO_OVERRIDES, type ServiceOverrides } from './overrides.js';
@@ -91,7 +99,9 @@ function decideActive(input: DecideInput, overrides: ServiceOverrides): ActiveDe
     } else {
       pinApplied = true;
       wanted = [pinned];
-      notes.push(`pinned to ${pinId} (health ${health(pinned)})${drained.has(pinned.cloud) ? `, the pin overrides the drain of ${pinned.cloud}` : ''}`);
+      notes.push(
+        `pinned to ${pinId} (health ${health(pinned)})${drained.has(pinned.cloud) ? `, the pin overrides the drain of ${pinned.cloud}` : ''}`,
+      );
     }
   }
 
@@ -103,7 +113,9 @@ function decideActive(input: DecideInput, overrides: ServiceOverrides): ActiveDe
     } else if (usable.length > 0) {
       drainIgnored = drained.size > 0;
       wanted = applyPolicy(service.policy, usable);
-      notes.push(`drain of ${[...drained].join(', ')} ignored: no usable target outside drained clouds, serving ${listTargets(wanted)} rather than fail open`);
+      notes.push(
+        `drain of ${[...drained].join(', ')} ignored: no usable target outside drained clouds, serving ${listTargets(wanted)} rather than fail open`,
+      );
     }
   }
 
@@ -120,17 +132,40 @@ function decideActive(input: DecideInput, overrides: ServiceOverrides): ActiveDe
   if (wanted.length === 0) {
     const alert = `no usable target for ${service.name} (${summary})`;
     if (live !== undefined) {
-      return { ...base, kind: 'fail-open', ...live, failOpen: true, firstPublish: false, alert, reason: `${alert}: fail open, keeping the last published answer ${listAnswer(live)}` };
+      return {
+        ...base,
+        kind: 'fail-open',
+        ...live,
+        failOpen: true,
+        firstPublish: false,
+        alert,
+        reason: `${alert}: fail open, keeping the last published answer ${listAnswer(live)}`,
+      };
     }
     const undrained = service.targets.filter((t) => !drained.has(t.cloud));
     const first = answerOf(service, applyPolicy(service.policy, undrained.length > 0 ? undrained : service.targets));
-    return { ...base, kind: 'fail-open', ...first, failOpen: true, firstPublish: true, alert, reason: `${alert}: fail open, nothing was published yet, publishing the ${service.policy} answer over all targets ${listAnswer(first)}` };
+    return {
+      ...base,
+      kind: 'fail-open',
+      ...first,
+      failOpen: true,
+      firstPublish: true,
+      alert,
+      reason: `${alert}: fail open, nothing was published yet, publishing the ${service.policy} answer over all targets ${listAnswer(first)}`,
+    };
   }
 
   const answer = answerOf(service, wanted);
   const why = pinApplied ? `pinned by the operator` : `${service.policy} over usable targets (${summary})`;
   if (live === undefined || published === undefined) {
-    return { ...base, kind: 'change', ...answer, previous: undefined, urgent: false, reason: `first publish of ${listAnswer(answer)}: ${why}` };
+    return {
+      ...base,
+      kind: 'change',
+      ...answer,
+      previous: undefined,
+      urgent: false,
+      reason: `first publish of ${listAnswer(answer)}: ${why}`,
+    };
   }
   if (sameAddresses(service, answer.addresses, live.addresses)) {
     return { ...base, kind: 'keep', ...answer, reason: `keeping ${listAnswer(answer)}: ${why}` };
@@ -142,10 +177,13 @@ function decideActive(input: DecideInput, overrides: ServiceOverrides): ActiveDe
   const dead = dropped.filter((t) => health(t) === 'down');
   const drainedAway = drainIgnored ? [] : dropped.filter((t) => drained.has(t.cloud));
   const urgentBecause =
-    dead.length > 0 ? `moving away from down ${listTargets(dead)}`
-    : drainedAway.length > 0 ? `draining ${listTargets(drainedAway)}`
-    : pinApplied ? `applying the operator's pin`
-    : undefined;
+    dead.length > 0
+      ? `moving away from down ${listTargets(dead)}`
+      : drainedAway.length > 0
+        ? `draining ${listTargets(drainedAway)}`
+        : pinApplied
+          ? `applying the operator's pin`
+          : undefined;
 
   const gate = dwellGate(published.changedAt, now, dwellMs);
   if (urgentBecause === undefined && gate.kind === 'closed') {

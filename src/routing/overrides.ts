@@ -26,7 +26,9 @@ export function overrideProblems(service: RoutedService, overrides: ServiceOverr
   const problems: string[] = [];
   const pin = overrides.pinnedTargetId;
   if (pin !== undefined && !service.targets.some((t) => t.id === pin)) {
-    problems.push(`pinnedTargetId '${pin}' is not a target of ${service.name}; expected one of ${service.targets.map((t) => t.id).join(', ')}`);
+    problems.push(
+      `pinnedTargetId '${pin}' is not a target of ${service.name}; expected one of ${service.targets.map((t) => t.id).join(', ')}`,
+    );
   }
   const clouds = new Set(service.targets.map((t) => t.cloud));
   for (const c of overrides.drainedClouds) {

@@ -45,18 +45,37 @@ function checks(reports: readonly DrillReport[]): Check[] {
   const floor = reports[0]?.detection_floor_ms ?? 0;
   const detect = median(numbers(reports.map((r) => r.detect_ms)));
   const rto = median(numbers(reports.map((r) => r.rto_ms)));
-  const out: Check[] = [{ figure: 'detect_ms', median: detect, bound: `≤ ${floor} (interval + (fall−1) × fast interval + timeout)`, ok: detect !== null && detect <= floor }];
+  const out: Check[] = [
+    {
+      figure: 'detect_ms',
+      median: detect,
+      bound: `≤ ${floor} (interval + (fall−1) × fast interval + timeout)`,
+      ok: detect !== null && detect <= floor,
+    },
+  ];
   for (const p of PROVIDERS) {
     const m = median(numbers(reports.map((r) => r.publish_ms[p] ?? null)));
     out.push({ figure: `publish_ms ${p}`, median: m, bound: `< ${PUBLISH_BOUND_MS}`, ok: m !== null && m < PUBLISH_BOUND_MS });
   }
-  out.push({ figure: 'rto_ms', median: rto, bound: detect === null ? 'detect_ms + 500' : `≤ ${detect + RTO_SLACK_MS} (median detect_ms + ${RTO_SLACK_MS})`, ok: rto !== null && detect !== null && rto <= detect + RTO_SLACK_MS });
+  out.push({
+    figure: 'rto_ms',
+    median: rto,
+    bound: detect === null ? 'detect_ms + 500' : `≤ ${detect + RTO_SLACK_MS} (median detect_ms + ${RTO_SLACK_MS})`,
+    ok: rto !== null && detect !== null && rto <= detect + RTO_SLACK_MS,
+  });
   return out;
 }
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 async function main(): Promise<number> {
@@ -66,7 +85,8 @@ async function main(): Promise<number> {
     const { values } = parseArgs({ options: { runs: { type: 'string', default: String(MIN_RUNS) }, json: { type: 'string' } } });
     runs = Number(values.runs);
     json = values.json;
-    if (!Number.isInteger(runs) || runs < MIN_RUNS) throw new Error(`--runs: expected a whole number of at least ${MIN_RUNS} (medians of fewer mean little), got '${values.runs}'`);
+    if (!Number.isInteger(runs) || runs < MIN_RUNS)
+      throw new Error(`--runs: expected a whole number of at least ${MIN_RUNS} (medians of fewer mean little), got '${values.runs}'`);
   } catch (err) {
     process.stderr.write(`bench:failover: ${(err as Error).message}\n`);
     return 2;
@@ -90,18 +110,38 @@ async function main(): Promise<number> {
 
   const first = reports[0] as DrillReport;
   const s = first.details.settings as { health: Record<string, number>; dwellMs: number; ttl: number } | undefined;
-  if (s) process.stdout.write(`timings: interval ${s.health.intervalMs} ms, fast ${s.health.fastIntervalMs} ms, timeout ${s.health.timeoutMs} ms, fall ${s.health.fall}, rise ${s.health.rise}, dwell ${s.dwellMs} ms, TTL ${s.ttl} s\n\n`);
+  if (s)
+    process.stdout.write(
+      `timings: interval ${s.health.intervalMs} ms, fast ${s.health.fastIntervalMs} ms, timeout ${s.health.timeoutMs} ms, fall ${s.health.fall}, rise ${s.health.rise}, dwell ${s.dwellMs} ms, TTL ${s.ttl} s\n\n`,
+    );
   process.stdout.write(
     `${table([
       ['run', 'detect_ms', 'publish route53', 'publish azure', 'publish clouddns', 'rto_ms', 'client_errors', 'window_ms', 'invariants'],
-      ...reports.map((r, i) => [String(i + 1), cell(r.detect_ms), ...PROVIDERS.map((p) => cell(r.publish_ms[p])), cell(r.rto_ms), cell(r.client_errors), cell(r.client_error_window_ms), r.ok ? 'ok' : `FAIL: ${r.invariants.filter((x) => !x.ok).map((x) => x.name).join(', ')}`]),
+      ...reports.map((r, i) => [
+        String(i + 1),
+        cell(r.detect_ms),
+        ...PROVIDERS.map((p) => cell(r.publish_ms[p])),
+        cell(r.rto_ms),
+        cell(r.client_errors),
+        cell(r.client_error_window_ms),
+        r.ok
+          ? 'ok'
+          : `FAIL: ${r.invariants
+              .filter((x) => !x.ok)
+              .map((x) => x.name)
+              .join(', ')}`,
+      ]),
     ])}\n\n`,
   );
   const results = checks(reports);
-  process.stdout.write(`${table([['median of', 'value', 'bound', ''], ...results.map((c) => [c.figure, cell(c.median), c.bound, c.ok ? 'ok' : 'MISSED'])])}\n`);
+  process.stdout.write(
+    `${table([['median of', 'value', 'bound', ''], ...results.map((c) => [c.figure, cell(c.median), c.bound, c.ok ? 'ok' : 'MISSED'])])}\n`,
+  );
   const failedRuns = reports.filter((r) => !r.ok).length;
   const ok = results.every((c) => c.ok) && failedRuns === 0;
-  process.stdout.write(`\n${ok ? 'every median within its bound' : `${results.filter((c) => !c.ok).length} median(s) missed, ${failedRuns} run(s) failed an invariant`}\n`);
+  process.stdout.write(
+    `\n${ok ? 'every median within its bound' : `${results.filter((c) => !c.ok).length} median(s) missed, ${failedRuns} run(s) failed an invariant`}\n`,
+  );
   if (json !== undefined) await writeFile(json, `${JSON.stringify({ ok, medians: results, runs: reports }, null, 2)}\n`);
   return ok ? 0 : 1;
 }

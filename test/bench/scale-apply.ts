@@ -115,7 +115,13 @@ export interface ScaleApplyReport {
   readonly names: number;
   readonly buckets: Record<ProviderId, { capacity: number; refillPerSecond: number } | 'off'>;
   readonly seed: { readonly wallMs: number; readonly status: string };
-  readonly shareLimit: { readonly changed: number; readonly managed: number; readonly limit: number; readonly forced: boolean; readonly refusedWithoutForce: string | null };
+  readonly shareLimit: {
+    readonly changed: number;
+    readonly managed: number;
+    readonly limit: number;
+    readonly forced: boolean;
+    readonly refusedWithoutForce: string | null;
+  };
   readonly move: {
     readonly wallMs: number;
     /** From the last provider's first read answering to the first apply starting: planning and safety checks, synchronous. */
@@ -143,7 +149,8 @@ export interface ScaleApplyReport {
   readonly ok: boolean;
 }
 
-const WRITE_OPERATION = /^(ChangeResourceRecordSets|RecordSets_(CreateOrUpdate|Update|Delete)|changes\.create|resourceRecordSets\.(create|patch|delete))$/;
+const WRITE_OPERATION =
+  /^(ChangeResourceRecordSets|RecordSets_(CreateOrUpdate|Update|Delete)|changes\.create|resourceRecordSets\.(create|patch|delete))$/;
 
 export const nameAt = (i: number, zone: string): string => canonicalName(`n-${String(i).padStart(4, '0')}.${zone}`);
 /** Documentation ranges (RFC 5737): the seed serves 192.0.2.x, the move 198.51.100.x. */
@@ -157,7 +164,14 @@ export function desiredRecords(count: number, zone: string, moved: boolean): Des
 export function route53Floor(changes: readonly Change[], zoneRecordSets: number): Route53Floor {
   const { resourceRecords, valueChars } = route53Cost(changes.flatMap(route53Actions));
   const writes = Math.max(Math.ceil(resourceRecords / ROUTE53_LIMITS.resourceRecords), Math.ceil(valueChars / ROUTE53_LIMITS.valueChars));
-  return { resourceRecords, valueChars, writes, zoneRecordSets, reads: Math.ceil(zoneRecordSets / LIST_PAGE_SIZE), packed: packRoute53(changes).length };
+  return {
+    resourceRecords,
+    valueChars,
+    writes,
+    zoneRecordSets,
+    reads: Math.ceil(zoneRecordSets / LIST_PAGE_SIZE),
+    packed: packRoute53(changes).length,
+  };
 }
 
 /** Warn-level log lines of the adapters and applyEverywhere, kept for the report. */
@@ -198,7 +212,13 @@ async function span<T>(into: [number, number][], work: () => Promise<T>): Promis
 
 /** The adapter as applyEverywhere sees it, with its calls timed. */
 function timed(p: DnsProvider, spans: Spans): DnsProvider {
-  return { id: p.id, zone: p.zone, read: (names, options) => span(spans.reads, () => p.read(names, options)), apply: (plan) => span(spans.applies, () => p.apply(plan)), close: () => p.close() };
+  return {
+    id: p.id,
+    zone: p.zone,
+    read: (names, options) => span(spans.reads, () => p.read(names, options)),
+    apply: (plan) => span(spans.applies, () => p.apply(plan)),
+    close: () => p.close(),
+  };
 }
 
 const total = (spans: readonly [number, number][]) => Math.round(spans.reduce((n, [a, b]) => n + b - a, 0));
@@ -217,7 +237,13 @@ function apiCallsOf(p: DnsProvider): number {
 }
 
 /** Outcome, emulator counters and adapter counters of one provider, for the move. */
-function figuresOf(provider: DnsProvider, spans: Spans, emu: RunningEmulators, outcome: ApplyOutcome | undefined, throttled: boolean): ProviderFigures {
+function figuresOf(
+  provider: DnsProvider,
+  spans: Spans,
+  emu: RunningEmulators,
+  outcome: ApplyOutcome | undefined,
+  throttled: boolean,
+): ProviderFigures {
   const o = outcome?.providers.find((p) => p.provider === provider.id);
   const operations = emu[provider.id].faults.counters();
   const adapterCalls = apiCallsOf(provider);
@@ -242,7 +268,10 @@ function figuresOf(provider: DnsProvider, spans: Spans, emu: RunningEmulators, o
 }
 
 /** Every name read back through each adapter: it must serve exactly its new address. */
-async function checkThroughApi(providers: readonly DnsProvider[], desired: readonly DesiredRecord[]): Promise<Record<ProviderId, NameCheck>> {
+async function checkThroughApi(
+  providers: readonly DnsProvider[],
+  desired: readonly DesiredRecord[],
+): Promise<Record<ProviderId, NameCheck>> {
   const out = {} as Record<ProviderId, NameCheck>;
   await Promise.all(
     providers.map(async (p) => {
@@ -258,7 +287,11 @@ async function checkThroughApi(providers: readonly DnsProvider[], desired: reado
 }
 
 /** A spread sample of names asked of each provider's own nameserver, as a resolver would. */
-async function checkOverDns(emu: RunningEmulators, desired: readonly DesiredRecord[], sample: number): Promise<Record<ProviderId, NameCheck>> {
+async function checkOverDns(
+  emu: RunningEmulators,
+  desired: readonly DesiredRecord[],
+  sample: number,
+): Promise<Record<ProviderId, NameCheck>> {
   const step = Math.max(1, Math.floor(desired.length / Math.max(1, sample)));
   const picked = desired.filter((_, i) => i % step === 0).slice(0, sample);
   const out = {} as Record<ProviderId, NameCheck>;
@@ -280,7 +313,11 @@ async function checkOverDns(emu: RunningEmulators, desired: readonly DesiredReco
 export async function runScaleApply(options: ScaleApplyOptions = {}): Promise<ScaleApplyReport> {
   const count = options.names ?? 2_500;
   const progress = options.progress ?? (() => undefined);
-  const throttled: Record<ProviderId, boolean> = { route53: true, azure: options.azureBucket === true, clouddns: options.clouddnsBucket === true };
+  const throttled: Record<ProviderId, boolean> = {
+    route53: true,
+    azure: options.azureBucket === true,
+    clouddns: options.clouddnsBucket === true,
+  };
   const errors: string[] = [];
   const emu = await startEmulators({ freePorts: true });
   const sink = warningSink();
@@ -294,9 +331,19 @@ export async function runScaleApply(options: ScaleApplyOptions = {}): Promise<Sc
     const seedDesired = desiredRecords(count, emu.zone, false);
     progress(`seeding ${count} names on ${PROVIDERS.join(', ')} (generation 1)…`);
     let started = performance.now();
-    const seeded = await applyEverywhere({ providers: operator, desired: seedDesired, owner: OWNER, generation: 1, safety: SAFETY, log: sink.log });
+    const seeded = await applyEverywhere({
+      providers: operator,
+      desired: seedDesired,
+      owner: OWNER,
+      generation: 1,
+      safety: SAFETY,
+      log: sink.log,
+    });
     const seed = { wallMs: Math.round(performance.now() - started), status: seeded.status };
-    if (seeded.status !== 'in-sync') throw new Error(`seeding did not reach every provider (${seeded.status}): ${JSON.stringify(seeded.providers.map((p) => [p.provider, p.status]))}`);
+    if (seeded.status !== 'in-sync')
+      throw new Error(
+        `seeding did not reach every provider (${seeded.status}): ${JSON.stringify(seeded.providers.map((p) => [p.provider, p.status]))}`,
+      );
 
     // 2. What the move will change, planned as `failover plan` would (not measured): the floor and the share limit.
     const desired = desiredRecords(count, emu.zone, true);
@@ -329,14 +376,24 @@ export async function runScaleApply(options: ScaleApplyOptions = {}): Promise<Sc
     const spans = providers.map((): Spans => ({ reads: [], applies: [] }));
     const measured = providers.map((p, i) => timed(p, spans[i] as Spans));
     // Other tools of the account have just spent the quota (admit() takes a token, as a request would).
-    if (options.route53Drained === true) for (let i = 0; i < EMULATOR_DEFAULTS.buckets.route53.capacity; i++) await emu.route53.faults.admit();
+    if (options.route53Drained === true)
+      for (let i = 0; i < EMULATOR_DEFAULTS.buckets.route53.capacity; i++) await emu.route53.faults.admit();
 
     // 4. The measured move.
-    progress(`moving ${count} names (generation 2, forced past the ${SAFETY.maxChangeShare * 100}% share limit); Route 53 bucket ${ROUTE53_RATE_LIMIT.capacity}, ${ROUTE53_RATE_LIMIT.refillPerSecond}/s…`);
+    progress(
+      `moving ${count} names (generation 2, forced past the ${SAFETY.maxChangeShare * 100}% share limit); Route 53 bucket ${ROUTE53_RATE_LIMIT.capacity}, ${ROUTE53_RATE_LIMIT.refillPerSecond}/s…`,
+    );
     started = performance.now();
     let outcome: ApplyOutcome | undefined;
     try {
-      outcome = await applyEverywhere({ providers: measured, desired, owner: OWNER, generation: 2, safety: { ...SAFETY, force: true }, log: sink.log });
+      outcome = await applyEverywhere({
+        providers: measured,
+        desired,
+        owner: OWNER,
+        generation: 2,
+        safety: { ...SAFETY, force: true },
+        log: sink.log,
+      });
     } catch (err) {
       errors.push(`applyEverywhere threw: ${(err as Error).message}`);
     }
@@ -365,13 +422,21 @@ export async function runScaleApply(options: ScaleApplyOptions = {}): Promise<Sc
       withinTolerance: r53.writeCalls <= maxWrites,
     };
     const wrongNames = PROVIDERS.some((id) => verify.api[id].wrong > 0 || verify.dns[id].wrong > 0);
-    const buckets = Object.fromEntries(PROVIDERS.map((id) => [id, throttled[id] ? { ...EMULATOR_DEFAULTS.buckets[id] } : 'off'])) as ScaleApplyReport['buckets'];
+    const buckets = Object.fromEntries(
+      PROVIDERS.map((id) => [id, throttled[id] ? { ...EMULATOR_DEFAULTS.buckets[id] } : 'off']),
+    ) as ScaleApplyReport['buckets'];
     return {
       names: count,
       buckets,
       seed,
       shareLimit,
-      move: { wallMs, planMs: planningMs(spans), status: outcome?.status ?? 'threw', route53Drained: options.route53Drained === true, providers: figures },
+      move: {
+        wallMs,
+        planMs: planningMs(spans),
+        status: outcome?.status ?? 'threw',
+        route53Drained: options.route53Drained === true,
+        providers: figures,
+      },
       route53,
       verify,
       errors,
@@ -397,7 +462,20 @@ export function formatReport(r: ScaleApplyReport): string {
     return b === 'off' ? 'off' : `${b.capacity}, ${b.refillPerSecond}/s`;
   };
   const perProvider = table([
-    ['provider', 'status', 'publish ms', 'in read ms', 'in apply ms', 'applied', 'writes', 'reads', 'throttled', 'adapter attempts', 'not received', 'bucket'],
+    [
+      'provider',
+      'status',
+      'publish ms',
+      'in read ms',
+      'in apply ms',
+      'applied',
+      'writes',
+      'reads',
+      'throttled',
+      'adapter attempts',
+      'not received',
+      'bucket',
+    ],
     ...r.move.providers.map((p) => [
       p.provider,
       p.status,
@@ -413,9 +491,17 @@ export function formatReport(r: ScaleApplyReport): string {
       bucket(p.provider),
     ]),
   ]);
-  const ops = r.move.providers.map((p) => `  ${p.provider}: ${Object.entries(p.operations).map(([op, c]) => `${op} ${c.total}${c.throttled > 0 ? ` (${c.throttled} throttled)` : ''}`).join(', ')}`);
+  const ops = r.move.providers.map(
+    (p) =>
+      `  ${p.provider}: ${Object.entries(p.operations)
+        .map(([op, c]) => `${op} ${c.total}${c.throttled > 0 ? ` (${c.throttled} throttled)` : ''}`)
+        .join(', ')}`,
+  );
   const f = r.route53.floor;
-  const checks = PROVIDERS.map((id) => `  ${id}: API ${r.verify.api[id].checked - r.verify.api[id].wrong}/${r.verify.api[id].checked}, DNS ${r.verify.dns[id].checked - r.verify.dns[id].wrong}/${r.verify.dns[id].checked}${[...r.verify.api[id].examples, ...r.verify.dns[id].examples].map((e) => `; wrong: ${e}`).join('')}`);
+  const checks = PROVIDERS.map(
+    (id) =>
+      `  ${id}: API ${r.verify.api[id].checked - r.verify.api[id].wrong}/${r.verify.api[id].checked}, DNS ${r.verify.dns[id].checked - r.verify.dns[id].wrong}/${r.verify.dns[id].checked}${[...r.verify.api[id].examples, ...r.verify.dns[id].examples].map((e) => `; wrong: ${e}`).join('')}`,
+  );
   return [
     `Scale apply: move ${r.names} names on Route 53, Azure DNS and Cloud DNS`,
     `seed (generation 1, unthrottled): ${r.seed.wallMs} ms, ${r.seed.status}`,
@@ -455,8 +541,11 @@ export interface ScaleMedians {
 }
 
 export function mediansOf(runs: readonly ScaleApplyReport[]): ScaleMedians {
-  const of = (pick: (r: ScaleApplyReport) => number | null | undefined) => median(runs.map(pick).filter((v): v is number => typeof v === 'number'));
-  const publishMs = Object.fromEntries(PROVIDERS.map((id) => [id, of((r) => r.move.providers.find((p) => p.provider === id)?.publishMs)])) as Record<ProviderId, number | null>;
+  const of = (pick: (r: ScaleApplyReport) => number | null | undefined) =>
+    median(runs.map(pick).filter((v): v is number => typeof v === 'number'));
+  const publishMs = Object.fromEntries(
+    PROVIDERS.map((id) => [id, of((r) => r.move.providers.find((p) => p.provider === id)?.publishMs)]),
+  ) as Record<ProviderId, number | null>;
   return { seedWallMs: of((r) => r.seed.wallMs), moveWallMs: of((r) => r.move.wallMs), planMs: of((r) => r.move.planMs), publishMs };
 }
 
@@ -466,7 +555,19 @@ export function formatRuns(runs: readonly ScaleApplyReport[], m: ScaleMedians): 
   const publish = (r: ScaleApplyReport, id: ProviderId) => String(r.move.providers.find((p) => p.provider === id)?.publishMs ?? '-');
   const cell = (v: number | null) => (v === null ? '-' : String(v));
   return table([
-    ['run', 'move ms', 'plan ms', 'publish route53', 'publish azure', 'publish clouddns', 'route53 writes/floor', 'route53 reads/floor', 'azure writes', 'clouddns writes', 'result'],
+    [
+      'run',
+      'move ms',
+      'plan ms',
+      'publish route53',
+      'publish azure',
+      'publish clouddns',
+      'route53 writes/floor',
+      'route53 reads/floor',
+      'azure writes',
+      'clouddns writes',
+      'result',
+    ],
     ...runs.map((r, i) => [
       String(i + 1),
       String(r.move.wallMs),
@@ -480,11 +581,24 @@ export function formatRuns(runs: readonly ScaleApplyReport[], m: ScaleMedians): 
       writes(r, 'clouddns'),
       r.ok ? 'ok' : 'FAILED',
     ]),
-    ['median', cell(m.moveWallMs), cell(m.planMs), cell(m.publishMs.route53), cell(m.publishMs.azure), cell(m.publishMs.clouddns), '', '', '', '', ''],
+    [
+      'median',
+      cell(m.moveWallMs),
+      cell(m.planMs),
+      cell(m.publishMs.route53),
+      cell(m.publishMs.azure),
+      cell(m.publishMs.clouddns),
+      '',
+      '',
+      '',
+      '',
+      '',
+    ],
   ]);
 }
 
-const USAGE = 'usage: tsx test/bench/scale-apply.ts [--names N] [--runs N] [--json FILE] [--azure-bucket] [--clouddns-bucket] [--route53-drained] [--dns-sample N]';
+const USAGE =
+  'usage: tsx test/bench/scale-apply.ts [--names N] [--runs N] [--json FILE] [--azure-bucket] [--clouddns-bucket] [--route53-drained] [--dns-sample N]';
 
 async function main(argv: readonly string[]): Promise<number> {
   let args;
@@ -531,7 +645,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const runs: ScaleApplyReport[] = [];
   for (let i = 1; i <= runCount; i++) {
     const progress = (line: string) => process.stderr.write(`${runCount > 1 ? `[run ${i}/${runCount}] ` : ''}${line}\n`);
-    const report = await runScaleApply({ names, azureBucket: args['azure-bucket'], clouddnsBucket: args['clouddns-bucket'], route53Drained: args['route53-drained'], dnsSample, progress });
+    const report = await runScaleApply({
+      names,
+      azureBucket: args['azure-bucket'],
+      clouddnsBucket: args['clouddns-bucket'],
+      route53Drained: args['route53-drained'],
+      dnsSample,
+      progress,
+    });
     process.stdout.write(`${runCount > 1 ? `\n── run ${i} of ${runCount} ──\n` : ''}${formatReport(report)}\n`);
     runs.push(report);
   }

@@ -31,11 +31,15 @@ interface Attempt {
 /** A client plus a log of every attempt it sends (the spy sits after the retry policy). */
 function makeClient(maxRetries: number, onAttempt?: (a: Attempt) => void) {
   const attempts: Attempt[] = [];
-  const client = new DnsManagementClient({ getToken: async () => ({ token: 'emulator-token', expiresOnTimestamp: Date.now() + 3_600_000 }) }, SUB, {
-    endpoint: api.endpoint,
-    tlsOptions: { ca: api.caCertPem },
-    retryOptions: { maxRetries, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
-  });
+  const client = new DnsManagementClient(
+    { getToken: async () => ({ token: 'emulator-token', expiresOnTimestamp: Date.now() + 3_600_000 }) },
+    SUB,
+    {
+      endpoint: api.endpoint,
+      tlsOptions: { ca: api.caCertPem },
+      retryOptions: { maxRetries, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+    },
+  );
   client.pipeline.addPolicy(
     {
       name: 'attempt-spy',
@@ -83,7 +87,10 @@ describe('throttling', () => {
     });
     const rs = await client.recordSets.createOrUpdate(RG, ZONE, 'www', 'A', { ttl: 60, aRecords: [{ ipv4Address: '192.0.2.1' }] });
     expect(rs.aRecords).toEqual([{ ipv4Address: '192.0.2.1' }]);
-    expect(attempts).toEqual([{ status: 429, retryAfter: '1' }, { status: 201, retryAfter: undefined }]);
+    expect(attempts).toEqual([
+      { status: 429, retryAfter: '1' },
+      { status: 201, retryAfter: undefined },
+    ]);
     expect(faults.counters()['RecordSets_CreateOrUpdate']).toMatchObject({ total: 2, throttled: 1, ok: 1 });
     expect(store.getZone(zoneId)?.records.get(recordKey('www.example.test.', 'A'))?.values).toEqual(['192.0.2.1']);
   });
@@ -124,7 +131,9 @@ describe('injected server errors', () => {
   it('surfaces the 500 once retries are exhausted, without writing', async () => {
     faults.set({ errorRate: 1 });
     const { client, attempts } = makeClient(2);
-    await expect(client.recordSets.createOrUpdate(RG, ZONE, 'never', 'A', { ttl: 60, aRecords: [{ ipv4Address: '192.0.2.8' }] })).rejects.toMatchObject({
+    await expect(
+      client.recordSets.createOrUpdate(RG, ZONE, 'never', 'A', { ttl: 60, aRecords: [{ ipv4Address: '192.0.2.8' }] }),
+    ).rejects.toMatchObject({
       statusCode: 500,
       code: 'InternalServerError',
     });

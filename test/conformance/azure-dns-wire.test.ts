@@ -29,7 +29,11 @@ interface WireResponse {
   json: { error?: { code?: unknown; message?: unknown }; [k: string]: unknown };
 }
 
-function call(method: string, pathAndQuery: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<WireResponse> {
+function call(
+  method: string,
+  pathAndQuery: string,
+  opts: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<WireResponse> {
   const url = new URL(pathAndQuery, api.endpoint);
   return new Promise((resolve, reject) => {
     const req = request(url, { method, agent, ca: api.caCertPem, headers: opts.headers }, (res) => {
@@ -165,10 +169,12 @@ describe('malformed bodies', () => {
     notInteger.map((ttl) => JSON.stringify({ properties: { TTL: ttl, ARecords: [{ ipv4Address: '192.0.2.1' }] } })),
     // records that are not IPv4 addresses, not objects, or not a list
     notIpv4.map((ip) => JSON.stringify({ properties: { TTL: 60, ARecords: [{ ipv4Address: ip }] } })),
-    fc.oneof(fc.integer(), fc.string(), fc.constant({ ipv4Address: '192.0.2.1' })).map((r) => JSON.stringify({ properties: { TTL: 60, ARecords: r } })),
-    fc.oneof(fc.integer(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 })).map((item) =>
-      JSON.stringify({ properties: { TTL: 60, ARecords: [item] } }),
-    ),
+    fc
+      .oneof(fc.integer(), fc.string(), fc.constant({ ipv4Address: '192.0.2.1' }))
+      .map((r) => JSON.stringify({ properties: { TTL: 60, ARecords: r } })),
+    fc
+      .oneof(fc.integer(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }))
+      .map((item) => JSON.stringify({ properties: { TTL: 60, ARecords: [item] } })),
     // another type's records in an A set
     fc.constant(JSON.stringify({ properties: { TTL: 60, ARecords: [], TXTRecords: [{ value: ['x'] }] } })),
     // metadata that is not a string map

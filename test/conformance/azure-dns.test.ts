@@ -83,10 +83,17 @@ describe('zones', () => {
       statusCode: 412,
       code: 'PreconditionFailed',
     });
-    const tagged = await client.zones.createOrUpdate(RG, 'life.test', { location: 'global', tags: { team: 'sre' } }, { ifMatch: zone.etag });
+    const tagged = await client.zones.createOrUpdate(
+      RG,
+      'life.test',
+      { location: 'global', tags: { team: 'sre' } },
+      { ifMatch: zone.etag },
+    );
     expect(tagged.tags).toEqual({ team: 'sre' });
     expect(tagged.etag).not.toBe(zone.etag);
-    await expect(client.zones.createOrUpdate(RG, 'life.test', { location: 'global' }, { ifMatch: zone.etag })).rejects.toMatchObject({ statusCode: 412 });
+    await expect(client.zones.createOrUpdate(RG, 'life.test', { location: 'global' }, { ifMatch: zone.etag })).rejects.toMatchObject({
+      statusCode: 412,
+    });
     const patched = await client.zones.update(RG, 'life.test', { tags: { team: 'sre', tier: 'edge' } }, { ifMatch: tagged.etag });
     expect(patched.tags).toEqual({ team: 'sre', tier: 'edge' });
     expect(patched.etag).not.toBe(tagged.etag);
@@ -97,7 +104,13 @@ describe('zones', () => {
     expect(ns.nsRecords?.map((r) => r.nsdname)).toHaveLength(4);
     const soa = await client.recordSets.get(RG, 'life.test', '@', 'SOA');
     expect(soa.ttl).toBe(3600);
-    expect(soa.soaRecord).toMatchObject({ host: 'ns1-01.azure-dns-emu.test', refreshTime: 3600, retryTime: 300, expireTime: 2419200, minimumTtl: 300 });
+    expect(soa.soaRecord).toMatchObject({
+      host: 'ns1-01.azure-dns-emu.test',
+      refreshTime: 3600,
+      retryTime: 300,
+      expireTime: 2419200,
+      minimumTtl: 300,
+    });
 
     const all: string[] = [];
     for await (const z of client.zones.list()) all.push(z.name ?? '');
@@ -111,7 +124,10 @@ describe('zones', () => {
 
     await client.zones.beginDeleteAndWait(RG, 'life.test');
     await expect(client.zones.get(RG, 'life.test')).rejects.toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
-    await expect(client.recordSets.get(RG, 'life.test', 'www', 'A')).rejects.toMatchObject({ statusCode: 404, code: 'ParentResourceNotFound' });
+    await expect(client.recordSets.get(RG, 'life.test', 'www', 'A')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'ParentResourceNotFound',
+    });
   });
 
   it('pages through zones with $top and nextLink', async () => {
@@ -127,14 +143,24 @@ describe('zones', () => {
   });
 
   it('refuses a zone outside location global', async () => {
-    await expect(client.zones.createOrUpdate(RG, 'west.test', { location: 'westeurope' })).rejects.toMatchObject({ statusCode: 400, code: 'BadRequest' });
+    await expect(client.zones.createOrUpdate(RG, 'west.test', { location: 'westeurope' })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'BadRequest',
+    });
   });
 });
 
 describe('record sets', () => {
   it('creates, reads, patches, replaces and deletes an A record set', async () => {
     const c = capture();
-    const created = await client.recordSets.createOrUpdate(RG, ZONE, 'www', 'A', { ttl: 60, aRecords: [{ ipv4Address: '192.0.2.1' }] }, { onResponse: c.onResponse });
+    const created = await client.recordSets.createOrUpdate(
+      RG,
+      ZONE,
+      'www',
+      'A',
+      { ttl: 60, aRecords: [{ ipv4Address: '192.0.2.1' }] },
+      { onResponse: c.onResponse },
+    );
     expect(c.seen.status).toBe(201);
     expect(created).toMatchObject({
       id: `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/dnszones/${ZONE}/A/www`,
@@ -180,25 +206,37 @@ describe('record sets', () => {
   });
 
   it('stores AAAA in canonical form and CNAME targets as absolute names', async () => {
-    const aaaa = await client.recordSets.createOrUpdate(RG, ZONE, 'v6', 'AAAA', { ttl: 60, aaaaRecords: [{ ipv6Address: '2001:DB8:0:0::1' }] });
+    const aaaa = await client.recordSets.createOrUpdate(RG, ZONE, 'v6', 'AAAA', {
+      ttl: 60,
+      aaaaRecords: [{ ipv6Address: '2001:DB8:0:0::1' }],
+    });
     expect(aaaa.aaaaRecords).toEqual([{ ipv6Address: '2001:db8::1' }]);
     expect(stored('v6.example.test.', 'AAAA')?.values).toEqual(['2001:db8::1']);
 
-    const cname = await client.recordSets.createOrUpdate(RG, ZONE, 'alias', 'CNAME', { ttl: 300, cnameRecord: { cname: 'target.example.net' } });
+    const cname = await client.recordSets.createOrUpdate(RG, ZONE, 'alias', 'CNAME', {
+      ttl: 300,
+      cnameRecord: { cname: 'target.example.net' },
+    });
     expect(cname.cnameRecord).toEqual({ cname: 'target.example.net' });
     expect(stored('alias.example.test.', 'CNAME')?.values).toEqual(['target.example.net.']);
     const viaGet = await client.recordSets.get(RG, ZONE, 'alias', 'CNAME');
     expect(viaGet.cnameRecord?.cname).toBe('target.example.net');
 
-    await expect(client.recordSets.createOrUpdate(RG, ZONE, 'alias', 'A', { ttl: 60, aRecords: [{ ipv4Address: '192.0.2.9' }] })).rejects.toMatchObject({
+    await expect(
+      client.recordSets.createOrUpdate(RG, ZONE, 'alias', 'A', { ttl: 60, aRecords: [{ ipv4Address: '192.0.2.9' }] }),
+    ).rejects.toMatchObject({
       statusCode: 409,
       code: 'Conflict',
     });
     await client.recordSets.createOrUpdate(RG, ZONE, 'host', 'A', { ttl: 60, aRecords: [{ ipv4Address: '192.0.2.9' }] });
-    await expect(client.recordSets.createOrUpdate(RG, ZONE, 'host', 'CNAME', { ttl: 60, cnameRecord: { cname: 'x.example.net' } })).rejects.toMatchObject({
+    await expect(
+      client.recordSets.createOrUpdate(RG, ZONE, 'host', 'CNAME', { ttl: 60, cnameRecord: { cname: 'x.example.net' } }),
+    ).rejects.toMatchObject({
       statusCode: 409,
     });
-    await expect(client.recordSets.createOrUpdate(RG, ZONE, '@', 'CNAME', { ttl: 60, cnameRecord: { cname: 'x.example.net' } })).rejects.toMatchObject({
+    await expect(
+      client.recordSets.createOrUpdate(RG, ZONE, '@', 'CNAME', { ttl: 60, cnameRecord: { cname: 'x.example.net' } }),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'BadRequest',
     });
@@ -209,11 +247,16 @@ describe('record sets', () => {
     const txtRecords = [{ value: ['v=spf1 include:"spf.example.net" -all'] }, { value: ['back\\slash', 'second string', ''] }];
     const created = await client.recordSets.createOrUpdate(RG, ZONE, '_txt', 'TXT', { ttl: 300, txtRecords });
     expect(created.txtRecords).toEqual(txtRecords);
-    expect(stored('_txt.example.test.', 'TXT')?.values).toEqual(['"v=spf1 include:\\"spf.example.net\\" -all"', '"back\\\\slash" "second string" ""']);
+    expect(stored('_txt.example.test.', 'TXT')?.values).toEqual([
+      '"v=spf1 include:\\"spf.example.net\\" -all"',
+      '"back\\\\slash" "second string" ""',
+    ]);
     const got = await client.recordSets.get(RG, ZONE, '_txt', 'TXT');
     expect(got.txtRecords).toEqual(txtRecords);
 
-    await expect(client.recordSets.createOrUpdate(RG, ZONE, '_long', 'TXT', { ttl: 300, txtRecords: [{ value: ['x'.repeat(256)] }] })).rejects.toMatchObject({
+    await expect(
+      client.recordSets.createOrUpdate(RG, ZONE, '_long', 'TXT', { ttl: 300, txtRecords: [{ value: ['x'.repeat(256)] }] }),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'BadRequest',
       message: expect.stringContaining('properties.TXTRecords[0].value[0]'),
@@ -221,7 +264,10 @@ describe('record sets', () => {
   });
 
   it('round-trips MX, SRV, CAA, PTR and delegation NS record sets', async () => {
-    const mx = await client.recordSets.createOrUpdate(RG, ZONE, '@', 'MX', { ttl: 3600, mxRecords: [{ preference: 10, exchange: 'mail.example.test' }] });
+    const mx = await client.recordSets.createOrUpdate(RG, ZONE, '@', 'MX', {
+      ttl: 3600,
+      mxRecords: [{ preference: 10, exchange: 'mail.example.test' }],
+    });
     expect(mx.mxRecords).toEqual([{ preference: 10, exchange: 'mail.example.test' }]);
     expect(stored('example.test.', 'MX')?.values).toEqual(['10 mail.example.test.']);
     const srv = await client.recordSets.createOrUpdate(RG, ZONE, '_sip._tcp', 'SRV', {
@@ -230,7 +276,10 @@ describe('record sets', () => {
     });
     expect(srv.srvRecords).toEqual([{ priority: 1, weight: 5, port: 5060, target: 'sip.example.test' }]);
     expect(stored('_sip._tcp.example.test.', 'SRV')?.values).toEqual(['1 5 5060 sip.example.test.']);
-    const caa = await client.recordSets.createOrUpdate(RG, ZONE, '@', 'CAA', { ttl: 60, caaRecords: [{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }] });
+    const caa = await client.recordSets.createOrUpdate(RG, ZONE, '@', 'CAA', {
+      ttl: 60,
+      caaRecords: [{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }],
+    });
     expect(caa.caaRecords).toEqual([{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }]);
     expect(stored('example.test.', 'CAA')?.values).toEqual(['0 issue "letsencrypt.org"']);
     const ptr = await client.recordSets.createOrUpdate(RG, ZONE, 'ptr', 'PTR', { ttl: 60, ptrRecords: [{ ptrdname: 'host.example.net' }] });
@@ -261,22 +310,32 @@ describe('record sets', () => {
   });
 
   it('names the field at fault in validation errors', async () => {
-    await expect(client.recordSets.createOrUpdate(RG, ZONE, 'bad', 'A', { ttl: 60, aRecords: [{ ipv4Address: '300.1.1.1' }] })).rejects.toMatchObject({
+    await expect(
+      client.recordSets.createOrUpdate(RG, ZONE, 'bad', 'A', { ttl: 60, aRecords: [{ ipv4Address: '300.1.1.1' }] }),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'BadRequest',
       message: expect.stringContaining('300.1.1.1'),
     });
-    await expect(client.recordSets.createOrUpdate(RG, ZONE, 'bad', 'A', { aRecords: [{ ipv4Address: '192.0.2.1' }] })).rejects.toMatchObject({
+    await expect(
+      client.recordSets.createOrUpdate(RG, ZONE, 'bad', 'A', { aRecords: [{ ipv4Address: '192.0.2.1' }] }),
+    ).rejects.toMatchObject({
       statusCode: 400,
       message: expect.stringContaining('properties.TTL'),
     });
     await expect(
-      client.recordSets.createOrUpdate(RG, ZONE, 'dup', 'A', { ttl: 60, aRecords: [{ ipv4Address: '192.0.2.1' }, { ipv4Address: '192.0.2.1' }] }),
+      client.recordSets.createOrUpdate(RG, ZONE, 'dup', 'A', {
+        ttl: 60,
+        aRecords: [{ ipv4Address: '192.0.2.1' }, { ipv4Address: '192.0.2.1' }],
+      }),
     ).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining('duplicate') });
     await expect(client.recordSets.createOrUpdate(RG, ZONE, 'bad..name', 'A', { ttl: 60 })).rejects.toMatchObject({ statusCode: 400 });
     await expect(client.recordSets.delete(RG, ZONE, '@', 'SOA')).rejects.toMatchObject({ statusCode: 400 });
     await expect(client.recordSets.delete(RG, ZONE, '@', 'NS')).rejects.toMatchObject({ statusCode: 400 });
-    await expect(client.recordSets.get(RG, 'missing.test', 'www', 'A')).rejects.toMatchObject({ statusCode: 404, code: 'ParentResourceNotFound' });
+    await expect(client.recordSets.get(RG, 'missing.test', 'www', 'A')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'ParentResourceNotFound',
+    });
     expect(stored('bad.example.test.', 'A')).toBeUndefined();
     expect(stored('dup.example.test.', 'A')).toBeUndefined();
   });
@@ -291,7 +350,10 @@ describe('record sets', () => {
   });
 
   it('rejects a token the emulator does not accept with 401', async () => {
-    await expect(makeClient('wrong-token').recordSets.get(RG, ZONE, '@', 'NS')).rejects.toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
+    await expect(makeClient('wrong-token').recordSets.get(RG, ZONE, '@', 'NS')).rejects.toMatchObject({
+      statusCode: 401,
+      code: 'InvalidAuthenticationToken',
+    });
   });
 });
 
@@ -317,7 +379,9 @@ describe('concurrency (ETag)', () => {
       code: 'PreconditionFailed',
       name: 'RestError',
     });
-    await expect(client.recordSets.update(RG, ZONE, 'guarded', 'A', { ttl: 5 }, { ifMatch: stale })).rejects.toMatchObject({ statusCode: 412 });
+    await expect(client.recordSets.update(RG, ZONE, 'guarded', 'A', { ttl: 5 }, { ifMatch: stale })).rejects.toMatchObject({
+      statusCode: 412,
+    });
     const after = await client.recordSets.get(RG, ZONE, 'guarded', 'A');
     expect(after.etag).toBe(fresh.etag);
     expect(after.ttl).toBe(60);
@@ -326,7 +390,9 @@ describe('concurrency (ETag)', () => {
 
   it('creates with If-None-Match: * only when absent', async () => {
     const created = await client.recordSets.createOrUpdate(RG, ZONE, 'once', 'A', a('192.0.2.1'), { ifNoneMatch: '*' });
-    await expect(client.recordSets.createOrUpdate(RG, ZONE, 'once', 'A', a('192.0.2.99'), { ifNoneMatch: '*' })).rejects.toMatchObject({ statusCode: 412 });
+    await expect(client.recordSets.createOrUpdate(RG, ZONE, 'once', 'A', a('192.0.2.99'), { ifNoneMatch: '*' })).rejects.toMatchObject({
+      statusCode: 412,
+    });
     const after = await client.recordSets.get(RG, ZONE, 'once', 'A');
     expect(after.etag).toBe(created.etag);
     expect(after.aRecords).toEqual([{ ipv4Address: '192.0.2.1' }]);
@@ -334,7 +400,9 @@ describe('concurrency (ETag)', () => {
 
   it('refuses If-Match on a set that does not exist', async () => {
     const existing = await client.recordSets.get(RG, ZONE, '@', 'NS');
-    await expect(client.recordSets.createOrUpdate(RG, ZONE, 'ghost', 'A', a('192.0.2.1'), { ifMatch: existing.etag })).rejects.toMatchObject({
+    await expect(
+      client.recordSets.createOrUpdate(RG, ZONE, 'ghost', 'A', a('192.0.2.1'), { ifMatch: existing.etag }),
+    ).rejects.toMatchObject({
       statusCode: 412,
     });
     expect(stored('ghost.example.test.', 'A')).toBeUndefined();
@@ -359,7 +427,11 @@ describe('listing', () => {
     const names = Array.from({ length: COUNT }, (_, i) => `host-${String(i).padStart(3, '0')}`);
     for (let i = 0; i < names.length; i += 25) {
       await Promise.all(
-        names.slice(i, i + 25).map((n, j) => client.recordSets.createOrUpdate(RG, PAGED, n, 'A', { ttl: 60, aRecords: [{ ipv4Address: `10.0.${i / 25}.${j + 1}` }] })),
+        names
+          .slice(i, i + 25)
+          .map((n, j) =>
+            client.recordSets.createOrUpdate(RG, PAGED, n, 'A', { ttl: 60, aRecords: [{ ipv4Address: `10.0.${i / 25}.${j + 1}` }] }),
+          ),
       );
     }
     await client.recordSets.createOrUpdate(RG, PAGED, 'x.svc', 'TXT', { ttl: 60, txtRecords: [{ value: ['a'] }] });

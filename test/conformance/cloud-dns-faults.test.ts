@@ -99,7 +99,9 @@ describe('throttling and server errors', () => {
     const [records] = await zone.getRecords({ name: 'throttled.faults.test.' });
     expect(records.map((r) => r.data)).toEqual([['192.0.2.1']]);
     const [changes] = await zone.getChanges();
-    expect(changes.filter((c) => (c.metadata as { additions: { name: string }[] }).additions.some((a) => a.name === 'throttled.faults.test.'))).toHaveLength(1);
+    expect(
+      changes.filter((c) => (c.metadata as { additions: { name: string }[] }).additions.some((a) => a.name === 'throttled.faults.test.')),
+    ).toHaveLength(1);
   });
 
   it('retries a 503 backendError until the errors stop', async () => {

@@ -18,7 +18,11 @@ const accepted: [EmuRecordType, string, string][] = [
   ['CAA', '0 issue "letsencrypt.org"', '0 issue "letsencrypt.org"'],
   ['NS', 'ns1.example.test.', 'ns1.example.test.'],
   ['PTR', 'host.example.test.', 'host.example.test.'],
-  ['SOA', 'ns.example.test. hostmaster.example.test. 1 21600 3600 259200 300', 'ns.example.test. hostmaster.example.test. 1 21600 3600 259200 300'],
+  [
+    'SOA',
+    'ns.example.test. hostmaster.example.test. 1 21600 3600 259200 300',
+    'ns.example.test. hostmaster.example.test. 1 21600 3600 259200 300',
+  ],
 ];
 
 const refused: [EmuRecordType, string, RegExp][] = [

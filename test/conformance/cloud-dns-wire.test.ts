@@ -94,7 +94,11 @@ describe('authentication and routing', () => {
   it('answers projects.get with the quotas changes are checked against', async () => {
     const answer = await call('GET', '');
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ kind: 'dns#project', id: PROJECT, quota: { kind: 'dns#quota', rrsetAdditionsPerChange: 1000, rrsetDeletionsPerChange: 1000 } });
+    expect(answer.body).toMatchObject({
+      kind: 'dns#project',
+      id: PROJECT,
+      quota: { kind: 'dns#quota', rrsetAdditionsPerChange: 1000, rrsetDeletionsPerChange: 1000 },
+    });
   });
 });
 
@@ -104,7 +108,11 @@ describe('one record set at a time (resourceRecordSets)', () => {
     const created = await call('POST', path, JSON.stringify({ name: 'one.wire.test.', type: 'A', ttl: 300, rrdatas: ['192.0.2.1'] }));
     expect(created.status).toBe(200);
     expect(created.body).toEqual({ kind: 'dns#resourceRecordSet', name: 'one.wire.test.', type: 'A', ttl: 300, rrdatas: ['192.0.2.1'] });
-    expectGoogleError(await call('POST', path, JSON.stringify({ name: 'one.wire.test.', type: 'A', ttl: 300, rrdatas: ['192.0.2.1'] })), 409, 'alreadyExists');
+    expectGoogleError(
+      await call('POST', path, JSON.stringify({ name: 'one.wire.test.', type: 'A', ttl: 300, rrdatas: ['192.0.2.1'] })),
+      409,
+      'alreadyExists',
+    );
 
     const got = await call('GET', `${path}/one.wire.test./A`);
     expect(got.body).toMatchObject({ name: 'one.wire.test.', type: 'A', ttl: 300, rrdatas: ['192.0.2.1'] });
@@ -129,8 +137,12 @@ describe('one record set at a time (resourceRecordSets)', () => {
   it('rejects bad query parameters with the parameter named', async () => {
     const error = expectGoogleError(await call('GET', `/managedZones/${ZONE}/rrsets?maxResults=-5`), 400, 'invalid');
     expect(error.message).toContain('parameters.maxResults');
-    expect(expectGoogleError(await call('GET', `/managedZones/${ZONE}/rrsets?pageToken=garbage`), 400, 'invalid').message).toContain('parameters.pageToken');
-    expect(expectGoogleError(await call('GET', `/managedZones/${ZONE}/rrsets?type=A`), 400, 'invalid').message).toContain('parameters.type');
+    expect(expectGoogleError(await call('GET', `/managedZones/${ZONE}/rrsets?pageToken=garbage`), 400, 'invalid').message).toContain(
+      'parameters.pageToken',
+    );
+    expect(expectGoogleError(await call('GET', `/managedZones/${ZONE}/rrsets?type=A`), 400, 'invalid').message).toContain(
+      'parameters.type',
+    );
   });
 });
 
@@ -141,11 +153,19 @@ describe('malformed bodies', () => {
   const valid = { additions: [{ name: 'fuzz.wire.test.', type: 'A', ttl: 60, rrdatas: ['192.0.2.1'] }], deletions: [stale] };
 
   it('names the missing or invalid field', async () => {
-    const missing = expectGoogleError(await call('POST', changes(), JSON.stringify({ additions: [{ type: 'A', ttl: 1, rrdatas: ['192.0.2.1'] }] })), 400, 'required');
+    const missing = expectGoogleError(
+      await call('POST', changes(), JSON.stringify({ additions: [{ type: 'A', ttl: 1, rrdatas: ['192.0.2.1'] }] })),
+      400,
+      'required',
+    );
     expect(missing.message).toContain('entity.change.additions[0].name');
     const unknown = expectGoogleError(await call('POST', changes(), JSON.stringify({ additions: [], extra: 1 })), 400, 'invalid');
     expect(unknown.message).toContain('Unknown name "extra"');
-    const wrongType = expectGoogleError(await call('POST', changes(), JSON.stringify({ additions: [{ ...stale, ttl: 'soon' }] })), 400, 'invalid');
+    const wrongType = expectGoogleError(
+      await call('POST', changes(), JSON.stringify({ additions: [{ ...stale, ttl: 'soon' }] })),
+      400,
+      'invalid',
+    );
     expect(wrongType.message).toContain('entity.change.additions[0].ttl');
     expectGoogleError(await call('POST', changes(), '{"additions": ['), 400, 'parseError');
     expectGoogleError(await call('POST', changes(), ''), 400, 'required');
@@ -160,11 +180,19 @@ describe('malformed bodies', () => {
     const deepObject = `{"additions":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
     expectGoogleError(await call('POST', changes(), deepObject), 400, 'invalid');
     expect((await call('POST', changes(), new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))).status).toBe(400);
-    expect((await call('POST', changes(), new Uint8Array([1, 2, 3]), { 'content-encoding': 'gzip' }))).toMatchObject({ status: 400 });
+    expect(await call('POST', changes(), new Uint8Array([1, 2, 3]), { 'content-encoding': 'gzip' })).toMatchObject({ status: 400 });
     // Google's front end reads JSON whatever the declared type; gzip is accepted.
     expectGoogleError(await call('POST', changes(), JSON.stringify(valid), { 'content-type': 'text/plain' }), 412, 'conditionNotMet');
-    expectGoogleError(await call('POST', changes(), gzipSync(JSON.stringify(valid)), { 'content-encoding': 'gzip' }), 412, 'conditionNotMet');
-    expectGoogleError(await call('POST', changes(), JSON.stringify({ additions: [{ ...stale, name: 'nul\u0000.wire.test.' }] })), 400, 'invalid');
+    expectGoogleError(
+      await call('POST', changes(), gzipSync(JSON.stringify(valid)), { 'content-encoding': 'gzip' }),
+      412,
+      'conditionNotMet',
+    );
+    expectGoogleError(
+      await call('POST', changes(), JSON.stringify({ additions: [{ ...stale, name: 'nul\u0000.wire.test.' }] })),
+      400,
+      'invalid',
+    );
   });
 
   it('answers a few hundred generated malformed bodies with 4xx Google errors and applies none of them', async () => {

@@ -75,12 +75,19 @@ describe('managed zones', () => {
       ['SOA', 21600],
     ]);
     expect(apex[0]?.data).toEqual(NS);
-    expect(apex[1]?.data[0]).toMatch(/^ns-cloud-e1\.googledomains-emu\.test\. cloud-dns-hostmaster\.googledomains-emu\.test\. \d+ 21600 3600 259200 300$/);
+    expect(apex[1]?.data[0]).toMatch(
+      /^ns-cloud-e1\.googledomains-emu\.test\. cloud-dns-hostmaster\.googledomains-emu\.test\. \d+ 21600 3600 259200 300$/,
+    );
   });
 
   it('creates, gets (by name and by id), refuses a duplicate, refuses to delete a non-empty zone, deletes', async () => {
     const [created, createdMeta] = await dns.createZone('lifecycle-test', { dnsName: 'lifecycle.test.', description: 'lifecycle' });
-    expect(createdMeta).toMatchObject({ kind: 'dns#managedZone', name: 'lifecycle-test', dnsName: 'lifecycle.test.', description: 'lifecycle' });
+    expect(createdMeta).toMatchObject({
+      kind: 'dns#managedZone',
+      name: 'lifecycle-test',
+      dnsName: 'lifecycle.test.',
+      description: 'lifecycle',
+    });
     const id = (createdMeta as { id: string }).id;
     expect(id).toMatch(/^\d+$/);
     expect((createdMeta as { nameServers: string[] }).nameServers).toHaveLength(4);
@@ -91,7 +98,10 @@ describe('managed zones', () => {
     const [byId] = await dns.zone(id).get();
     expect(byId.metadata).toMatchObject({ name: 'lifecycle-test', id });
 
-    await expect(dns.createZone('lifecycle-test', { dnsName: 'lifecycle.test.' })).rejects.toMatchObject({ code: 409, errors: [{ reason: 'alreadyExists' }] });
+    await expect(dns.createZone('lifecycle-test', { dnsName: 'lifecycle.test.' })).rejects.toMatchObject({
+      code: 409,
+      errors: [{ reason: 'alreadyExists' }],
+    });
 
     const record = created.record('a', { name: 'www.lifecycle.test.', ttl: 60, data: '192.0.2.1' });
     await created.addRecords(record);
@@ -116,7 +126,10 @@ describe('managed zones', () => {
 
   it('answers 404 notFound for an unknown project or zone', async () => {
     const other = cloudDnsClient({ endpoint: api.endpoint, projectId: 'no-such-project', token: TOKEN, maxRetries: 0 });
-    await expect(other.getZones()).rejects.toMatchObject({ code: 404, errors: [{ reason: 'notFound', message: expect.stringContaining('no-such-project') }] });
+    await expect(other.getZones()).rejects.toMatchObject({
+      code: 404,
+      errors: [{ reason: 'notFound', message: expect.stringContaining('no-such-project') }],
+    });
     await expect(dns.zone('no-such-zone').getRecords()).rejects.toMatchObject({ code: 404, errors: [{ reason: 'notFound' }] });
     const [exists] = await dns.zone('no-such-zone').exists();
     expect(exists).toBe(false);
@@ -131,8 +144,20 @@ describe('managed zones', () => {
 describe('record sets through changes', () => {
   const cases = [
     { type: 'A', name: 'a.example.test.', first: ['192.0.2.1', '192.0.2.2'], second: ['198.51.100.7'], stored: undefined },
-    { type: 'AAAA', name: 'aaaa.example.test.', first: ['2001:DB8:0:0::1'], second: ['2001:db8::2', '2001:db8::3'], stored: ['2001:db8::1'] },
-    { type: 'CNAME', name: 'cname.example.test.', first: ['Target.Example.test.'], second: ['other.example.test.'], stored: ['target.example.test.'] },
+    {
+      type: 'AAAA',
+      name: 'aaaa.example.test.',
+      first: ['2001:DB8:0:0::1'],
+      second: ['2001:db8::2', '2001:db8::3'],
+      stored: ['2001:db8::1'],
+    },
+    {
+      type: 'CNAME',
+      name: 'cname.example.test.',
+      first: ['Target.Example.test.'],
+      second: ['other.example.test.'],
+      stored: ['target.example.test.'],
+    },
     { type: 'TXT', name: 'txt.example.test.', first: ['"hello world"', '"a" "b"'], second: ['token'], stored: undefined },
   ] as const;
 
@@ -213,7 +238,10 @@ describe('record sets through changes', () => {
       code: 409,
       errors: [{ reason: 'alreadyExists', message: expect.stringContaining('entity.change.additions[0]') }],
     });
-    await zone.createChange({ delete: zone.record('a', { name: 'dup.example.test.', ttl: 300, data: ['192.0.2.2', '192.0.2.1'] }), add: again });
+    await zone.createChange({
+      delete: zone.record('a', { name: 'dup.example.test.', ttl: 300, data: ['192.0.2.2', '192.0.2.1'] }),
+      add: again,
+    });
     expect(await recordsNamed('dup.example.test.')).toEqual([{ name: 'dup.example.test.', type: 'A', ttl: 300, data: ['192.0.2.3'] }]);
     await zone.deleteRecords(again);
   });
@@ -224,7 +252,9 @@ describe('record sets through changes', () => {
     expect(Date.parse((meta as { startTime: string }).startTime)).not.toBeNaN();
     const [later] = await change.getMetadata();
     expect(later).toMatchObject({ kind: 'dns#change', id: change.id, status: 'done' });
-    expect((later as { additions: unknown[] }).additions).toEqual([{ kind: 'dns#resourceRecordSet', name: 'status.example.test.', type: 'TXT', ttl: 30, rrdatas: ['"v=1"'] }]);
+    expect((later as { additions: unknown[] }).additions).toEqual([
+      { kind: 'dns#resourceRecordSet', name: 'status.example.test.', type: 'TXT', ttl: 30, rrdatas: ['"v=1"'] },
+    ]);
 
     const [history] = await zone.getChanges();
     const ids = history.map((c) => Number(c.id));
@@ -275,21 +305,39 @@ describe('record sets through changes', () => {
 
 describe('validation', () => {
   const refused = (records: DnsRecord[], field: string) =>
-    expect(zone.addRecords(records)).rejects.toMatchObject({ code: 400, errors: [{ reason: 'invalid', message: expect.stringContaining(field) }] });
+    expect(zone.addRecords(records)).rejects.toMatchObject({
+      code: 400,
+      errors: [{ reason: 'invalid', message: expect.stringContaining(field) }],
+    });
 
   it('checks names, types and record data before applying anything', async () => {
     await refused([zone.record('a', { name: 'bad-ip.example.test.', ttl: 60, data: '192.0.2' })], 'entity.change.additions[0].rrdatas[0]');
-    await refused([zone.record('aaaa', { name: 'bad-v6.example.test.', ttl: 60, data: '192.0.2.1' })], 'entity.change.additions[0].rrdatas[0]');
+    await refused(
+      [zone.record('aaaa', { name: 'bad-v6.example.test.', ttl: 60, data: '192.0.2.1' })],
+      'entity.change.additions[0].rrdatas[0]',
+    );
     await refused([zone.record('a', { name: 'relative.example.test', ttl: 60, data: '192.0.2.1' })], 'entity.change.additions[0].name');
     await refused([zone.record('a', { name: 'www.other.test.', ttl: 60, data: '192.0.2.1' })], 'entity.change.additions[0].name');
-    await refused([zone.record('cname', { name: 'two.example.test.', ttl: 60, data: ['a.example.test.', 'b.example.test.'] })], 'entity.change.additions[0].rrdatas');
-    await refused([zone.record('cname', { name: 'rel.example.test.', ttl: 60, data: 'target.example.test' })], 'entity.change.additions[0].rrdatas[0]');
-    await refused([zone.record('txt', { name: 'txt-bad.example.test.', ttl: 60, data: 'two words' })], 'entity.change.additions[0].rrdatas[0]');
+    await refused(
+      [zone.record('cname', { name: 'two.example.test.', ttl: 60, data: ['a.example.test.', 'b.example.test.'] })],
+      'entity.change.additions[0].rrdatas',
+    );
+    await refused(
+      [zone.record('cname', { name: 'rel.example.test.', ttl: 60, data: 'target.example.test' })],
+      'entity.change.additions[0].rrdatas[0]',
+    );
+    await refused(
+      [zone.record('txt', { name: 'txt-bad.example.test.', ttl: 60, data: 'two words' })],
+      'entity.change.additions[0].rrdatas[0]',
+    );
     await refused([zone.record('a', { name: 'ttl.example.test.', ttl: -1, data: '192.0.2.1' })], 'entity.change.additions[0].ttl');
     await refused([zone.record('bogus', { name: 'type.example.test.', ttl: 60, data: 'x' })], 'entity.change.additions[0].type');
     // A valid addition next to an invalid one is not applied either.
     await refused(
-      [zone.record('a', { name: 'ok.example.test.', ttl: 60, data: '192.0.2.1' }), zone.record('aaaa', { name: 'ok.example.test.', ttl: 60, data: 'nope' })],
+      [
+        zone.record('a', { name: 'ok.example.test.', ttl: 60, data: '192.0.2.1' }),
+        zone.record('aaaa', { name: 'ok.example.test.', ttl: 60, data: 'nope' }),
+      ],
       'entity.change.additions[1].rrdatas[0]',
     );
     expect(await recordsNamed('ok.example.test.')).toEqual([]);
@@ -297,7 +345,9 @@ describe('validation', () => {
 
   it('refuses a CNAME beside other types at one name', async () => {
     await zone.addRecords(zone.record('a', { name: 'mixed.example.test.', ttl: 60, data: '192.0.2.1' }));
-    await expect(zone.addRecords(zone.record('cname', { name: 'mixed.example.test.', ttl: 60, data: 'x.example.test.' }))).rejects.toMatchObject({
+    await expect(
+      zone.addRecords(zone.record('cname', { name: 'mixed.example.test.', ttl: 60, data: 'x.example.test.' })),
+    ).rejects.toMatchObject({
       code: 400,
       errors: [{ reason: 'cnameResourceRecordSetConflict' }],
     });
@@ -307,12 +357,18 @@ describe('validation', () => {
   it('refuses an empty change and keeps the apex SOA and NS', async () => {
     await expect(zone.createChange({ add: [] })).rejects.toMatchObject({ code: 400, errors: [{ reason: 'required' }] });
     const [apexNs] = await zone.getRecords({ name: APEX, type: 'NS' });
-    await expect(zone.deleteRecords(apexNs)).rejects.toMatchObject({ code: 400, errors: [{ reason: 'invalid', message: expect.stringContaining('apex') }] });
+    await expect(zone.deleteRecords(apexNs)).rejects.toMatchObject({
+      code: 400,
+      errors: [{ reason: 'invalid', message: expect.stringContaining('apex') }],
+    });
   });
 
   it('answers 403 quotaExceeded past 1,000 additions in one change', async () => {
     const many = Array.from({ length: 1001 }, (_, i) => zone.record('a', { name: `q${i}.example.test.`, ttl: 60, data: '192.0.2.1' }));
-    await expect(zone.addRecords(many)).rejects.toMatchObject({ code: 403, errors: [{ reason: 'quotaExceeded', message: expect.stringContaining('additions per change') }] });
+    await expect(zone.addRecords(many)).rejects.toMatchObject({
+      code: 403,
+      errors: [{ reason: 'quotaExceeded', message: expect.stringContaining('additions per change') }],
+    });
     expect(await recordsNamed('q0.example.test.')).toEqual([]);
   });
 });

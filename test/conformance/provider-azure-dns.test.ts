@@ -48,8 +48,16 @@ async function makeAzureFixture(acceptToken?: (t: string) => boolean): Promise<A
   const dir = mkdtempSync(join(tmpdir(), 'mcf-azure-'));
   const caCertPath = join(dir, 'ca.pem');
   writeFileSync(caCertPath, api.caCertPem);
-  const config: AzureDnsConfig = { subscriptionId: SUB, resourceGroup: RG, zoneName: ZONE, endpoint: api.endpoint, caCertPath, token: TOKEN };
-  const adapter = (c: Partial<AzureDnsConfig> = {}, o: Partial<AzureDnsOptions> = {}) => createAzureDnsProvider({ ...config, ...c }, { zone: ZONE, policy: FAST, ...o });
+  const config: AzureDnsConfig = {
+    subscriptionId: SUB,
+    resourceGroup: RG,
+    zoneName: ZONE,
+    endpoint: api.endpoint,
+    caCertPath,
+    token: TOKEN,
+  };
+  const adapter = (c: Partial<AzureDnsConfig> = {}, o: Partial<AzureDnsOptions> = {}) =>
+    createAzureDnsProvider({ ...config, ...c }, { zone: ZONE, policy: FAST, ...o });
   return {
     provider: adapter(),
     faults,
@@ -109,7 +117,10 @@ async function publish(desired: DesiredRecord[]) {
 describe('azure adapter: write order and fencing', () => {
   it('orders writes: record sets first, ownership last; a CNAME swap deletes the clashing set first', () => {
     const name = 'order.example.test.';
-    const own = (gen: number, type: 'A' | 'CNAME') => ({ record: ownershipRecord(name, { owner: OWNER, generation: gen, types: [type] }), token: `own-${gen}` });
+    const own = (gen: number, type: 'A' | 'CNAME') => ({
+      record: ownershipRecord(name, { owner: OWNER, generation: gen, types: [type] }),
+      token: `own-${gen}`,
+    });
     const create = azureWrites({ kind: 'create', name, records: [a(name, '192.0.2.1')], ownership: own(1, 'A').record });
     expect(create.map((w) => [w.op, w.record.name, w.record.type, w.op === 'put' ? w.condition : w.ifMatch])).toEqual([
       ['put', name, 'A', { ifNoneMatch: '*' }],
@@ -117,7 +128,14 @@ describe('azure adapter: write order and fencing', () => {
     ]);
     const oldA = { record: a(name, '192.0.2.1'), token: 'etag-a' };
     const oldTxt = { record: { name, type: 'TXT' as const, ttl: 30, values: ['"x"'] }, token: 'etag-txt' };
-    const update = azureWrites({ kind: 'update', name, from: [oldA, oldTxt], to: [a(name, '192.0.2.2')], ownershipFrom: own(1, 'A'), ownershipTo: own(2, 'A').record });
+    const update = azureWrites({
+      kind: 'update',
+      name,
+      from: [oldA, oldTxt],
+      to: [a(name, '192.0.2.2')],
+      ownershipFrom: own(1, 'A'),
+      ownershipTo: own(2, 'A').record,
+    });
     expect(update.map((w) => [w.op, w.record.type, w.op === 'put' ? w.condition : w.ifMatch])).toEqual([
       ['put', 'A', { ifMatch: 'etag-a' }],
       ['delete', 'TXT', 'etag-txt'],
@@ -230,9 +248,19 @@ describe('azure adapter: reading', () => {
     expect(stored(name, 'TXT')?.values).toEqual(['"quote \\" and \\\\ slash"', '"v=1" "two words"']);
     expect(stored(other, 'CNAME')?.values).toEqual(['target.example.net.']);
     const state = await fx.provider.read([name, other]);
-    expect(state.records.get(recordKey(name, 'TXT'))?.record).toEqual({ name, type: 'TXT', ttl: 60, values: ['"quote \\" and \\\\ slash"', '"v=1" "two words"'] });
+    expect(state.records.get(recordKey(name, 'TXT'))?.record).toEqual({
+      name,
+      type: 'TXT',
+      ttl: 60,
+      values: ['"quote \\" and \\\\ slash"', '"v=1" "two words"'],
+    });
     expect(state.records.get(recordKey(name, 'AAAA'))?.record.values).toEqual(['2001:db8::1']);
-    expect(state.records.get(recordKey(other, 'CNAME'))?.record).toEqual({ name: other, type: 'CNAME', ttl: 60, values: ['target.example.net.'] });
+    expect(state.records.get(recordKey(other, 'CNAME'))?.record).toEqual({
+      name: other,
+      type: 'CNAME',
+      ttl: 60,
+      values: ['target.example.net.'],
+    });
     // Nothing to do on a second pass: what was read equals what was desired.
     const again = planProvider(
       [
@@ -315,7 +343,10 @@ describe('azure adapter: errors and retries', () => {
   });
 
   it('maps a refused token to auth, naming providers.azure.token', async () => {
-    const err = await fx.adapter({ token: 'wrong-token' }).read(['x.example.test.']).catch((e: unknown) => e);
+    const err = await fx
+      .adapter({ token: 'wrong-token' })
+      .read(['x.example.test.'])
+      .catch((e: unknown) => e);
     expect(isProviderError(err, 'auth')).toBe(true);
     expect((err as Error).message).toMatch(/providers\.azure\.token/);
   });
@@ -330,7 +361,10 @@ describe('azure adapter: errors and retries', () => {
   });
 
   it('maps an untrusted certificate to invalid, naming providers.azure.caCertPath', async () => {
-    const err = await fx.adapter({ caCertPath: undefined }).read(['x.example.test.']).catch((e: unknown) => e);
+    const err = await fx
+      .adapter({ caCertPath: undefined })
+      .read(['x.example.test.'])
+      .catch((e: unknown) => e);
     expect(isProviderError(err, 'invalid')).toBe(true);
     expect((err as Error).message).toMatch(/providers\.azure\.caCertPath/);
   });
@@ -338,7 +372,10 @@ describe('azure adapter: errors and retries', () => {
   it('aborts an attempt at its deadline and reports a timeout', async () => {
     fx.faults.set({ latencyMs: 400 });
     try {
-      const err = await fx.adapter({}, { policy: { ...FAST, timeoutMs: 100, maxAttempts: 1 } }).read(['x.example.test.']).catch((e: unknown) => e);
+      const err = await fx
+        .adapter({}, { policy: { ...FAST, timeoutMs: 100, maxAttempts: 1 } })
+        .read(['x.example.test.'])
+        .catch((e: unknown) => e);
       expect(isProviderError(err, 'timeout')).toBe(true);
     } finally {
       fx.faults.heal();
@@ -346,7 +383,9 @@ describe('azure adapter: errors and retries', () => {
   });
 
   it('refuses a plan made for another provider', async () => {
-    const err = await fx.provider.apply({ provider: 'route53', owner: OWNER, generation: 1, changes: [], skipped: [], unchanged: 0 }).catch((e: unknown) => e);
+    const err = await fx.provider
+      .apply({ provider: 'route53', owner: OWNER, generation: 1, changes: [], skipped: [], unchanged: 0 })
+      .catch((e: unknown) => e);
     expect(isProviderError(err, 'invalid')).toBe(true);
   });
 

@@ -113,7 +113,12 @@ describe('clouddns adapter: changes and conflicts', () => {
 
   it('applies the other names of a change when one of them is stale, and reports only the stale one', async () => {
     const names = ['one.example.test.', 'two.example.test.', 'three.example.test.'];
-    await dns.apply(plan(names.map((n) => a(n, '192.0.2.1')), await dns.read(names)));
+    await dns.apply(
+      plan(
+        names.map((n) => a(n, '192.0.2.1')),
+        await dns.read(names),
+      ),
+    );
     const p = plan(
       names.map((n) => a(n, '192.0.2.2')),
       await dns.read(names),
@@ -135,7 +140,12 @@ describe('clouddns adapter: changes and conflicts', () => {
 
   it('reports the re-sent names as conflicts too when the zone changes again before the re-send', async () => {
     const names = ['race-1.example.test.', 'race-2.example.test.', 'race-3.example.test.'];
-    await dns.apply(plan(names.map((n) => a(n, '192.0.2.1')), await dns.read(names)));
+    await dns.apply(
+      plan(
+        names.map((n) => a(n, '192.0.2.1')),
+        await dns.read(names),
+      ),
+    );
     const p = plan(
       names.map((n) => a(n, '192.0.2.2')),
       await dns.read(names),
@@ -164,7 +174,9 @@ describe('clouddns adapter: changes and conflicts', () => {
     emu.handEdit({ name, type: 'A', ttl: 300, values: ['198.51.100.3'] });
     const report = await dns.apply(p);
     expect(report.applied).toEqual([]);
-    expect(report.conflicts.map((c) => c.message)).toEqual([expect.stringMatching(/conflict: .*409 \(alreadyExists\): .*appeared\.example\.test\. \(A\)' already exists/)]);
+    expect(report.conflicts.map((c) => c.message)).toEqual([
+      expect.stringMatching(/conflict: .*409 \(alreadyExists\): .*appeared\.example\.test\. \(A\)' already exists/),
+    ]);
     // Alone in its change: reported at once, without a re-read.
     expect(report.apiCalls).toBe(1);
     expect(emu.get(name, 'A')).toEqual(['198.51.100.3']);
@@ -196,7 +208,14 @@ describe('clouddns adapter: changes and conflicts', () => {
       provider: 'clouddns',
       owner: OWNER,
       generation: ++generation,
-      changes: [{ kind: 'create', name: outside, records: [a(outside, '192.0.2.4')], ownership: { name: ownershipName(outside), type: 'TXT', ttl: 300, values: ['"x"'] } }],
+      changes: [
+        {
+          kind: 'create',
+          name: outside,
+          records: [a(outside, '192.0.2.4')],
+          ownership: { name: ownershipName(outside), type: 'TXT', ttl: 300, values: ['"x"'] },
+        },
+      ],
       skipped: [],
       unchanged: 0,
     };
@@ -224,9 +243,16 @@ describe('clouddns adapter: reads', () => {
     emu.handEdit({ name, type: 'MX', ttl: 60, values: ['10 mail.example.test.'] });
     emu.handEdit({ name: ownershipName(name), type: 'TXT', ttl: 300, values: [`"mcf-owner=${OWNER};generation=1;type=AAAA"`] });
     emu.handEdit({ name: 'other.example.test.', type: 'A', ttl: 60, values: ['192.0.2.5'] });
-    emu.handEdit({ name: ownershipName('other.example.test.'), type: 'TXT', ttl: 300, values: [`"mcf-owner=${OWNER};generation=1;type=A"`] });
+    emu.handEdit({
+      name: ownershipName('other.example.test.'),
+      type: 'TXT',
+      ttl: 300,
+      values: [`"mcf-owner=${OWNER};generation=1;type=A"`],
+    });
     const state = await dns.read([name]);
-    expect([...state.records.keys()].sort()).toEqual([recordKey(ownershipName(name), 'TXT'), recordKey(name, 'AAAA'), recordKey(name, 'TXT')].sort());
+    expect([...state.records.keys()].sort()).toEqual(
+      [recordKey(ownershipName(name), 'TXT'), recordKey(name, 'AAAA'), recordKey(name, 'TXT')].sort(),
+    );
     expect(state.records.get(recordKey(name, 'AAAA'))?.record).toEqual({ name, type: 'AAAA', ttl: 60, values: ['2001:db8::1'] });
     expect(state.records.get(recordKey(name, 'TXT'))?.record.values).toEqual(['"a"', '"b" "c"']);
     expect(state.records.get(recordKey(name, 'TXT'))?.token).toBe(JSON.stringify([name, 'TXT', 60, ['"a"', '"b" "c"']]));

@@ -66,7 +66,9 @@ async function startEmulator(bucket: TokenBucketSettings = EMULATOR_DEFAULTS.buc
       store.transact(hostedZoneId, (draft) => draft.put({ name: rs.name, type: rs.type, ttl: rs.ttl, values: rs.values }));
     },
     seed(sets) {
-      store.transact(hostedZoneId, (draft) => sets.forEach((rs) => draft.put({ name: rs.name, type: rs.type, ttl: rs.ttl, values: rs.values })));
+      store.transact(hostedZoneId, (draft) =>
+        sets.forEach((rs) => draft.put({ name: rs.name, type: rs.type, ttl: rs.ttl, values: rs.values })),
+      );
     },
     async stop() {
       await Promise.all(adapters.map((a) => a.close()));
@@ -87,7 +89,11 @@ const plan = (desired: DesiredRecord[], state: ProviderState, managedNames?: str
   planProvider(desired, state, { owner: OWNER, generation: ++generation, managedNames });
 const valuesAt = (state: ProviderState, name: string) => state.records.get(recordKey(name, 'A'))?.record.values;
 const ip = (i: number, third = 0) => `10.${third}.${Math.floor(i / 250)}.${i % 250}`;
-const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ProviderError);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as ProviderError,
+  );
 
 describe('route53 adapter: batches and conflicts', () => {
   let emu: Emulator;
@@ -100,15 +106,25 @@ describe('route53 adapter: batches and conflicts', () => {
 
   it('applies the other names of a batch when one of them is stale, and reports only the stale one', async () => {
     const names = Array.from({ length: 40 }, (_, i) => `split-${i}.example.test.`);
-    await r53.apply(plan(names.map((n, i) => a(n, ip(i))), await r53.read(names)));
-    const move = plan(names.map((n, i) => a(n, ip(i, 1))), await r53.read(names));
+    await r53.apply(
+      plan(
+        names.map((n, i) => a(n, ip(i))),
+        await r53.read(names),
+      ),
+    );
+    const move = plan(
+      names.map((n, i) => a(n, ip(i, 1))),
+      await r53.read(names),
+    );
     expect(packRoute53(move.changes)).toHaveLength(1);
     // Another writer changes one name after our read.
     emu.handEdit({ name: names[7]!, type: 'A', ttl: 30, values: ['192.0.2.77'] });
     emu.faults.resetCounters();
     const report = await r53.apply(move);
     expect(report.conflicts.map((c) => c.change.name)).toEqual([names[7]]);
-    expect(report.conflicts[0]!.message).toBe(`${names[7]} A changed since it was read (found on re-reading after Route 53 refused its batch as stale)`);
+    expect(report.conflicts[0]!.message).toBe(
+      `${names[7]} A changed since it was read (found on re-reading after Route 53 refused its batch as stale)`,
+    );
     expect(report.applied).toHaveLength(39);
     // Refused batch + fresh read of the batch (a small zone: one listing page) + the re-sent batch.
     expect(emu.faults.counters().ChangeResourceRecordSets?.total).toBe(2);
@@ -123,8 +139,16 @@ describe('route53 adapter: batches and conflicts', () => {
   it('re-checks a few stale sets in a large zone with one lookup per set instead of listing the zone', async () => {
     emu.seed(Array.from({ length: 1500 }, (_, i) => a(`filler-${i}.example.test.`, ip(i, 2))));
     const names = ['few-1.example.test.', 'few-2.example.test.'];
-    await r53.apply(plan(names.map((n, i) => a(n, ip(i, 3))), await r53.read(names)));
-    const move = plan(names.map((n, i) => a(n, ip(i, 4))), await r53.read(names));
+    await r53.apply(
+      plan(
+        names.map((n, i) => a(n, ip(i, 3))),
+        await r53.read(names),
+      ),
+    );
+    const move = plan(
+      names.map((n, i) => a(n, ip(i, 4))),
+      await r53.read(names),
+    );
     emu.handEdit({ name: names[0]!, type: 'A', ttl: 30, values: ['192.0.2.1'] });
     emu.faults.resetCounters();
     const report = await r53.apply(move);
@@ -152,7 +176,9 @@ describe('route53 adapter: batches and conflicts', () => {
     emu.handEdit(ownershipRecord(owned, { owner: 'other-controller', generation: 1, types: ['AAAA'] }));
     emu.handEdit({ name: 'stranger.example.test.', type: 'A', ttl: 60, values: ['198.51.100.9'] });
     emu.handEdit({ name: 'asked.example.test.', type: 'TXT', ttl: 60, values: ['"a b" "c"'] });
-    emu.store.transact(emu.hostedZoneId, (draft) => draft.put({ name: 'asked.example.test.', type: 'MX', ttl: 60, values: ['10 mail.example.test.'] }));
+    emu.store.transact(emu.hostedZoneId, (draft) =>
+      draft.put({ name: 'asked.example.test.', type: 'MX', ttl: 60, values: ['10 mail.example.test.'] }),
+    );
     // Route 53 lists `*` as the octal escape `\052`.
     emu.handEdit({ name: '*.wild.example.test.', type: 'A', ttl: 60, values: ['198.51.100.7'] });
     expect(valuesAt(await r53.read(['*.wild.example.test.']), '*.wild.example.test.')).toEqual(['198.51.100.7']);
@@ -231,7 +257,13 @@ describe('route53 adapter: error kinds', () => {
 
 describe('route53 adapter: classifying what the SDK throws', () => {
   const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
-  const sdkError = (name: string, httpStatusCode: number, message: string, fault: 'client' | 'server' = 'client', headers: Record<string, string> = {}) => {
+  const sdkError = (
+    name: string,
+    httpStatusCode: number,
+    message: string,
+    fault: 'client' | 'server' = 'client',
+    headers: Record<string, string> = {},
+  ) => {
     const err = new Route53ServiceException({ name, $fault: fault, message, ...meta(httpStatusCode) });
     Object.defineProperty(err, '$response', { value: { statusCode: httpStatusCode, headers } });
     return err;
@@ -241,10 +273,36 @@ describe('route53 adapter: classifying what the SDK throws', () => {
     ['Throttling', sdkError('Throttling', 400, 'Rate exceeded'), 'throttled'],
     ['PriorRequestNotComplete', new PriorRequestNotComplete({ message: 'still processing', ...meta(400) }), 'throttled'],
     ['429', sdkError('TooManyRequests', 429, 'slow down'), 'throttled'],
-    ['stale DELETE', new InvalidChangeBatch({ message: "[Tried to delete resource record set [name='a.example.test.', type='A'] but it was not found]", ...meta(400) }), 'conflict'],
-    ['CREATE of an existing set', new InvalidChangeBatch({ message: "[Tried to create resource record set [name='a.example.test.', type='A'] but it already exists]", ...meta(400) }), 'conflict'],
-    ['CNAME clash (AWS wording)', new InvalidChangeBatch({ message: '[RRSet of type CNAME with DNS name a.example.test. is not permitted as it conflicts with other records with the same DNS name in zone example.test.]', ...meta(400) }), 'conflict'],
-    ['malformed batch', new InvalidChangeBatch({ message: '[Invalid Resource Record: FATAL problem: ARRDATAIllegalIPv4Address]', ...meta(400) }), 'invalid'],
+    [
+      'stale DELETE',
+      new InvalidChangeBatch({
+        message: "[Tried to delete resource record set [name='a.example.test.', type='A'] but it was not found]",
+        ...meta(400),
+      }),
+      'conflict',
+    ],
+    [
+      'CREATE of an existing set',
+      new InvalidChangeBatch({
+        message: "[Tried to create resource record set [name='a.example.test.', type='A'] but it already exists]",
+        ...meta(400),
+      }),
+      'conflict',
+    ],
+    [
+      'CNAME clash (AWS wording)',
+      new InvalidChangeBatch({
+        message:
+          '[RRSet of type CNAME with DNS name a.example.test. is not permitted as it conflicts with other records with the same DNS name in zone example.test.]',
+        ...meta(400),
+      }),
+      'conflict',
+    ],
+    [
+      'malformed batch',
+      new InvalidChangeBatch({ message: '[Invalid Resource Record: FATAL problem: ARRDATAIllegalIPv4Address]', ...meta(400) }),
+      'invalid',
+    ],
     ['InvalidInput', new InvalidInput({ message: 'bad TTL', ...meta(400) }), 'invalid'],
     ['AccessDenied', sdkError('AccessDenied', 403, 'not authorized to perform route53:ChangeResourceRecordSets'), 'auth'],
     ['503', sdkError('ServiceUnavailable', 503, 'try later', 'server'), 'unavailable'],
@@ -258,13 +316,19 @@ describe('route53 adapter: classifying what the SDK throws', () => {
   });
 
   it('takes Retry-After when a throttling answer carries one', () => {
-    const { error, retryAfterMs } = classifyRoute53Error(sdkError('Throttling', 400, 'Rate exceeded', 'client', { 'retry-after': '2' }), 'ZTEST');
+    const { error, retryAfterMs } = classifyRoute53Error(
+      sdkError('Throttling', 400, 'Rate exceeded', 'client', { 'retry-after': '2' }),
+      'ZTEST',
+    );
     expect(error.kind).toBe('throttled');
     expect(retryAfterMs).toBe(2000);
   });
 
   it('points credential problems at the config and the default chain', () => {
-    const { error } = classifyRoute53Error(sdkError('InvalidClientTokenId', 403, 'The security token included in the request is invalid'), 'ZTEST');
+    const { error } = classifyRoute53Error(
+      sdkError('InvalidClientTokenId', 403, 'The security token included in the request is invalid'),
+      'ZTEST',
+    );
     expect(error.message).toMatch(/providers\.route53\.credentials/);
   });
 });
@@ -282,7 +346,10 @@ describe('route53 adapter: cost of a large move', () => {
       const readCalls = r53.apiCalls() - before;
       // 2,500 A + 2,500 ownership TXT + apex SOA and NS, 300 per page.
       expect(readCalls).toBe(Math.ceil(5002 / LIST_PAGE_SIZE));
-      const move = plan(names.map((n, i) => a(n, ip(i, 1))), state);
+      const move = plan(
+        names.map((n, i) => a(n, ip(i, 1))),
+        state,
+      );
       expect(move.changes).toHaveLength(2500);
       const report = await r53.apply(move);
       expect(report.applied).toHaveLength(2500);
@@ -342,7 +409,12 @@ describe('route53 adapter: cost of a large move', () => {
 
 describe('route53 adapter construction', () => {
   it('leaves the configuration it was given unchanged', async () => {
-    const config = { hostedZoneId: 'Z123', region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } };
+    const config = {
+      hostedZoneId: 'Z123',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+    };
     const before = JSON.stringify(config);
     const provider = createRoute53Provider(config, { zone: 'example.test', policy: { maxAttempts: 1, timeoutMs: 500 } });
     await provider.read([]).catch(() => undefined);

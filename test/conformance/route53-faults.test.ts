@@ -4,7 +4,12 @@
  * retry strategy, a down API refuses connections, and the token bucket
  * throttles a burst beyond its capacity. Counters show every attempt.
  */
-import { ListResourceRecordSetsCommand, Route53Client, GetHostedZoneCommand, ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import {
+  ListResourceRecordSetsCommand,
+  Route53Client,
+  GetHostedZoneCommand,
+  ChangeResourceRecordSetsCommand,
+} from '@aws-sdk/client-route-53';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApi } from '../../src/emulators/core/api.js';
@@ -64,7 +69,9 @@ afterAll(async () => {
 const createA = (name: string) =>
   new ChangeResourceRecordSetsCommand({
     HostedZoneId: zoneId,
-    ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: name, Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } }] },
+    ChangeBatch: {
+      Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: name, Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } }],
+    },
   });
 
 describe('route53 faults', () => {
@@ -74,13 +81,22 @@ describe('route53 faults', () => {
     const out = await client(4).send(createA('throttled.faults.test.'));
     expect(out.ChangeInfo?.Status).toBe('PENDING');
     expect(out.$metadata.attempts).toBe(3);
-    expect(faults.counters().ChangeResourceRecordSets).toEqual({ total: 3, ok: 1, client_error: 0, server_error: 0, throttled: 2, injected_error: 0 });
+    expect(faults.counters().ChangeResourceRecordSets).toEqual({
+      total: 3,
+      ok: 1,
+      client_error: 0,
+      server_error: 0,
+      throttled: 2,
+      injected_error: 0,
+    });
     expect(store.getZone(zoneId)?.records.get('throttled.faults.test.|A')?.values).toEqual(['192.0.2.1']);
   });
 
   it('gives up with a typed Throttling error when throttling lasts longer than the retries', async () => {
     faults.set({ throttle: 'always' });
-    const err = (await client(3).send(new GetHostedZoneCommand({ Id: zoneId })).catch((e: unknown) => e)) as {
+    const err = (await client(3)
+      .send(new GetHostedZoneCommand({ Id: zoneId }))
+      .catch((e: unknown) => e)) as {
       name: string;
       message: string;
       $metadata: { httpStatusCode: number; attempts: number };
@@ -96,12 +112,18 @@ describe('route53 faults', () => {
     faults.set({ errorRate: 1 });
     healAfter(1, 'injected_error');
     const out = await client(3).send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
-    expect(out.ResourceRecordSets?.map((s) => `${s.Name} ${s.Type}`)).toEqual(['faults.test. NS', 'faults.test. SOA', 'throttled.faults.test. A']);
+    expect(out.ResourceRecordSets?.map((s) => `${s.Name} ${s.Type}`)).toEqual([
+      'faults.test. NS',
+      'faults.test. SOA',
+      'throttled.faults.test. A',
+    ]);
     expect(out.$metadata.attempts).toBe(2);
     expect(faults.counters().ListResourceRecordSets).toMatchObject({ total: 2, ok: 1, injected_error: 1 });
 
     faults.set({ errorRate: 1 });
-    const err = (await client(2).send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId })).catch((e: unknown) => e)) as {
+    const err = (await client(2)
+      .send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }))
+      .catch((e: unknown) => e)) as {
       name: string;
       $fault: string;
       $metadata: { httpStatusCode: number; attempts: number };
@@ -114,7 +136,9 @@ describe('route53 faults', () => {
   it('refuses connections while the API is down, and serves again once healed', async () => {
     faults.set({ apiDown: true });
     await api.settled();
-    const err = (await client(2).send(new GetHostedZoneCommand({ Id: zoneId })).catch((e: unknown) => e)) as { code?: string; $metadata?: { attempts?: number } };
+    const err = (await client(2)
+      .send(new GetHostedZoneCommand({ Id: zoneId }))
+      .catch((e: unknown) => e)) as { code?: string; $metadata?: { attempts?: number } };
     expect(err.code).toBe('ECONNREFUSED');
     expect(faults.totalRequests()).toBe(0);
     faults.heal();

@@ -41,10 +41,20 @@ interface Answer {
   doc: Record<string, Record<string, unknown>>;
 }
 
-async function call(method: string, path: string, body?: string, headers: Record<string, string> = { authorization: AUTH }): Promise<Answer> {
+async function call(
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = { authorization: AUTH },
+): Promise<Answer> {
   const res = await fetch(`${api.endpoint}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
-  return { status: res.status, contentType: res.headers.get('content-type'), requestId: res.headers.get('x-amzn-requestid'), doc: xml.parse(text) as Answer['doc'] };
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    requestId: res.headers.get('x-amzn-requestid'),
+    doc: xml.parse(text) as Answer['doc'],
+  };
 }
 
 /** Assert the standard envelope and return its Error element. */
@@ -76,11 +86,17 @@ describe('route53 malformed requests', () => {
       ['<ChangeResourceRecordSetsRequest><ChangeBatch>', /Invalid XML/],
       ['not xml at all', /Invalid XML/],
       ['', /request body is empty/],
-      [VALID.replace(/ChangeResourceRecordSetsRequest/g, 'CreateHostedZoneRequest'), /Cannot find the declaration of element 'CreateHostedZoneRequest'/],
+      [
+        VALID.replace(/ChangeResourceRecordSetsRequest/g, 'CreateHostedZoneRequest'),
+        /Cannot find the declaration of element 'CreateHostedZoneRequest'/,
+      ],
       [VALID.replace(NS, 'https://example.com/other/'), /must be in namespace/],
       [`<!DOCTYPE x [<!ENTITY a "aaaa">]>${VALID}`, /DOCTYPE and ENTITY declarations are not allowed/],
       [batch('<Change><Action>RENAME</Action></Change>'), /Action must be CREATE, DELETE or UPSERT/],
-      [batch(changeXml('CREATE', 'www.fuzz.test.', 'A', '60', ['192.0.2.1']).replace('<TTL>', '<Ttl>').replace('</TTL>', '</Ttl>')), /Unrecognized key.*Ttl/],
+      [
+        batch(changeXml('CREATE', 'www.fuzz.test.', 'A', '60', ['192.0.2.1']).replace('<TTL>', '<Ttl>').replace('</TTL>', '</Ttl>')),
+        /Unrecognized key.*Ttl/,
+      ],
       [batch(changeXml('CREATE', 'www.fuzz.test.', 'A', 'sixty', ['192.0.2.1'])), /TTL must be an integer/],
       [batch(changeXml('CREATE', 'www.fuzz.test.', 'BOGUS', '60', ['192.0.2.1'])), /not a Route 53 record type/],
       [batch(changeXml('CREATE', 'www.fuzz.test.', 'DS', '60', ['1 2 3 ab'])), /not supported by this emulator/],
@@ -89,25 +105,45 @@ describe('route53 malformed requests', () => {
       const error = envelope(await call('POST', rrsetPath(), body), 400, 'InvalidInput');
       expect(error.Message).toMatch(message);
     }
-    const zone = envelope(await call('POST', '/2013-04-01/hostedzone', `<CreateHostedZoneRequest xmlns="${NS}"><Name>x.test</Name></CreateHostedZoneRequest>`), 400, 'InvalidInput');
+    const zone = envelope(
+      await call('POST', '/2013-04-01/hostedzone', `<CreateHostedZoneRequest xmlns="${NS}"><Name>x.test</Name></CreateHostedZoneRequest>`),
+      400,
+      'InvalidInput',
+    );
     expect(zone.Message).toContain('CreateHostedZoneRequest.CallerReference');
     expect(store.getZone(zoneId)?.records.size).toBe(2);
   });
 
   it('answers an invalid value and an oversized batch with InvalidChangeBatch in the standard envelope', async () => {
-    const bad = envelope(await call('POST', rrsetPath(), batch(changeXml('CREATE', 'www.fuzz.test.', 'A', '60', ['300.1.1.1']))), 400, 'InvalidChangeBatch');
-    expect(bad.Message).toBe("[Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '300.1.1.1'']");
+    const bad = envelope(
+      await call('POST', rrsetPath(), batch(changeXml('CREATE', 'www.fuzz.test.', 'A', '60', ['300.1.1.1']))),
+      400,
+      'InvalidChangeBatch',
+    );
+    expect(bad.Message).toBe(
+      "[Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '300.1.1.1'']",
+    );
     const values = Array.from({ length: 1001 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
-    const big = envelope(await call('POST', rrsetPath(), batch(changeXml('CREATE', 'big.fuzz.test.', 'A', '60', values))), 400, 'InvalidChangeBatch');
+    const big = envelope(
+      await call('POST', rrsetPath(), batch(changeXml('CREATE', 'big.fuzz.test.', 'A', '60', values))),
+      400,
+      'InvalidChangeBatch',
+    );
     expect(big.Message).toContain('Number of records limit of 1000 exceeded');
   });
 
   it('answers an unknown zone, unknown change, unknown route, bad query and missing signature in the envelope', async () => {
-    expect(envelope(await call('POST', '/2013-04-01/hostedzone/ZUNKNOWN/rrset', VALID), 404, 'NoSuchHostedZone').Message).toBe('No hosted zone found with ID: ZUNKNOWN');
+    expect(envelope(await call('POST', '/2013-04-01/hostedzone/ZUNKNOWN/rrset', VALID), 404, 'NoSuchHostedZone').Message).toBe(
+      'No hosted zone found with ID: ZUNKNOWN',
+    );
     envelope(await call('GET', '/2013-04-01/change/CUNKNOWN'), 404, 'NoSuchChange');
-    expect(envelope(await call('GET', '/2013-04-01/healthcheck'), 404, 'UnknownOperation').Message).toContain('GET /2013-04-01/healthcheck');
+    expect(envelope(await call('GET', '/2013-04-01/healthcheck'), 404, 'UnknownOperation').Message).toContain(
+      'GET /2013-04-01/healthcheck',
+    );
     envelope(await call('PUT', rrsetPath(), VALID), 404, 'UnknownOperation');
-    expect(envelope(await call('GET', `${rrsetPath()}?maxitems=lots`), 400, 'InvalidInput').Message).toContain("maxitems must be a positive integer, got 'lots'");
+    expect(envelope(await call('GET', `${rrsetPath()}?maxitems=lots`), 400, 'InvalidInput').Message).toContain(
+      "maxitems must be a positive integer, got 'lots'",
+    );
     expect(envelope(await call('GET', `${rrsetPath()}?type=A`), 400, 'InvalidInput').Message).toContain('together with name');
     envelope(await call('GET', `${rrsetPath()}?name=a.fuzz.test.&name=b.fuzz.test.`), 400, 'InvalidInput');
     envelope(await call('GET', rrsetPath(), undefined, {}), 403, 'MissingAuthenticationToken');
@@ -116,7 +152,15 @@ describe('route53 malformed requests', () => {
   });
 
   it('refuses a body over the size limit with 413 and keeps serving', async () => {
-    const huge = batch(changeXml('CREATE', 'www.fuzz.test.', 'TXT', '60', Array.from({ length: 400 }, (_, i) => `"${i}${'y'.repeat(200)}"`)));
+    const huge = batch(
+      changeXml(
+        'CREATE',
+        'www.fuzz.test.',
+        'TXT',
+        '60',
+        Array.from({ length: 400 }, (_, i) => `"${i}${'y'.repeat(200)}"`),
+      ),
+    );
     expect(huge.length).toBeGreaterThan(MAX_BODY);
     const error = envelope(await call('POST', rrsetPath(), huge), 413, 'RequestEntityTooLarge');
     expect(error.Message).toContain(`${MAX_BODY} bytes`);
@@ -124,15 +168,42 @@ describe('route53 malformed requests', () => {
   });
 
   it('survives a few hundred fuzzed bodies and still answers the SDK correctly', async () => {
-    const vocabulary = ['ChangeBatch', 'Changes', 'Change', 'Action', 'ResourceRecordSet', 'Name', 'Type', 'TTL', 'ResourceRecords', 'ResourceRecord', 'Value', 'Comment', 'AliasTarget', 'x'];
-    const leaf = fc.oneof(fc.constantFrom('CREATE', 'DELETE', 'UPSERT', 'A', 'TXT', 'CNAME', '60', '-1', 'fuzz.test.', 'n.fuzz.test.', '192.0.2.7', '"t"', ''), fc.string({ maxLength: 12 }));
+    const vocabulary = [
+      'ChangeBatch',
+      'Changes',
+      'Change',
+      'Action',
+      'ResourceRecordSet',
+      'Name',
+      'Type',
+      'TTL',
+      'ResourceRecords',
+      'ResourceRecord',
+      'Value',
+      'Comment',
+      'AliasTarget',
+      'x',
+    ];
+    const leaf = fc.oneof(
+      fc.constantFrom('CREATE', 'DELETE', 'UPSERT', 'A', 'TXT', 'CNAME', '60', '-1', 'fuzz.test.', 'n.fuzz.test.', '192.0.2.7', '"t"', ''),
+      fc.string({ maxLength: 12 }),
+    );
     const { element } = fc.letrec<{ element: string }>((tie) => ({
-      element: fc.tuple(fc.constantFrom(...vocabulary), fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf.map((t) => t.replace(/[<&]/g, '')), fc.array(tie('element'), { maxLength: 4 }).map((xs) => xs.join('')))).map(
-        ([name, inner]) => `<${name}>${inner}</${name}>`,
-      ),
+      element: fc
+        .tuple(
+          fc.constantFrom(...vocabulary),
+          fc.oneof(
+            { depthSize: 'small', withCrossShrink: true },
+            leaf.map((t) => t.replace(/[<&]/g, '')),
+            fc.array(tie('element'), { maxLength: 4 }).map((xs) => xs.join('')),
+          ),
+        )
+        .map(([name, inner]) => `<${name}>${inner}</${name}>`),
     }));
     const trees = element.map((inner) => `<ChangeResourceRecordSetsRequest xmlns="${NS}">${inner}</ChangeResourceRecordSetsRequest>`);
-    const mutations = fc.tuple(fc.nat({ max: VALID.length }), fc.nat({ max: 40 }), fc.string({ maxLength: 8, unit: 'binary' })).map(([at, cut, insert]) => VALID.slice(0, at) + insert + VALID.slice(Math.min(VALID.length, at + cut)));
+    const mutations = fc
+      .tuple(fc.nat({ max: VALID.length }), fc.nat({ max: 40 }), fc.string({ maxLength: 8, unit: 'binary' }))
+      .map(([at, cut, insert]) => VALID.slice(0, at) + insert + VALID.slice(Math.min(VALID.length, at + cut)));
     const noise = fc.string({ maxLength: 300, unit: 'binary' });
     // Well-formed batches of odd changes reach the semantic checks (and sometimes succeed).
     const oddChange = fc
@@ -140,8 +211,14 @@ describe('route53 malformed requests', () => {
         action: fc.constantFrom('CREATE', 'DELETE', 'UPSERT'),
         name: fc.constantFrom('fuzz.test.', 'a.fuzz.test.', '*.fuzz.test.', 'b.other.test.', 'x..fuzz.test.', 'A.Fuzz.Test'),
         type: fc.constantFrom('A', 'AAAA', 'CNAME', 'TXT', 'NS', 'SOA', 'MX'),
-        ttl: fc.oneof({ arbitrary: fc.constantFrom('0', '60', '300'), weight: 8 }, { arbitrary: fc.constantFrom('-5', '99999999999', 'x'), weight: 1 }),
-        values: fc.array(fc.constantFrom('192.0.2.1', '2001:db8::1', '"txt"', 'target.fuzz.test.', '10 mx.fuzz.test.', 'bad value', '&amp;'), { maxLength: 3 }),
+        ttl: fc.oneof(
+          { arbitrary: fc.constantFrom('0', '60', '300'), weight: 8 },
+          { arbitrary: fc.constantFrom('-5', '99999999999', 'x'), weight: 1 },
+        ),
+        values: fc.array(
+          fc.constantFrom('192.0.2.1', '2001:db8::1', '"txt"', 'target.fuzz.test.', '10 mx.fuzz.test.', 'bad value', '&amp;'),
+          { maxLength: 3 },
+        ),
       })
       .map((c) => changeXml(c.action, c.name, c.type, c.ttl, c.values));
     const oddBatches = fc.array(oddChange, { minLength: 1, maxLength: 5 }).map((cs) => batch(cs.join('')));
@@ -182,7 +259,14 @@ describe('route53 malformed requests', () => {
       const out = await r53.send(
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: zoneId,
-          ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'after-fuzz.fuzz.test.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.200' }] } }] },
+          ChangeBatch: {
+            Changes: [
+              {
+                Action: 'UPSERT',
+                ResourceRecordSet: { Name: 'after-fuzz.fuzz.test.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.200' }] },
+              },
+            ],
+          },
         }),
       );
       expect(out.ChangeInfo?.Status).toBe('PENDING');

@@ -60,14 +60,25 @@ beforeAll(async () => {
   const app = express();
   app.get('/status', (_req, res) => void res.json(status));
   app.get('/events/stream', hub.handler);
-  mountDashboard(app, { uiConfig: { demo: true, adminEnabled: false, chaos: [{ target: 'aws', cloud: 'aws', actions: ['down', 'heal'] }], drills: [] } });
+  mountDashboard(app, {
+    uiConfig: { demo: true, adminEnabled: false, chaos: [{ target: 'aws', cloud: 'aws', actions: ['down', 'heal'] }], drills: [] },
+  });
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 

@@ -77,7 +77,12 @@ function setStatus(aws: 'up' | 'down', addresses: string[], generation: number, 
     at: now,
     services: [{ ...svc, overrides: { ...svc.overrides, drainedClouds: drained } }],
     targets: [target('aws', aws, 10), target('azure', 'up', 20), target('gcp', 'up', 30)],
-    providers: (['route53', 'azure', 'clouddns'] as const).map((provider) => ({ provider, sync: 'in-sync' as const, reason: 'serves the published answer', since: now })),
+    providers: (['route53', 'azure', 'clouddns'] as const).map((provider) => ({
+      provider,
+      sync: 'in-sync' as const,
+      reason: 'serves the published answer',
+      since: now,
+    })),
     overrides: { drainedClouds: drained as never, pins: {}, paused: [] },
     lastDecisions: [],
     lastEventId: events.lastId,
@@ -102,18 +107,41 @@ beforeAll(async () => {
   app.post('/overrides/drain', ...auth.guard, (req, res) => {
     drains.push({ csrf: req.get('x-csrf-token'), body: req.body });
     const body = req.body as { cloud: string; reason: string; operator: string };
-    const event = events.record({ type: 'override', action: 'drain', operator: body.operator, cloud: body.cloud as 'azure', actor: 'operator', reason: body.reason });
+    const event = events.record({
+      type: 'override',
+      action: 'drain',
+      operator: body.operator,
+      cloud: body.cloud as 'azure',
+      actor: 'operator',
+      reason: body.reason,
+    });
     setStatus('down', [ADDR.azure], status.generation, [body.cloud]);
     res.json({ event });
   });
-  mountDashboard(app, { uiConfig: { demo: true, adminEnabled: true, chaos: [{ target: 'aws', cloud: 'aws', actions: ['down', 'slow', 'heal'] }], drills: [{ scenario: 'oct-2025', label: 'us-east-1 outage', description: 'Route 53 API down while AWS fails' }] } });
+  mountDashboard(app, {
+    uiConfig: {
+      demo: true,
+      adminEnabled: true,
+      chaos: [{ target: 'aws', cloud: 'aws', actions: ['down', 'slow', 'heal'] }],
+      drills: [{ scenario: 'oct-2025', label: 'us-east-1 outage', description: 'Route 53 API down while AWS fails' }],
+    },
+  });
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   mkdirSync(SHOTS, { recursive: true });
 });
@@ -148,7 +176,8 @@ describe('dashboard in headless Chromium', () => {
   it('shows three healthy clouds and each provider answer, then the failover, with no console errors', async () => {
     const { page, context, problems } = await open('light');
     for (const cloud of ['aws', 'azure', 'gcp']) await expect.poll(() => card(page, cloud).locator('.verdict').textContent()).toBe('▲ UP');
-    for (const provider of ['route53', 'azure', 'clouddns']) await expect.poll(() => servingCell(page, provider).textContent()).toContain(ADDR.aws);
+    for (const provider of ['route53', 'azure', 'clouddns'])
+      await expect.poll(() => servingCell(page, provider).textContent()).toContain(ADDR.aws);
     expect(await page.locator('#zone').textContent()).toBe('example.test.');
     expect(await card(page, 'aws').locator('tr[data-vantage="vp-2"] td').nth(3).textContent()).toBe('4 ms');
     expect(await page.locator('#conn').textContent()).toBe('live');
@@ -158,10 +187,35 @@ describe('dashboard in headless Chromium', () => {
 
     // AWS goes down: the controller's events arrive over SSE, /status follows.
     now += 1000;
-    events.record({ type: 'probe-state', targetId: 'aws', vantageId: 'vp-1', before: 'up', after: 'suspect', reason: 'vp-1 sees aws suspect' });
+    events.record({
+      type: 'probe-state',
+      targetId: 'aws',
+      vantageId: 'vp-1',
+      before: 'up',
+      after: 'suspect',
+      reason: 'vp-1 sees aws suspect',
+    });
     now += 1500;
-    events.record({ type: 'verdict', targetId: 'aws', before: 'up', after: 'down', reason: '2 of 3 fresh vantage points say down (quorum 2)' });
-    events.record({ type: 'decision', service: SERVICE, kind: 'change', before: [ADDR.aws], after: [ADDR.azure], basedOnGeneration: 1, held: false, failOpen: false, paused: false, urgent: true, reason: 'aws is down: failing over to azure' });
+    events.record({
+      type: 'verdict',
+      targetId: 'aws',
+      before: 'up',
+      after: 'down',
+      reason: '2 of 3 fresh vantage points say down (quorum 2)',
+    });
+    events.record({
+      type: 'decision',
+      service: SERVICE,
+      kind: 'change',
+      before: [ADDR.aws],
+      after: [ADDR.azure],
+      basedOnGeneration: 1,
+      held: false,
+      failOpen: false,
+      paused: false,
+      urgent: true,
+      reason: 'aws is down: failing over to azure',
+    });
     setStatus('down', [ADDR.azure], 2);
     now += 120;
     events.record({
@@ -185,13 +239,20 @@ describe('dashboard in headless Chromium', () => {
       generation: 2,
       expected: [ADDR.azure],
       allOk: true,
-      providers: (['route53', 'azure', 'clouddns'] as const).map((provider, i) => ({ provider, ok: true, addresses: [ADDR.azure], afterDecisionMs: 150 + i * 10, attempts: 1 })),
+      providers: (['route53', 'azure', 'clouddns'] as const).map((provider, i) => ({
+        provider,
+        ok: true,
+        addresses: [ADDR.azure],
+        afterDecisionMs: 150 + i * 10,
+        attempts: 1,
+      })),
       reason: 'every nameserver answers',
     });
 
     await expect.poll(() => card(page, 'aws').locator('.verdict').textContent()).toBe('▼ DOWN');
     expect(await card(page, 'aws').getAttribute('data-verdict')).toBe('down');
-    for (const provider of ['route53', 'azure', 'clouddns']) await expect.poll(() => servingCell(page, provider).textContent()).toContain(ADDR.azure);
+    for (const provider of ['route53', 'azure', 'clouddns'])
+      await expect.poll(() => servingCell(page, provider).textContent()).toContain(ADDR.azure);
     await expect.poll(() => page.locator('#events li[data-kind="write"]').first().textContent()).toContain('gen 2');
     expect(await page.locator('#events li[data-kind="verdict"]').first().textContent()).toContain('2 of 3 fresh vantage points say down');
     // Figures computed from the events: first failure → down 1.5 s; first failure → all nameservers: 1.5 s + 170 ms.

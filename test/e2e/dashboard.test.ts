@@ -36,7 +36,16 @@ beforeAll(async () => {
     startTopology({ freePorts: true, health: HEALTH, dwellMs: 1000, ttl: 1, traffic: false, auditLog: auditPath, demoControls: true }),
     chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     }),
   ]);
   mkdirSync(SHOTS, { recursive: true });
@@ -82,10 +91,16 @@ declare const document: PageNode;
 function failedOverTo(address: string): boolean {
   const verdict = document.querySelector('article.card[data-cloud="aws"] .verdict')?.textContent;
   const rows = [...document.querySelectorAll('.service tr[data-provider]')];
-  const served = rows.length === 3 && rows.every((row) => {
-    const cell = row.querySelector('td');
-    return cell !== null && [...cell.querySelectorAll('.addr')].map((a) => a.textContent).join() === address && cell.querySelector('.match.ok') !== null;
-  });
+  const served =
+    rows.length === 3 &&
+    rows.every((row) => {
+      const cell = row.querySelector('td');
+      return (
+        cell !== null &&
+        [...cell.querySelectorAll('.addr')].map((a) => a.textContent).join() === address &&
+        cell.querySelector('.match.ok') !== null
+      );
+    });
   const write = [...document.querySelectorAll('#events li[data-kind="write"]')].some((li) => li.textContent?.includes(`→ [${address}]`));
   return verdict === '▼ DOWN' && served && write;
 }
@@ -135,7 +150,8 @@ describe('dashboard against the real controller', () => {
     expect(await card(page, 'aws').getAttribute('data-verdict')).toBe('down');
     expect(await card(page, 'azure').locator('.verdict').textContent()).toBe('▲ UP');
     expect(await card(page, 'azure').locator('.chip').first().textContent()).toBe('in the answer');
-    for (const provider of TOPOLOGY_PROVIDERS) expect(await servingCell(page, provider).textContent()).toBe(`${CLOUD_ADDRESSES.azure} ✓ matches`);
+    for (const provider of TOPOLOGY_PROVIDERS)
+      expect(await servingCell(page, provider).textContent()).toBe(`${CLOUD_ADDRESSES.azure} ✓ matches`);
     const write = await page.locator('#events li[data-kind="write"]').first().textContent();
     expect(write).toContain(`[${CLOUD_ADDRESSES.aws}] → [${CLOUD_ADDRESSES.azure}]`);
     for (const label of ['Route 53 ok', 'Azure DNS ok', 'Cloud DNS ok']) expect(write).toContain(label);
@@ -150,7 +166,10 @@ describe('dashboard against the real controller', () => {
     // The chaos action and both publishes are in the audit log.
     const audit = await readAuditLog(auditPath);
     expect(audit.problems).toEqual([]);
-    expect(audit.records.find((r) => r.kind === 'demo-chaos')).toMatchObject({ actor: 'operator', detail: { target: 'aws', action: 'down' } });
+    expect(audit.records.find((r) => r.kind === 'demo-chaos')).toMatchObject({
+      actor: 'operator',
+      detail: { target: 'aws', action: 'down' },
+    });
     expect(audit.records.filter((r) => r.kind === 'write').map((r) => r.after)).toEqual([[CLOUD_ADDRESSES.aws], [CLOUD_ADDRESSES.azure]]);
 
     expect(problems).toEqual([]);

@@ -37,7 +37,11 @@ async function freePort(host: string): Promise<number> {
 }
 
 function failover(args: string[]) {
-  const child = spawn(process.execPath, ['bin/failover.js', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/failover.js', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -92,7 +96,12 @@ interface DemoJson {
   servicePort: number;
   clouds: Record<'aws' | 'azure' | 'gcp', { url: string; chaosUrl: string }>;
   api: { url: string; token: string; tokenFile: string };
-  emulators: { route53: { endpoint: string; dns: { port: number } }; azure: { endpoint: string; dns: { port: number } }; clouddns: { endpoint: string; dns: { port: number } }; admin: { endpoint: string } };
+  emulators: {
+    route53: { endpoint: string; dns: { port: number } };
+    azure: { endpoint: string; dns: { port: number } };
+    clouddns: { endpoint: string; dns: { port: number } };
+    admin: { endpoint: string };
+  };
 }
 
 describe('failover demo as a process', () => {
@@ -100,7 +109,18 @@ describe('failover demo as a process', () => {
     const dir = stateDir();
     const port = await freePort('127.0.0.11');
     const apiPort = await freePort('127.0.0.1');
-    const demo = failover(['demo', '--free-ports', '--port', String(port), '--api-port', String(apiPort), '--state-dir', dir, '--rate', '20']);
+    const demo = failover([
+      'demo',
+      '--free-ports',
+      '--port',
+      String(port),
+      '--api-port',
+      String(apiPort),
+      '--state-dir',
+      dir,
+      '--rate',
+      '20',
+    ]);
     const explain = () => `stdout:\n${demo.stdout()}\nstderr:\n${demo.stderr()}`;
     await until('the demo says it is running', () => demo.stdout().includes('failover demo: running'), 25_000, explain);
 
@@ -125,7 +145,13 @@ describe('failover demo as a process', () => {
 
     // The controller's verdict as an event line, then the summary: every provider answers Azure.
     await until('the demo reports AWS down', () => demo.stdout().includes('aws up → down'), 20_000, explain);
-    await until('the summary shows Azure served everywhere', () => /DNS route53 \.12 {2}azure \.12 {2}clouddns \.12 \| aws down \[down\] {2}azure up {2}gcp up \| traffic 20\/s/.test(demo.stdout()), 20_000, explain);
+    await until(
+      'the summary shows Azure served everywhere',
+      () =>
+        /DNS route53 \.12 {2}azure \.12 {2}clouddns \.12 \| aws down \[down\] {2}azure up {2}gcp up \| traffic 20\/s/.test(demo.stdout()),
+      20_000,
+      explain,
+    );
 
     demo.child.kill('SIGINT');
     const stoppedAt = Date.now();
@@ -139,7 +165,8 @@ describe('failover demo as a process', () => {
     // Every port the demo had is free again.
     const portOf = (url: string) => Number(new URL(url).port);
     for (const host of ['127.0.0.11', '127.0.0.12', '127.0.0.13']) await bindTcp(host, port);
-    for (const c of ['aws', 'azure', 'gcp'] as const) await bindTcp(new URL(state.clouds[c].chaosUrl).hostname, portOf(state.clouds[c].chaosUrl));
+    for (const c of ['aws', 'azure', 'gcp'] as const)
+      await bindTcp(new URL(state.clouds[c].chaosUrl).hostname, portOf(state.clouds[c].chaosUrl));
     await bindTcp('127.0.0.1', apiPort);
     for (const p of ['route53', 'azure', 'clouddns'] as const) {
       await bindTcp('127.0.0.1', portOf(state.emulators[p].endpoint));
@@ -161,7 +188,9 @@ describe('failover demo as a process', () => {
     try {
       const demo = failover(['demo', '--free-ports', '--port', String(port), '--state-dir', dir]);
       expect(await demo.exited).toBe(2);
-      expect(demo.stderr()).toContain(`failover demo: port ${port} on 127.0.0.11 is already in use (the aws sample service); choose another with --port <port>`);
+      expect(demo.stderr()).toContain(
+        `failover demo: port ${port} on 127.0.0.11 is already in use (the aws sample service); choose another with --port <port>`,
+      );
       expect(existsSync(join(dir, 'demo.json'))).toBe(false);
       expect(processesMentioning(dir)).toEqual([]);
     } finally {

@@ -47,12 +47,35 @@ const demo: DemoHooks = {
 };
 
 beforeAll(async () => {
-  topo = await startTopology({ freePorts: true, health: { intervalMs: 400, fastIntervalMs: 200, timeoutMs: 200, rise: 2, fall: 3 }, dwellMs: 300, ttl: 1, traffic: false });
+  topo = await startTopology({
+    freePorts: true,
+    health: { intervalMs: 400, fastIntervalMs: 200, timeoutMs: 200, rise: 2, fall: 3 },
+    dwellMs: 300,
+    ttl: 1,
+    traffic: false,
+  });
   audit = AuditLog.open(auditPath);
   const logger = createLogger({ name: 'controller', level: 'debug', destination: logSink });
   // A high limit here: this listener is for comparing many refused guesses; the flood goes to the topology's own.
-  api = await startControllerApi({ controller: topo.controller, logger, adminToken: TOKEN, host: '127.0.0.1', port: 0, auditLog: audit, demo, rateLimit: { windowMs: 60_000, limit: 10_000 } });
-  off = await startControllerApi({ controller: topo.controller, logger, adminToken: undefined, host: '127.0.0.1', port: 0, demo, rateLimit: { windowMs: 60_000, limit: 10_000 } });
+  api = await startControllerApi({
+    controller: topo.controller,
+    logger,
+    adminToken: TOKEN,
+    host: '127.0.0.1',
+    port: 0,
+    auditLog: audit,
+    demo,
+    rateLimit: { windowMs: 60_000, limit: 10_000 },
+  });
+  off = await startControllerApi({
+    controller: topo.controller,
+    logger,
+    adminToken: undefined,
+    host: '127.0.0.1',
+    port: 0,
+    demo,
+    rateLimit: { windowMs: 60_000, limit: 10_000 },
+  });
 });
 
 afterAll(async () => {
@@ -100,7 +123,11 @@ const bearer = (token: string | undefined): Record<string, string> => (token ===
 
 /** What a client can learn from a response (volatile headers aside). */
 async function observable(res: Response) {
-  const headers = Object.fromEntries([...res.headers.entries()].filter(([k]) => !['date', 'ratelimit', 'ratelimit-policy', 'etag', 'keep-alive', 'connection', 'x-request-id'].includes(k)));
+  const headers = Object.fromEntries(
+    [...res.headers.entries()].filter(
+      ([k]) => !['date', 'ratelimit', 'ratelimit-policy', 'etag', 'keep-alive', 'connection', 'x-request-id'].includes(k),
+    ),
+  );
   return { status: res.status, headers, body: await res.text() };
 }
 
@@ -121,7 +148,13 @@ describe('admin API of the real controller server', () => {
     for (const route of MUTATING) {
       const seen = await Promise.all(Object.values(GUESSES).map(async (g) => observable(await call(api.url, route, bearer(g)))));
       const malformed = await Promise.all(
-        [`Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}`, `bearer ${TOKEN}`, `Bearer ${TOKEN} extra`, 'Bearer ', `Bearer ${TOKEN.slice(0, 8)}\u00e9`].map(async (authorization) => observable(await call(api.url, route, { authorization }))),
+        [
+          `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}`,
+          `bearer ${TOKEN}`,
+          `Bearer ${TOKEN} extra`,
+          'Bearer ',
+          `Bearer ${TOKEN.slice(0, 8)}\u00e9`,
+        ].map(async (authorization) => observable(await call(api.url, route, { authorization }))),
       );
       const first = seen[0];
       expect(first?.status, `${route.method} ${route.path}`).toBe(401);
@@ -149,8 +182,15 @@ describe('admin API of the real controller server', () => {
     expect(res.status).toBe(200);
     const reply = (await res.json()) as { event: { id: number; type: string; action: string } };
     expect(reply.event).toMatchObject({ type: 'override', action: 'drain' });
-    const lines = readFileSync(auditPath, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.find((l) => l.kind === 'override' && l.eventId === reply.event.id)).toMatchObject({ actor: 'operator', reason: expect.stringContaining('maintenance'), detail: { action: 'drain', cloud: 'gcp' } });
+    const lines = readFileSync(auditPath, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.kind === 'override' && l.eventId === reply.event.id)).toMatchObject({
+      actor: 'operator',
+      reason: expect.stringContaining('maintenance'),
+      detail: { action: 'drain', cloud: 'gcp' },
+    });
     const chaos = await call(api.url, MUTATING[6]!, bearer(TOKEN));
     expect(chaos.status).toBe(200);
     expect(chaosCalls).toEqual(['aws down']);
@@ -189,18 +229,23 @@ describe('admin API of the real controller server', () => {
     const pooled = median(all);
     const iqr = (all[Math.floor(all.length * 0.75)] as number) - (all[Math.floor(all.length * 0.25)] as number);
     // Hashing both sides makes the work identical; what is left is scheduling noise, which no class owns.
-    for (const [c, xs] of times) expect(Math.abs(median(xs) - pooled), `${c}: median ${median(xs).toFixed(3)} ms vs ${pooled.toFixed(3)} ms`).toBeLessThanOrEqual(Math.max(2, iqr));
+    for (const [c, xs] of times)
+      expect(Math.abs(median(xs) - pooled), `${c}: median ${median(xs).toFixed(3)} ms vs ${pooled.toFixed(3)} ms`).toBeLessThanOrEqual(
+        Math.max(2, iqr),
+      );
   });
 
   it('never writes the token or a guess into the logs', () => {
     expect(logText).toContain('"statusCode":401');
-    for (const secret of [TOKEN, ...Object.values(GUESSES).filter((g): g is string => g !== undefined)]) expect(logText).not.toContain(secret);
+    for (const secret of [TOKEN, ...Object.values(GUESSES).filter((g): g is string => g !== undefined)])
+      expect(logText).not.toContain(secret);
   });
 
   it('answers a flood of admin requests with 429 on the controller’s own listener (default limit), authenticated or not', async () => {
     const { limit, windowMs } = DEFAULT_ADMIN_RATE_LIMIT;
     const statuses: number[] = [];
-    for (let i = 0; i < limit + 10; i += 1) statuses.push((await call(topo.api.url, MUTATING[0]!, bearer(`flood-guess-${String(i).padStart(8, '0')}`))).status);
+    for (let i = 0; i < limit + 10; i += 1)
+      statuses.push((await call(topo.api.url, MUTATING[0]!, bearer(`flood-guess-${String(i).padStart(8, '0')}`))).status);
     expect(statuses.slice(0, limit)).toEqual(Array.from({ length: limit }, () => 401));
     expect(statuses.slice(limit)).toEqual(Array.from({ length: 10 }, () => 429));
     // The limit sits in front of authentication: the right token waits too, and nothing changed.

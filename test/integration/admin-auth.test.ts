@@ -49,12 +49,18 @@ async function start(options: { token: string | undefined; limit: number }): Pro
 const close = (r: Running) => new Promise<void>((resolve) => r.server.close(() => resolve()));
 
 function drain(r: Running, headers: Record<string, string>, body: unknown = { cloud: 'aws' }) {
-  return fetch(`${r.base}/api/overrides/drain`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${r.base}/api/overrides/drain`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 /** The parts of a response a client could learn anything from (volatile headers left out). */
 async function observable(res: Response) {
-  const headers = Object.fromEntries([...res.headers.entries()].filter(([k]) => !['date', 'ratelimit', 'ratelimit-policy', 'etag', 'keep-alive', 'connection'].includes(k)));
+  const headers = Object.fromEntries(
+    [...res.headers.entries()].filter(([k]) => !['date', 'ratelimit', 'ratelimit-policy', 'etag', 'keep-alive', 'connection'].includes(k)),
+  );
   return { status: res.status, headers, body: await res.text() };
 }
 
@@ -126,7 +132,12 @@ describe('admin API authentication', () => {
     const ok = await drain(app, { ...sameOrigin, [CSRF_HEADER]: csrfToken });
     expect(ok.status).toBe(200);
 
-    const crossSite = await drain(app, { ...sameOrigin, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', [CSRF_HEADER]: csrfToken });
+    const crossSite = await drain(app, {
+      ...sameOrigin,
+      origin: 'https://evil.example',
+      'sec-fetch-site': 'cross-site',
+      [CSRF_HEADER]: csrfToken,
+    });
     expect(crossSite.status).toBe(403);
     expect(await crossSite.json()).toMatchObject({ error: 'forbidden', message: expect.stringContaining('cross-site') });
     // A cookie alone marks a browser request too.
@@ -137,7 +148,11 @@ describe('admin API authentication', () => {
     const res = await drain(app, { authorization: `Bearer ${TOKEN}` }, { cloud: 'aws', note: 'x'.repeat(20_000) });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: 'payload-too-large' });
-    const bad = await fetch(`${app.base}/api/overrides/drain`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{"cloud":' });
+    const bad = await fetch(`${app.base}/api/overrides/drain`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: '{"cloud":',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'bad-json' });
   });
@@ -152,7 +167,8 @@ describe('admin API rate limit', () => {
 
   it('answers a flood of admin requests with 429 and a JSON body saying when to retry, authenticated or not', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i += 1) statuses.push((await drain(app, { authorization: `Bearer ${i % 2 === 0 ? TOKEN : 'wrong-token-guess-0000'}` })).status);
+    for (let i = 0; i < 8; i += 1)
+      statuses.push((await drain(app, { authorization: `Bearer ${i % 2 === 0 ? TOKEN : 'wrong-token-guess-0000'}` })).status);
     expect(statuses.slice(0, 5)).toEqual([200, 401, 200, 401, 200]);
     expect(statuses.slice(5)).toEqual([429, 429, 429]);
     const limited = await drain(app, { authorization: `Bearer ${TOKEN}` });
@@ -208,8 +224,12 @@ describe('admin token sources', () => {
   it('refuses short, spaced or unreadable tokens with what to do', () => {
     expect(() => loadAdminToken({ env: { [ADMIN_TOKEN_ENV]: 'short' } })).toThrow(AdminTokenError);
     expect(() => loadAdminToken({ env: { [ADMIN_TOKEN_ENV]: 'short' } })).toThrow(/at least 16/);
-    expect(() => loadAdminToken({ env: { [ADMIN_TOKEN_ENV]: 'has a space in the middle of it' } })).toThrow(/characters a bearer token cannot carry/);
-    expect(() => loadAdminToken({ env: {}, tokenFile: join(dir, 'missing') })).toThrow(/cannot read the admin token file .*missing.*ENOENT/);
+    expect(() => loadAdminToken({ env: { [ADMIN_TOKEN_ENV]: 'has a space in the middle of it' } })).toThrow(
+      /characters a bearer token cannot carry/,
+    );
+    expect(() => loadAdminToken({ env: {}, tokenFile: join(dir, 'missing') })).toThrow(
+      /cannot read the admin token file .*missing.*ENOENT/,
+    );
   });
 });
 

@@ -35,7 +35,8 @@ const io = {
   ...fs,
   writeSync: ((fd: number, buffer: Buffer) => {
     const record = JSON.parse(buffer.toString('utf8')) as { eventId?: number; kind: string };
-    if (record.eventId !== undefined) appends.push({ eventId: record.eventId, kind: record.kind, seenBefore: seenByEarlierListener.has(record.eventId) });
+    if (record.eventId !== undefined)
+      appends.push({ eventId: record.eventId, kind: record.kind, seenBefore: seenByEarlierListener.has(record.eventId) });
     return fs.writeSync(fd, buffer);
   }) as typeof fs.writeSync,
 } as AuditIo;
@@ -87,7 +88,8 @@ describe('the audit log comes first', () => {
           if (data === undefined || data.startsWith('{"bootId"')) continue;
           const e = JSON.parse(data) as ControllerEvent;
           streamed += 1;
-          if ((e.type === 'write' || e.type === 'override' || e.type === 'provider-sync') && !fileEventIds().has(e.id)) onStreamNotInFile.push(e.id);
+          if ((e.type === 'write' || e.type === 'override' || e.type === 'provider-sync') && !fileEventIds().has(e.id))
+            onStreamNotInFile.push(e.id);
         }
       }
     })();
@@ -107,7 +109,8 @@ describe('the audit log comes first', () => {
     await controller.idle();
     const listed = ((await (await fetch(`${api.url}/events`)).json()) as { events: ControllerEvent[] }).events;
     const inFile = fileEventIds();
-    for (const e of listed.filter((x) => x.type === 'write' || x.type === 'override')) expect(inFile.has(e.id), `${e.type} ${e.id}`).toBe(true);
+    for (const e of listed.filter((x) => x.type === 'write' || x.type === 'override'))
+      expect(inFile.has(e.id), `${e.type} ${e.id}`).toBe(true);
 
     await new Promise((r) => setTimeout(r, 100));
     abort.abort();

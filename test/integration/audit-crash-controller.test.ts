@@ -50,7 +50,19 @@ beforeAll(async () => {
       owner: 'crash-test',
       zone: topo.emulators.zone,
       providers: { route53: { hostedZoneId: 'replaced-by-the-endpoints-file' } },
-      services: [{ name: SERVICE, ttl: 5, targets: topo.config.services[0]?.targets.map((t) => ({ id: t.id, cloud: t.cloud, address: t.address, healthUrl: t.healthUrl, priority: t.priority })) }],
+      services: [
+        {
+          name: SERVICE,
+          ttl: 5,
+          targets: topo.config.services[0]?.targets.map((t) => ({
+            id: t.id,
+            cloud: t.cloud,
+            address: t.address,
+            healthUrl: t.healthUrl,
+            priority: t.priority,
+          })),
+        },
+      ],
       health: { intervalMs: 400, fastIntervalMs: 200, timeoutMs: 200, rise: 2, fall: 3 },
       routing: { dwellMs: 300 },
       auditLog: auditPath,
@@ -88,16 +100,28 @@ interface Controller {
 }
 
 async function startController(): Promise<Controller> {
-  const child = spawn(process.execPath, ['bin/failover.js', 'controller', '--config', configPath, '--endpoints-file', endpointsPath, '--api-port', '0'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', FAILOVER_ADMIN_TOKEN: TOKEN, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', METADATA_SERVER_DETECTION: 'none' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/failover.js', 'controller', '--config', configPath, '--endpoints-file', endpointsPath, '--api-port', '0'],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        LOG_LEVEL: 'info',
+        FAILOVER_ADMIN_TOKEN: TOKEN,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        METADATA_SERVER_DETECTION: 'none',
+      },
+    },
+  );
   children.push(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const lines = () =>
     stdout
       .split('\n')
@@ -173,8 +197,15 @@ describe('audit log of a controller killed with SIGKILL mid-failover', () => {
     });
     expect(drained.status).toBe(200);
     const override = ((await drained.json()) as { event: { id: number } }).event;
-    const onDisk = readFileSync(auditPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
-    expect(onDisk.find((r) => r.kind === 'override' && r.eventId === override.id)).toMatchObject({ actor: 'operator', operator: 'tester', detail: { action: 'drain', cloud: 'gcp' } });
+    const onDisk = readFileSync(auditPath, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as AuditRecord);
+    expect(onDisk.find((r) => r.kind === 'override' && r.eventId === override.id)).toMatchObject({
+      actor: 'operator',
+      operator: 'tester',
+      detail: { action: 'drain', cloud: 'gcp' },
+    });
 
     await topo.services.aws.setChaos('down');
     const outcome = await first.exited;
@@ -191,12 +222,19 @@ describe('audit log of a controller killed with SIGKILL mid-failover', () => {
 
     // What the stream announced is in the file, whole.
     const announced = records.find((r) => r.kind === 'write' && r.eventId === write.id);
-    expect(announced).toMatchObject({ generation: write.generation, before: [CLOUD_HOSTS.aws], after: [CLOUD_HOSTS.azure], detail: { status: 'in-sync' } });
+    expect(announced).toMatchObject({
+      generation: write.generation,
+      before: [CLOUD_HOSTS.aws],
+      after: [CLOUD_HOSTS.azure],
+      detail: { status: 'in-sync' },
+    });
     expect(announced?.providers?.map((p) => [p.provider, p.result])).toEqual(PROVIDERS.map((p) => [p, 'ok']));
     expect(records.find((r) => r.kind === 'override' && r.eventId === override.id)).toBeDefined();
 
     // Every write a provider committed (first publish and failover, on all three) has its audit record.
-    expect(committed.map((c) => `${c.provider}@${c.generation}`).sort()).toEqual(PROVIDERS.flatMap((p) => [`${p}@1`, `${p}@${write.generation}`]).sort());
+    expect(committed.map((c) => `${c.provider}@${c.generation}`).sort()).toEqual(
+      PROVIDERS.flatMap((p) => [`${p}@1`, `${p}@${write.generation}`]).sort(),
+    );
     for (const c of committed) {
       const record = records.find((r) => r.kind === 'write' && r.generation === c.generation);
       expect(record, `${c.provider} took generation ${c.generation}`).toBeDefined();
@@ -214,7 +252,11 @@ describe('audit log of a controller killed with SIGKILL mid-failover', () => {
 
     // A new controller on the same file carries the sequence on, and sees the failover on the providers.
     const second = await startController();
-    expect(second.lines().find((l) => l.msg === 'audit log open')).toMatchObject({ auditLog: auditPath, lastSeq: records.at(-1)?.seq, repairedBytes: 0 });
+    expect(second.lines().find((l) => l.msg === 'audit log open')).toMatchObject({
+      auditLog: auditPath,
+      lastSeq: records.at(-1)?.seq,
+      repairedBytes: 0,
+    });
     const status = await until('the restarted controller to read the providers', () => {
       const r = second.lines().find((l) => l.msg === 'published state read from the providers');
       return r;
@@ -240,7 +282,10 @@ describe('audit log of a controller killed with SIGKILL mid-failover', () => {
     azureDns.set({ latencyMs: 2_000 });
     let acknowledged: ProviderWriteEvent | undefined;
     const stream = await follow(third.url, (e) => {
-      const failback = e.type === 'provider-write' && e.provider === 'route53' && e.changes.some((c) => c.name === `${SERVICE}.` && c.records.some((r) => r.values.includes(CLOUD_HOSTS.aws)));
+      const failback =
+        e.type === 'provider-write' &&
+        e.provider === 'route53' &&
+        e.changes.some((c) => c.name === `${SERVICE}.` && c.records.some((r) => r.values.includes(CLOUD_HOSTS.aws)));
       if (acknowledged === undefined && failback) {
         third.child.kill('SIGKILL');
         acknowledged = e;
@@ -260,10 +305,16 @@ describe('audit log of a controller killed with SIGKILL mid-failover', () => {
         actor: 'controller',
         service: SERVICE,
         generation: acked.generation,
-        providers: [{ provider: 'route53', result: 'ok', changes: acked.changes.length, apiCalls: acked.apiCalls, latencyMs: acked.latencyMs }],
+        providers: [
+          { provider: 'route53', result: 'ok', changes: acked.changes.length, apiCalls: acked.apiCalls, latencyMs: acked.latencyMs },
+        ],
         detail: { provider: 'route53', services: [SERVICE] },
       });
-      expect((record?.detail as { changes: unknown[] }).changes).toContainEqual({ kind: 'update', name: `${SERVICE}.`, records: [{ type: 'A', ttl: 5, values: [CLOUD_HOSTS.aws] }] });
+      expect((record?.detail as { changes: unknown[] }).changes).toContainEqual({
+        kind: 'update',
+        name: `${SERVICE}.`,
+        records: [{ type: 'A', ttl: 5, values: [CLOUD_HOSTS.aws] }],
+      });
       // The acknowledgement is on disk the moment it arrives, before the publish's aggregated record.
       // (Whether the aggregate made it before the kill depends on timing: with the controller's read
       // grace, Azure DNS's slow read is handed to the reconciler after 500 ms, so the aggregate can
@@ -275,7 +326,9 @@ describe('audit log of a controller killed with SIGKILL mid-failover', () => {
       // Route 53 really committed it, and every write Route 53 ever committed has a record naming it at that generation.
       expect(committed).toContainEqual({ provider: 'route53', generation: acked.generation, addresses: [CLOUD_HOSTS.aws] });
       for (const c of committed.filter((x) => x.provider === 'route53')) {
-        const found = read.records.some((r) => r.generation === c.generation && r.providers?.some((p) => p.provider === 'route53' && p.result === 'ok'));
+        const found = read.records.some(
+          (r) => r.generation === c.generation && r.providers?.some((p) => p.provider === 'route53' && p.result === 'ok'),
+        );
         expect(found, `route53 took generation ${c.generation}`).toBe(true);
       }
     } finally {

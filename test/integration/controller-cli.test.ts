@@ -18,7 +18,9 @@ let emulators: RunningEmulators;
 const endpointsFile = join(dir, 'endpoints.json');
 // In the test's own directory: the default (.failover/audit.jsonl, from the working directory) would land in the repository.
 const auditLog = join(dir, 'audit.jsonl');
-const parseExposition = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => { name: string; metrics: { value?: string; labels?: Record<string, string> }[] }[];
+const parseExposition = createRequire(import.meta.url)('parse-prometheus-text-format') as (
+  text: string,
+) => { name: string; metrics: { value?: string; labels?: Record<string, string> }[] }[];
 
 beforeAll(async () => {
   emulators = await startEmulators({ freePorts: true });
@@ -43,13 +45,21 @@ auditLog: ${JSON.stringify(auditLog)}
 `;
 
 function run(args: string[]) {
-  const child = spawn(process.execPath, ['bin/failover.js', 'controller', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/failover.js', 'controller', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const lines = () => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = () =>
+    stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { child, exited, lines, stderr: () => stderr };
 }
 
@@ -74,7 +84,13 @@ describe('failover controller', () => {
     }
     expect(url, p.stderr()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const line = p.lines().find((l) => l.msg === 'controller API listening');
-    expect(line).toMatchObject({ name: 'controller', owner: 'ctl-cli', admin: false, providers: ['route53', 'azure', 'clouddns'], services: ['app.example.test'] });
+    expect(line).toMatchObject({
+      name: 'controller',
+      owner: 'ctl-cli',
+      admin: false,
+      providers: ['route53', 'azure', 'clouddns'],
+      services: ['app.example.test'],
+    });
 
     const health = await fetch(`${url}/healthz`);
     expect([200, 503]).toContain(health.status);
@@ -86,7 +102,9 @@ describe('failover controller', () => {
     let probes: Record<string, number> = {};
     while (Object.keys(probes).length < 3 && Date.now() < until) {
       const family = parseExposition(await (await fetch(`${url}/metrics`)).text()).find((f) => f.name === 'failover_probe_total');
-      probes = Object.fromEntries((family?.metrics ?? []).map((m) => [`${m.labels?.target} ${m.labels?.vantage} ${m.labels?.result}`, Number(m.value)]));
+      probes = Object.fromEntries(
+        (family?.metrics ?? []).map((m) => [`${m.labels?.target} ${m.labels?.vantage} ${m.labels?.result}`, Number(m.value)]),
+      );
       if (Object.keys(probes).length < 3) await new Promise((r) => setTimeout(r, 50));
     }
     expect(Object.keys(probes).sort()).toEqual(['aws vp-1 error', 'aws vp-2 error', 'aws vp-3 error']);

@@ -56,7 +56,8 @@ describe('controller against the emulators', () => {
     const status = (await (await fetch(`${api.url}/status`)).json()) as ControllerStatus;
     const svc = status.services.find((s) => s.name === SERVICE);
     expect(svc?.published).toMatchObject({ addresses: [CLOUD_HOSTS.azure], generation: 2 });
-    for (const p of PROVIDERS) expect(svc?.providers[p]).toMatchObject({ serving: { ok: true, addresses: [CLOUD_HOSTS.azure] }, sync: 'in-sync' });
+    for (const p of PROVIDERS)
+      expect(svc?.providers[p]).toMatchObject({ serving: { ok: true, addresses: [CLOUD_HOSTS.azure] }, sync: 'in-sync' });
     expect(status.targets.find((t) => t.id === 'aws')).toMatchObject({ verdict: 'down', cloud: 'aws', address: CLOUD_HOSTS.aws });
     const awsVantages = status.targets.find((t) => t.id === 'aws')?.vantages ?? [];
     expect(awsVantages).toHaveLength(3);

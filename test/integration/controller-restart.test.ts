@@ -21,12 +21,22 @@ afterEach(async () => {
   topo = undefined;
 });
 
-const writesNow = (t: Topology): Record<ProviderId, number> => ({ route53: writeCalls(t.faults('route53')), azure: writeCalls(t.faults('azure')), clouddns: writeCalls(t.faults('clouddns')) });
+const writesNow = (t: Topology): Record<ProviderId, number> => ({
+  route53: writeCalls(t.faults('route53')),
+  azure: writeCalls(t.faults('azure')),
+  clouddns: writeCalls(t.faults('clouddns')),
+});
 
 describe('controller restart mid-failover', () => {
   it.each([
-    ['right after the down verdict, before the publish', (e: ControllerEvent) => e.type === 'verdict' && e.targetId === 'aws' && e.after === 'down'],
-    ['right after the decision to move, during the publish', (e: ControllerEvent) => e.type === 'decision' && e.kind === 'change' && e.after.includes(CLOUD_HOSTS.azure)],
+    [
+      'right after the down verdict, before the publish',
+      (e: ControllerEvent) => e.type === 'verdict' && e.targetId === 'aws' && e.after === 'down',
+    ],
+    [
+      'right after the decision to move, during the publish',
+      (e: ControllerEvent) => e.type === 'decision' && e.kind === 'change' && e.after.includes(CLOUD_HOSTS.azure),
+    ],
   ])('stopped %s: the next controller converges with no extra writes', async (_when, isTheMoment) => {
     topo = await startTopology();
     const first = topo.controller().controller;

@@ -46,7 +46,11 @@ export interface Topology {
 /** API requests that change a zone, by provider (reads and change polling excluded). */
 export function writeCalls(faults: FaultInjector): number {
   return Object.entries(faults.counters())
-    .filter(([op]) => /ChangeResourceRecordSets|RecordSets_(CreateOrUpdate|Update|Delete)|^changes\.create$|resourceRecordSets\.(create|patch|delete)/.test(op))
+    .filter(([op]) =>
+      /ChangeResourceRecordSets|RecordSets_(CreateOrUpdate|Update|Delete)|^changes\.create$|resourceRecordSets\.(create|patch|delete)/.test(
+        op,
+      ),
+    )
     .reduce((n, [, c]) => n + c.total, 0);
 }
 
@@ -55,7 +59,17 @@ export async function startTopology(): Promise<Topology> {
   const port = await freePort(CLOUD_HOSTS.aws);
   const started = await Promise.all(
     (Object.keys(CLOUD_HOSTS) as (keyof typeof CLOUD_HOSTS)[]).map((cloud) =>
-      startSampleService({ cloud, region: `${cloud}-region-1`, instanceId: `${cloud}-1`, host: CLOUD_HOSTS[cloud], port, chaos: { enabled: true, token: 'chaos-token-for-tests' } }, { logger: silentLogger() }),
+      startSampleService(
+        {
+          cloud,
+          region: `${cloud}-region-1`,
+          instanceId: `${cloud}-1`,
+          host: CLOUD_HOSTS[cloud],
+          port,
+          chaos: { enabled: true, token: 'chaos-token-for-tests' },
+        },
+        { logger: silentLogger() },
+      ),
     ),
   );
   const services = { aws: started[0]!, azure: started[1]!, gcp: started[2]! };
@@ -67,7 +81,13 @@ export async function startTopology(): Promise<Topology> {
       {
         name: SERVICE,
         ttl: 5,
-        targets: (Object.keys(CLOUD_HOSTS) as (keyof typeof CLOUD_HOSTS)[]).map((cloud, i) => ({ id: cloud, cloud, address: CLOUD_HOSTS[cloud], healthUrl: `${services[cloud].url}/readyz`, priority: (i + 1) * 10 })),
+        targets: (Object.keys(CLOUD_HOSTS) as (keyof typeof CLOUD_HOSTS)[]).map((cloud, i) => ({
+          id: cloud,
+          cloud,
+          address: CLOUD_HOSTS[cloud],
+          healthUrl: `${services[cloud].url}/readyz`,
+          priority: (i + 1) * 10,
+        })),
       },
     ],
     health: { intervalMs: 200, fastIntervalMs: 100, timeoutMs: 80, rise: 2, fall: 3 },
@@ -91,9 +111,20 @@ export async function startTopology(): Promise<Topology> {
     services,
     config,
     controller() {
-      const providers = createProviders(config.providers, { zone: config.zone, policy: { timeoutMs: 2000, maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 200 } });
+      const providers = createProviders(config.providers, {
+        zone: config.zone,
+        policy: { timeoutMs: 2000, maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 200 },
+      });
       opened.push(providers);
-      return { controller: assembleController(config, { providers, logger: silentLogger(), providerTimeoutMs: 4000, verifyTiming: { attemptTimeoutMs: 150, deadlineMs: 1000, retryDelayMs: 50 } }), providers };
+      return {
+        controller: assembleController(config, {
+          providers,
+          logger: silentLogger(),
+          providerTimeoutMs: 4000,
+          verifyTiming: { attemptTimeoutMs: 150, deadlineMs: 1000, retryDelayMs: 50 },
+        }),
+        providers,
+      };
     },
     answers,
     async servedEverywhere(address, withinMs = 6000) {

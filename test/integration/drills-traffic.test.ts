@@ -157,7 +157,11 @@ describe('traffic through DNS', () => {
     setA(['127.0.0.12']);
     await service('azure').setChaos('error');
     try {
-      const s = await runUntil(new TrafficGenerator({ name: NAME, nameservers: [nameserver()], port, ratePerSecond: 50 }), '5xx', (x) => (x.errors['http-5xx'] ?? 0) >= 3);
+      const s = await runUntil(
+        new TrafficGenerator({ name: NAME, nameservers: [nameserver()], port, ratePerSecond: 50 }),
+        '5xx',
+        (x) => (x.errors['http-5xx'] ?? 0) >= 3,
+      );
       expect(Object.keys(s.errors)).toEqual(['http-5xx']);
       expect(s.ok).toBe(0);
     } finally {
@@ -179,7 +183,9 @@ describe('traffic through DNS', () => {
     const e = await runUntil(empty, 'empty answers', (x) => (x.errors['dns-empty'] ?? 0) >= 3);
     expect(Object.keys(e.errors)).toEqual(['dns-empty']);
     expect(e.emptyAnswers).toBeGreaterThanOrEqual(1);
-    expect(empty.summary()).toBe(`traffic 50/s  aws 0  azure 0  gcp 0  errors ${e.errorCount} (dns-empty ${e.errorCount})  empty ${e.emptyAnswers}`);
+    expect(empty.summary()).toBe(
+      `traffic 50/s  aws 0  azure 0  gcp 0  errors ${e.errorCount} (dns-empty ${e.errorCount})  empty ${e.emptyAnswers}`,
+    );
     expect(empty.timeline()[0]).toMatchObject({ ok: false, error: 'dns-empty', nameserver: nameserver() });
 
     setA(['127.0.0.12']);
@@ -213,7 +219,9 @@ describe('bounds', () => {
 
   it('refuses settings out of range, naming them', () => {
     expect(() => new TrafficGenerator({ name: NAME, nameservers: ['127.0.0.1:53'], port, ratePerSecond: 0 })).toThrow(TrafficOptionError);
-    expect(() => new TrafficGenerator({ name: NAME, nameservers: ['127.0.0.1:53'], port, ratePerSecond: 10_000 })).toThrow(/ratePerSecond: expected a number above 0 and at most 500/);
+    expect(() => new TrafficGenerator({ name: NAME, nameservers: ['127.0.0.1:53'], port, ratePerSecond: 10_000 })).toThrow(
+      /ratePerSecond: expected a number above 0 and at most 500/,
+    );
     expect(() => new TrafficGenerator({ name: NAME, nameservers: ['127.0.0.1:53'], port: 0 })).toThrow(/port: expected 1..65535/);
     expect(() => new TrafficGenerator({ name: NAME, port })).toThrow(/nameservers/);
   });

@@ -34,7 +34,11 @@ function listenersOf(t: Topology): Listener[] {
   const tcp = (url: string): Listener => ({ proto: 'tcp', host: new URL(url).hostname, port: Number(new URL(url).port) });
   const e = t.emulators;
   return [
-    ...(['route53', 'azure', 'clouddns'] as const).flatMap((k) => [tcp(e[k].endpoint), { proto: 'tcp' as const, ...e[k].dns }, { proto: 'udp' as const, ...e[k].dns }]),
+    ...(['route53', 'azure', 'clouddns'] as const).flatMap((k) => [
+      tcp(e[k].endpoint),
+      { proto: 'tcp' as const, ...e[k].dns },
+      { proto: 'udp' as const, ...e[k].dns },
+    ]),
     tcp(e.admin.endpoint),
     tcp(t.api.url),
     ...Object.values(t.clouds).flatMap((c) => [tcp(c.url), tcp(c.chaosUrl)]),
@@ -95,7 +99,15 @@ describe('drills on the local topology', () => {
     expect(report.empty_answers).toBe(0);
     expect(report.stale_writes_applied).toBe(0);
     expect(report.writes).toBe(1);
-    expect(report.invariants.map((i) => i.name)).toEqual(['never-empty (I1)', 'no-stale-write (I2)', 'detected', 'detected within the floor', 'published everywhere', 'moved (rto)', 'clients on azure']);
+    expect(report.invariants.map((i) => i.name)).toEqual([
+      'never-empty (I1)',
+      'no-stale-write (I2)',
+      'detected',
+      'detected within the floor',
+      'published everywhere',
+      'moved (rto)',
+      'clients on azure',
+    ]);
     expect(listeners.length).toBeGreaterThanOrEqual(17);
     expect(await stillBound(listeners)).toEqual([]);
   });
@@ -103,7 +115,15 @@ describe('drills on the local topology', () => {
   it('partition: the vantage point sees aws down, nothing moves, nothing stays bound', async () => {
     const { report, listeners } = await drill('partition');
     expect(failedOf(report)).toEqual([]);
-    expect(report).toMatchObject({ ok: true, detect_ms: null, rto_ms: null, writes: 0, empty_answers: 0, stale_writes_applied: 0, publish_ms: { route53: null, azure: null, clouddns: null } });
+    expect(report).toMatchObject({
+      ok: true,
+      detect_ms: null,
+      rto_ms: null,
+      writes: 0,
+      empty_answers: 0,
+      stale_writes_applied: 0,
+      publish_ms: { route53: null, azure: null, clouddns: null },
+    });
     expect(report.details).toMatchObject({ vantage: 'vp-1' });
     expect(report.details.vantage_down_ms).toBeGreaterThan(0);
     expect(await stillBound(listeners)).toEqual([]);
@@ -127,7 +147,23 @@ describe('drills on the local topology', () => {
 
   it('a failing drill exits 1 from the CLI and still writes its JSON report', async () => {
     const json = join(dir, 'failed.json');
-    const args = ['bin/failover.js', 'drill', 'cloud-outage', '--json', json, '--interval-ms', '300', '--fast-interval-ms', '150', '--timeout-ms', '100', '--dwell-ms', '500', '--fail-invariant', 'forced by the test'];
+    const args = [
+      'bin/failover.js',
+      'drill',
+      'cloud-outage',
+      '--json',
+      json,
+      '--interval-ms',
+      '300',
+      '--fast-interval-ms',
+      '150',
+      '--timeout-ms',
+      '100',
+      '--dwell-ms',
+      '500',
+      '--fail-invariant',
+      'forced by the test',
+    ];
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

@@ -7,7 +7,12 @@ import { EMULATOR_DEFAULTS, EMULATOR_KINDS, type EmulatorKind } from '../../src/
 function target(kind: EmulatorKind): AdminTarget & { settledCalls: number } {
   const store = new ZoneStore();
   store.createZone({ id: `${kind}-zone`, name: 'example.test', nameServers: ['ns1.example.test.'] });
-  const t = { store, faults: new FaultInjector({ bucket: { ...EMULATOR_DEFAULTS.buckets[kind] } }), settledCalls: 0, settled: async () => void (t.settledCalls += 1) };
+  const t = {
+    store,
+    faults: new FaultInjector({ bucket: { ...EMULATOR_DEFAULTS.buckets[kind] } }),
+    settledCalls: 0,
+    settled: async () => void (t.settledCalls += 1),
+  };
   return t;
 }
 
@@ -15,7 +20,10 @@ const targets = { route53: target('route53'), azure: target('azure'), clouddns: 
 let admin: RunningAdminApi;
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${admin.endpoint}${path}`, { method, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${admin.endpoint}${path}`, {
+    method,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -31,7 +39,14 @@ describe('admin API: faults', () => {
     const all = await call('GET', '/faults');
     expect(all.status).toBe(200);
     expect(Object.keys(all.json)).toEqual([...EMULATOR_KINDS]);
-    expect(all.json.azure).toEqual({ apiDown: false, dnsDown: false, errorRate: 0, latencyMs: 0, throttle: 'off', bucket: { capacity: 200, refillPerSecond: 10 } });
+    expect(all.json.azure).toEqual({
+      apiDown: false,
+      dnsDown: false,
+      errorRate: 0,
+      latencyMs: 0,
+      throttle: 'off',
+      bucket: { capacity: 200, refillPerSecond: 10 },
+    });
     expect((await call('GET', '/faults/route53')).json).toMatchObject({ bucket: { capacity: 50, refillPerSecond: 10 } });
   });
 
@@ -46,7 +61,11 @@ describe('admin API: faults', () => {
   });
 
   it('accepts a body sent without a JSON content type (plain curl -d)', async () => {
-    const res = await fetch(`${admin.endpoint}/faults/azure`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '{"latencyMs":250}' });
+    const res = await fetch(`${admin.endpoint}/faults/azure`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '{"latencyMs":250}',
+    });
     expect(res.status).toBe(200);
     expect(targets.azure.faults.settings.latencyMs).toBe(250);
   });
@@ -118,7 +137,12 @@ describe('admin API: counters and zones', () => {
   it('dumps a zone store', async () => {
     targets.azure.store.transact('azure-zone', (d) => d.put({ name: 'www.example.test', type: 'A', ttl: 60, values: ['192.0.2.1'] }));
     const res = await call('GET', '/zones/azure');
-    const [zone] = res.json.zones as { id: string; name: string; serial: number; records: { name: string; type: string; values: string[]; version: number }[] }[];
+    const [zone] = res.json.zones as {
+      id: string;
+      name: string;
+      serial: number;
+      records: { name: string; type: string; values: string[]; version: number }[];
+    }[];
     expect(zone).toMatchObject({ id: 'azure-zone', name: 'example.test.', serial: 2 });
     expect(zone!.records.map((r) => `${r.name} ${r.type}`)).toEqual(['example.test. NS', 'example.test. SOA', 'www.example.test. A']);
     expect(zone!.records[2]).toMatchObject({ values: ['192.0.2.1'], version: 1 });
@@ -127,7 +151,9 @@ describe('admin API: counters and zones', () => {
 
 describe('admin API: binding', () => {
   it('refuses a non-loopback host', async () => {
-    await expect(startAdminApi({ host: '0.0.0.0', port: 0, targets })).rejects.toThrow("the admin API must listen on a loopback address (127.0.0.0/8), got '0.0.0.0'");
+    await expect(startAdminApi({ host: '0.0.0.0', port: 0, targets })).rejects.toThrow(
+      "the admin API must listen on a loopback address (127.0.0.0/8), got '0.0.0.0'",
+    );
   });
   it('reports a port in use', async () => {
     await expect(startAdminApi({ host: '127.0.0.1', port: admin.port, targets })).rejects.toMatchObject({ code: 'EADDRINUSE' });

@@ -78,7 +78,9 @@ function runCli(args: string[]): Started {
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('exit', (code, signal) => r({ code, signal })),
+  );
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
@@ -138,7 +140,9 @@ async function freePorts(count: number): Promise<number[]> {
 
 function tcpA(port: number, name: string): Promise<DecodedPacket & { rcode?: string }> {
   return new Promise((resolveQuery, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(dnsPacket.streamEncode({ type: 'query', id: 1, questions: [{ name, type: 'A' }] })));
+    const socket = connect(port, '127.0.0.1', () =>
+      socket.write(dnsPacket.streamEncode({ type: 'query', id: 1, questions: [{ name, type: 'A' }] })),
+    );
     let buf = Buffer.alloc(0);
     socket.on('error', reject);
     socket.on('data', (chunk) => {
@@ -164,9 +168,24 @@ describe('failover emulators (child process)', () => {
     const [admin, r53, r53dns, az, azdns, gcp, gcpdns] = await freePorts(7);
     const file = join(dir, 'endpoints.json');
     const cli = runCli([
-      '--endpoints-file', file, '--state-dir', join(dir, 'state'),
-      '--admin-port', `${admin}`, '--route53-port', `${r53}`, '--route53-dns-port', `${r53dns}`,
-      '--azure-port', `${az}`, '--azure-dns-port', `${azdns}`, '--clouddns-port', `${gcp}`, '--clouddns-dns-port', `${gcpdns}`,
+      '--endpoints-file',
+      file,
+      '--state-dir',
+      join(dir, 'state'),
+      '--admin-port',
+      `${admin}`,
+      '--route53-port',
+      `${r53}`,
+      '--route53-dns-port',
+      `${r53dns}`,
+      '--azure-port',
+      `${az}`,
+      '--azure-dns-port',
+      `${azdns}`,
+      '--clouddns-port',
+      `${gcp}`,
+      '--clouddns-dns-port',
+      `${gcpdns}`,
     ]);
     try {
       const ready = await until(cli, 'Ctrl-C to stop', START_DEADLINE_MS);
@@ -177,20 +196,32 @@ describe('failover emulators (child process)', () => {
       const e: EndpointsFile = await readEndpointsFile(file);
       expect(e).toMatchObject({
         route53: { endpoint: `http://127.0.0.1:${r53}`, region: 'us-east-1', dns: { host: '127.0.0.1', port: r53dns } },
-        azure: { endpoint: `https://127.0.0.1:${az}`, caCertPath: join(dir, 'state', 'azure-ca.pem'), zoneName: 'example.test', dns: { port: azdns } },
+        azure: {
+          endpoint: `https://127.0.0.1:${az}`,
+          caCertPath: join(dir, 'state', 'azure-ca.pem'),
+          zoneName: 'example.test',
+          dns: { port: azdns },
+        },
         clouddns: { endpoint: `http://127.0.0.1:${gcp}`, managedZone: 'example-test', dns: { port: gcpdns } },
         admin: { endpoint: `http://127.0.0.1:${admin}` },
         zone: 'example.test',
       });
 
-      const client = spawn(process.execPath, ['--input-type=module', '-e', CLIENT_SCRIPT], { cwd: ROOT, env: { ...process.env, ENDPOINTS_FILE: file }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const client = spawn(process.execPath, ['--input-type=module', '-e', CLIENT_SCRIPT], {
+        cwd: ROOT,
+        env: { ...process.env, ENDPOINTS_FILE: file },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       client.stdout.on('data', (d: Buffer) => (out += d.toString()));
       client.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const code = await new Promise((r) => client.on('exit', r));
       expect(code, err).toBe(0);
-      const seen = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, { resolver: string[]; digUdp?: string; digTcp?: string }> & { dig: boolean };
+      const seen = JSON.parse(out.trim().split('\n').at(-1)!) as Record<
+        string,
+        { resolver: string[]; digUdp?: string; digTcp?: string }
+      > & { dig: boolean };
       const expected = { route53: '192.0.2.101', azure: '192.0.2.102', clouddns: '192.0.2.103' };
       const dnsPorts = { route53: r53dns, azure: azdns, clouddns: gcpdns };
       if (!seen.dig) console.log('dig is not installed: the DNS answers are checked with node:dns (UDP) and a raw TCP query instead');
@@ -202,7 +233,10 @@ describe('failover emulators (child process)', () => {
         } else {
           const viaTcp = await tcpA(dnsPorts[kind]!, 'cli.example.test');
           expect(viaTcp, kind).toMatchObject({ rcode: 'NOERROR', flag_aa: true });
-          expect((viaTcp.answers as StringAnswer[]).map((a) => a.data), kind).toEqual([address]);
+          expect(
+            (viaTcp.answers as StringAnswer[]).map((a) => a.data),
+            kind,
+          ).toEqual([address]);
         }
       }
 
@@ -213,7 +247,15 @@ describe('failover emulators (child process)', () => {
       expect(await cli.exited).toEqual({ code: 0, signal: null });
       expect(cli.stdout()).toContain('SIGINT: stopping the emulators');
       expect(existsSync(file), 'the endpoints file of stopped emulators is removed').toBe(false);
-      for (const [port, udp] of [[admin, false], [r53, false], [az, false], [gcp, false], [r53dns, true], [azdns, true], [gcpdns, true]] as const) {
+      for (const [port, udp] of [
+        [admin, false],
+        [r53, false],
+        [az, false],
+        [gcp, false],
+        [r53dns, true],
+        [azdns, true],
+        [gcpdns, true],
+      ] as const) {
         expect(await isFree(port!, udp), `port ${port} is free again`).toBe(true);
       }
     } finally {

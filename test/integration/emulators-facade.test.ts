@@ -22,12 +22,20 @@ afterAll(async () => {
 /** The client construction docs/emulators.md shows, nothing more. */
 function route53Client(): Route53Client {
   const e = emu.endpoints().route53;
-  return new Route53Client({ region: e.region, endpoint: e.endpoint, credentials: { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey }, maxAttempts: 1 });
+  return new Route53Client({
+    region: e.region,
+    endpoint: e.endpoint,
+    credentials: { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey },
+    maxAttempts: 1,
+  });
 }
 function azureClient(): DnsManagementClient {
   const e = emu.endpoints().azure;
   const credential = { getToken: async () => ({ token: e.token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-  return new DnsManagementClient(credential, e.subscriptionId, { endpoint: e.endpoint, tlsOptions: { ca: readFileSync(e.caCertPath, 'utf8') } });
+  return new DnsManagementClient(credential, e.subscriptionId, {
+    endpoint: e.endpoint,
+    tlsOptions: { ca: readFileSync(e.caCertPath, 'utf8') },
+  });
 }
 function cloudDnsClient(): DNS {
   const e = emu.endpoints().clouddns;
@@ -46,7 +54,9 @@ function resolver(port: number, timeout = 1000): Resolver {
 
 function tcpQuery(port: number, name: string, type: 'A' | 'TXT' | 'SOA'): Promise<DecodedPacket & { rcode?: string }> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(dnsPacket.streamEncode({ type: 'query', id: 7, questions: [{ name, type }] })));
+    const socket = connect(port, '127.0.0.1', () =>
+      socket.write(dnsPacket.streamEncode({ type: 'query', id: 7, questions: [{ name, type }] })),
+    );
     let buf = Buffer.alloc(0);
     socket.on('error', reject);
     socket.on('data', (chunk) => {
@@ -91,7 +101,19 @@ describe('startEmulators', () => {
     const out = await client.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: emu.route53.hostedZoneId,
-        ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'app.example.test.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.11' }, { Value: '192.0.2.12' }] } }] },
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'app.example.test.',
+                Type: 'A',
+                TTL: 60,
+                ResourceRecords: [{ Value: '192.0.2.11' }, { Value: '192.0.2.12' }],
+              },
+            },
+          ],
+        },
       }),
     );
     expect(out.ChangeInfo?.Status).toMatch(/PENDING|INSYNC/);
@@ -103,7 +125,14 @@ describe('startEmulators', () => {
 
   it('Azure DNS: a record set written through the official SDK is visible over DNS at once', async () => {
     const client = azureClient();
-    const rs = await client.recordSets.createOrUpdate(emu.azure.resourceGroup, emu.azure.zoneName, 'app', 'A', { ttl: 30, aRecords: [{ ipv4Address: '192.0.2.21' }] }, { ifNoneMatch: '*' });
+    const rs = await client.recordSets.createOrUpdate(
+      emu.azure.resourceGroup,
+      emu.azure.zoneName,
+      'app',
+      'A',
+      { ttl: 30, aRecords: [{ ipv4Address: '192.0.2.21' }] },
+      { ifNoneMatch: '*' },
+    );
     expect(rs.etag).toBeTruthy();
     await expectOverDns(emu.azure.dns.port, 'app.example.test', ['192.0.2.21'], 30);
   });
@@ -111,20 +140,29 @@ describe('startEmulators', () => {
   it('Cloud DNS: a change through the official SDK is visible over DNS at once', async () => {
     const zone = cloudDnsClient().zone(emu.clouddns.managedZone);
     const [change] = await zone.createChange({ add: zone.record('a', { name: 'app.example.test.', ttl: 45, data: ['192.0.2.31'] }) });
-    expect(change.metadata).toMatchObject({ kind: 'dns#change', additions: [{ name: 'app.example.test.', type: 'A', ttl: 45, rrdatas: ['192.0.2.31'] }] });
+    expect(change.metadata).toMatchObject({
+      kind: 'dns#change',
+      additions: [{ name: 'app.example.test.', type: 'A', ttl: 45, rrdatas: ['192.0.2.31'] }],
+    });
     await expectOverDns(emu.clouddns.dns.port, 'app.example.test', ['192.0.2.31'], 45);
   });
 });
 
 describe('the admin API drives the running emulators', () => {
   const admin = (method: string, path: string, body?: unknown) =>
-    fetch(`${emu.admin.endpoint}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
+    fetch(`${emu.admin.endpoint}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (r) => ({
+      status: r.status,
+      json: (await r.json()) as Record<string, unknown>,
+    }));
 
   it('counts the SDK calls per operation', async () => {
     await admin('POST', '/counters/reset');
     await route53Client().send(new ListResourceRecordSetsCommand({ HostedZoneId: emu.route53.hostedZoneId }));
     await azureClient().recordSets.get(emu.azure.resourceGroup, emu.azure.zoneName, 'app', 'A');
-    const counters = (await admin('GET', '/counters')).json as Record<string, { total: number; operations: Record<string, { ok: number }> }>;
+    const counters = (await admin('GET', '/counters')).json as Record<
+      string,
+      { total: number; operations: Record<string, { ok: number }> }
+    >;
     expect(counters.route53!.total).toBe(1);
     expect(counters.route53!.operations.ListResourceRecordSets).toMatchObject({ total: 1, ok: 1 });
     expect(counters.azure!.total).toBe(1);
@@ -134,7 +172,9 @@ describe('the admin API drives the running emulators', () => {
 
   it('apiDown closes the API port; heal opens it again', async () => {
     expect((await admin('PUT', '/faults/route53', { apiDown: true })).json).toMatchObject({ apiDown: true });
-    await expect(route53Client().send(new ListResourceRecordSetsCommand({ HostedZoneId: emu.route53.hostedZoneId }))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(route53Client().send(new ListResourceRecordSetsCommand({ HostedZoneId: emu.route53.hostedZoneId }))).rejects.toMatchObject(
+      { code: 'ECONNREFUSED' },
+    );
     // The data plane is independent of the control plane.
     expect(await resolver(emu.route53.dns.port).resolve4('app.example.test')).toEqual(['192.0.2.11', '192.0.2.12']);
     await admin('POST', '/faults/route53/heal');
@@ -146,7 +186,10 @@ describe('the admin API drives the running emulators', () => {
     await admin('PUT', '/faults/clouddns', { dnsDown: true });
     expect(emu.clouddns.faults.settings.dnsDown).toBe(true);
     await expect(resolver(emu.clouddns.dns.port, 300).resolve4('app.example.test')).rejects.toMatchObject({ code: 'ETIMEOUT' });
-    const silent = await Promise.race([tcpQuery(emu.clouddns.dns.port, 'app.example.test', 'A'), new Promise<'no answer'>((r) => setTimeout(() => r('no answer'), 300))]);
+    const silent = await Promise.race([
+      tcpQuery(emu.clouddns.dns.port, 'app.example.test', 'A'),
+      new Promise<'no answer'>((r) => setTimeout(() => r('no answer'), 300)),
+    ]);
     expect(silent).toBe('no answer');
     const [zones] = await cloudDnsClient().getZones();
     expect(zones.map((z) => z.name)).toEqual([emu.clouddns.managedZone]);
@@ -176,17 +219,28 @@ describe('lifecycle', () => {
     const e = other.endpoints();
     await Promise.all([other.stop(), other.stop()]);
     await expect(fetch(`${e.admin.endpoint}/faults`)).rejects.toThrow();
-    const again = await startEmulators({ adminPort: Number(new URL(e.admin.endpoint).port), route53: { apiPort: Number(new URL(e.route53.endpoint).port), dnsPort: e.route53.dns.port }, freePorts: true });
+    const again = await startEmulators({
+      adminPort: Number(new URL(e.admin.endpoint).port),
+      route53: { apiPort: Number(new URL(e.route53.endpoint).port), dnsPort: e.route53.dns.port },
+      freePorts: true,
+    });
     expect(again.route53.dns.port).toBe(e.route53.dns.port);
     await again.stop();
   });
 
   it('names the component and port when one is taken, and leaves nothing running', async () => {
     const taken = emu.route53.dns.port;
-    await expect(startEmulators({ freePorts: true, clouddns: { dnsPort: taken } })).rejects.toMatchObject({ component: 'clouddns.dns', port: taken, code: 'EADDRINUSE', message: `clouddns DNS server: port ${taken} is already in use` });
+    await expect(startEmulators({ freePorts: true, clouddns: { dnsPort: taken } })).rejects.toMatchObject({
+      component: 'clouddns.dns',
+      port: taken,
+      code: 'EADDRINUSE',
+      message: `clouddns DNS server: port ${taken} is already in use`,
+    });
   });
 
   it('refuses a non-loopback host', async () => {
-    await expect(startEmulators({ freePorts: true, host: '0.0.0.0' })).rejects.toThrow(/loopback address \(127\.0\.0\.0\/8\), got '0\.0\.0\.0'/);
+    await expect(startEmulators({ freePorts: true, host: '0.0.0.0' })).rejects.toThrow(
+      /loopback address \(127\.0\.0\.0\/8\), got '0\.0\.0\.0'/,
+    );
   });
 });

@@ -41,10 +41,18 @@ describe('a hanging provider API against the emulators', () => {
     });
     emu.route53.faults.set({ latencyMs: HANG_MS });
 
-    const outcome = await reconciler.publish({ desired: [{ name: APP, type: 'A', ttl: 5, values: ['192.0.2.1'] }], generation: 1, managedNames: [APP] });
+    const outcome = await reconciler.publish({
+      desired: [{ name: APP, type: 'A', ttl: 5, values: ['192.0.2.1'] }],
+      generation: 1,
+      managedNames: [APP],
+    });
     const byProvider = Object.fromEntries(outcome.providers.map((p) => [p.provider, p]));
     expect(outcome.status).toBe('partial');
-    expect(byProvider.route53).toMatchObject({ status: 'out-of-sync', errorKind: 'timeout', reason: `no answer within the read grace of ${GRACE_MS} ms; handed to the reconciler` });
+    expect(byProvider.route53).toMatchObject({
+      status: 'out-of-sync',
+      errorKind: 'timeout',
+      reason: `no answer within the read grace of ${GRACE_MS} ms; handed to the reconciler`,
+    });
     // Grace + their own read and write, far below the 5 s hang (generous bound for a loaded machine).
     for (const p of ['azure', 'clouddns']) {
       expect(byProvider[p]?.status).toBe('in-sync');

@@ -45,7 +45,11 @@ function nextVerdict(monitor: HealthMonitor, targetId: string, to: VerdictKind, 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       monitor.off('verdict', onVerdict);
-      reject(new Error(`${targetId} did not become ${to} within ${ms} ms (now ${monitor.verdict(targetId).kind}: ${monitor.verdict(targetId).reason})`));
+      reject(
+        new Error(
+          `${targetId} did not become ${to} within ${ms} ms (now ${monitor.verdict(targetId).kind}: ${monitor.verdict(targetId).reason})`,
+        ),
+      );
     }, ms);
     const onVerdict = (e: VerdictEvent) => {
       if (e.targetId !== targetId || e.to !== to) return;
@@ -58,7 +62,12 @@ function nextVerdict(monitor: HealthMonitor, targetId: string, to: VerdictKind, 
 }
 
 /** Resolves with the next `event` matching `pick`; fails the test after `ms`. */
-function nextEvent<K extends keyof HealthMonitorEvents>(monitor: HealthMonitor, event: K, pick: (e: HealthMonitorEvents[K][0]) => boolean, ms = 3000): Promise<HealthMonitorEvents[K][0]> {
+function nextEvent<K extends keyof HealthMonitorEvents>(
+  monitor: HealthMonitor,
+  event: K,
+  pick: (e: HealthMonitorEvents[K][0]) => boolean,
+  ms = 3000,
+): Promise<HealthMonitorEvents[K][0]> {
   return new Promise((resolve, reject) => {
     const listener = (e: HealthMonitorEvents[K][0]) => {
       if (!pick(e)) return;

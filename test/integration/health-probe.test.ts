@@ -31,7 +31,13 @@ async function listen(server: net.Server, host = '127.0.0.1'): Promise<number> {
 }
 
 async function switchable(host: string, path = '/readyz', body = 'status: ok'): Promise<SwitchableServer> {
-  const state = { mode: 'ok' as SwitchableServer['mode'], requests: 0, connections: 0, headers: [] as http.IncomingHttpHeaders[], closedRequests: 0 };
+  const state = {
+    mode: 'ok' as SwitchableServer['mode'],
+    requests: 0,
+    connections: 0,
+    headers: [] as http.IncomingHttpHeaders[],
+    closedRequests: 0,
+  };
   const server = http.createServer((req, res) => {
     state.requests += 1;
     state.headers.push(req.headers);
@@ -63,7 +69,10 @@ async function blackhole(host: string): Promise<{ url: string; server: net.Serve
 
 /** Resolve with `p`, or fail the test after `ms` if it has not settled. */
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms).unref()),
+  ]);
 }
 
 let healthy: SwitchableServer;
@@ -183,9 +192,14 @@ describe('ProbeBreaker (opossum)', () => {
 
   function breakerFor(server: SwitchableServer) {
     const changes: BreakerStateChange[] = [];
-    const breaker = new ProbeBreaker('aws@vp-1', (signal) => probeHttp(server.url, { timeoutMs: settings.timeoutMs, expectStatus: 200, signal }), settings);
+    const breaker = new ProbeBreaker(
+      'aws@vp-1',
+      (signal) => probeHttp(server.url, { timeoutMs: settings.timeoutMs, expectStatus: 200, signal }),
+      settings,
+    );
     breaker.on('state', (c) => changes.push(c));
-    const halfOpen = () => within(new Promise<void>((resolve) => breaker.once('state', (c) => c.to === 'halfOpen' && resolve())), 2000, 'half-open');
+    const halfOpen = () =>
+      within(new Promise<void>((resolve) => breaker.once('state', (c) => c.to === 'halfOpen' && resolve())), 2000, 'half-open');
     return { breaker, changes, halfOpen };
   }
 
@@ -199,7 +213,8 @@ describe('ProbeBreaker (opossum)', () => {
       expect(server.requests).toBe(3);
 
       const halfOpened = halfOpen();
-      for (let i = 0; i < 2; i++) expect(await breaker.run()).toMatchObject({ ok: false, code: 'EOPENBREAKER', error: 'circuit open', latencyMs: 0 });
+      for (let i = 0; i < 2; i++)
+        expect(await breaker.run()).toMatchObject({ ok: false, code: 'EOPENBREAKER', error: 'circuit open', latencyMs: 0 });
       expect(server.requests).toBe(3);
       expect(breaker.stats).toMatchObject({ failures: 3, rejects: 2 });
 

@@ -24,7 +24,13 @@ const parseExposition = createRequire(import.meta.url)('parse-prometheus-text-fo
 let topo: Topology;
 
 beforeAll(async () => {
-  topo = await startTopology({ freePorts: true, health: { intervalMs: 400, fastIntervalMs: 200, timeoutMs: 200, rise: 2, fall: 3 }, dwellMs: 300, ttl: 1, traffic: false });
+  topo = await startTopology({
+    freePorts: true,
+    health: { intervalMs: 400, fastIntervalMs: 200, timeoutMs: 200, rise: 2, fall: 3 },
+    dwellMs: 300,
+    ttl: 1,
+    traffic: false,
+  });
 });
 
 afterAll(async () => {
@@ -52,7 +58,11 @@ async function scrape(): Promise<Scrape> {
   return {
     families,
     value(name, labels = {}) {
-      const m = family(name).metrics.find((s) => Object.keys(s.labels ?? {}).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => s.labels?.[k] === v));
+      const m = family(name).metrics.find(
+        (s) =>
+          Object.keys(s.labels ?? {}).length === Object.keys(labels).length &&
+          Object.entries(labels).every(([k, v]) => s.labels?.[k] === v),
+      );
       return m?.value === undefined ? 0 : Number(m.value);
     },
     total: (name) => family(name).metrics.reduce((n, s) => n + Number(s.value ?? 0), 0),
@@ -96,11 +106,16 @@ describe('/metrics during a failover', () => {
     const after = await scrape();
 
     for (const provider of TOPOLOGY_PROVIDERS) {
-      expect(after.value('failover_dns_writes_total', { provider, outcome: 'ok' }), provider).toBe(before.value('failover_dns_writes_total', { provider, outcome: 'ok' }) + 1);
-      for (const outcome of ['conflict', 'throttled', 'error']) expect(after.value('failover_dns_writes_total', { provider, outcome }), `${provider} ${outcome}`).toBe(0);
+      expect(after.value('failover_dns_writes_total', { provider, outcome: 'ok' }), provider).toBe(
+        before.value('failover_dns_writes_total', { provider, outcome: 'ok' }) + 1,
+      );
+      for (const outcome of ['conflict', 'throttled', 'error'])
+        expect(after.value('failover_dns_writes_total', { provider, outcome }), `${provider} ${outcome}`).toBe(0);
       expect(after.value('failover_provider_out_of_sync', { provider })).toBe(0);
     }
-    expect(after.value('failover_decisions_total', { service, kind: 'change' })).toBeGreaterThan(before.value('failover_decisions_total', { service, kind: 'change' }));
+    expect(after.value('failover_decisions_total', { service, kind: 'change' })).toBeGreaterThan(
+      before.value('failover_decisions_total', { service, kind: 'change' }),
+    );
     expect(after.total('failover_decisions_total')).toBeGreaterThan(before.total('failover_decisions_total'));
     expect(after.value('failover_published_generation', { service })).toBe(topo.controller.events.ofType('write').at(-1)?.generation);
     expect(after.value('failover_published_generation', { service })).toBeGreaterThan(firstGeneration);

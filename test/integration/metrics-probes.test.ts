@@ -22,7 +22,12 @@ const parseExposition = createRequire(import.meta.url)('parse-prometheus-text-fo
 let topo: Topology;
 
 beforeAll(async () => {
-  topo = await startTopology({ freePorts: true, health: { intervalMs: 300, fastIntervalMs: 150, timeoutMs: 150, rise: 2, fall: 3 }, dwellMs: 300, traffic: false });
+  topo = await startTopology({
+    freePorts: true,
+    health: { intervalMs: 300, fastIntervalMs: 150, timeoutMs: 150, rise: 2, fall: 3 },
+    dwellMs: 300,
+    traffic: false,
+  });
 });
 
 afterAll(async () => {
@@ -48,7 +53,12 @@ async function scrape() {
     byResult.set(`${pair} ${l.result}`, Number(m.value));
   }
   // The parser loses a histogram's labels when `le` comes first, as prom-client writes it: its _count lines are read directly.
-  const observed = new Map([...text.matchAll(/^failover_probe_duration_seconds_count\{target="([^"]+)",vantage="([^"]+)"\} (\d+)$/gm)].map((m) => [`${m[1]} ${m[2]}`, Number(m[3])]));
+  const observed = new Map(
+    [...text.matchAll(/^failover_probe_duration_seconds_count\{target="([^"]+)",vantage="([^"]+)"\} (\d+)$/gm)].map((m) => [
+      `${m[1]} ${m[2]}`,
+      Number(m[3]),
+    ]),
+  );
   return { byPair, byResult, observed };
 }
 
@@ -80,7 +90,11 @@ describe('probe metrics of the local topology', () => {
     // Every pair keeps being probed: each counter (and histogram count) grows.
     await eventually('every probe counter to grow', async () => {
       const next = await scrape();
-      return pairs.every((p) => (next.byPair.get(p) ?? 0) > (first.byPair.get(p) ?? 0) && (next.observed.get(p) ?? 0) > (first.observed.get(p) ?? 0)) ? next : undefined;
+      return pairs.every(
+        (p) => (next.byPair.get(p) ?? 0) > (first.byPair.get(p) ?? 0) && (next.observed.get(p) ?? 0) > (first.observed.get(p) ?? 0),
+      )
+        ? next
+        : undefined;
     });
 
     // A cloud that refuses connections: its probes fail from every vantage point, the others stay ok.
@@ -88,9 +102,12 @@ describe('probe metrics of the local topology', () => {
     await topo.chaosCloud('gcp', 'down');
     const failing = await eventually('failed probes of gcp from every vantage point', async () => {
       const next = await scrape();
-      return vantages.every((v) => (next.byResult.get(`${gcp} ${v} error`) ?? 0) + (next.byResult.get(`${gcp} ${v} circuit_open`) ?? 0) > 0) ? next : undefined;
+      return vantages.every((v) => (next.byResult.get(`${gcp} ${v} error`) ?? 0) + (next.byResult.get(`${gcp} ${v} circuit_open`) ?? 0) > 0)
+        ? next
+        : undefined;
     });
-    for (const t of targets.filter((x) => x !== gcp)) for (const v of vantages) expect(failing.byResult.get(`${t} ${v} error`) ?? 0, `${t} ${v}`).toBe(0);
+    for (const t of targets.filter((x) => x !== gcp))
+      for (const v of vantages) expect(failing.byResult.get(`${t} ${v} error`) ?? 0, `${t} ${v}`).toBe(0);
     await topo.chaosCloud('gcp', 'heal');
   });
 });

@@ -61,7 +61,10 @@ records:
 }
 
 function bulkConfig(moved: number): string {
-  const records = Array.from({ length: 10 }, (_, i) => `  - { name: bulk${i}.example.test, type: A, values: ["${i < moved ? '198.51.100.2' : '198.51.100.1'}"] }`);
+  const records = Array.from(
+    { length: 10 },
+    (_, i) => `  - { name: bulk${i}.example.test, type: A, values: ["${i < moved ? '198.51.100.2' : '198.51.100.1'}"] }`,
+  );
   return `owner: cli-bulk
 zone: example.test
 providers:
@@ -98,14 +101,19 @@ describe('failover plan / apply against the three emulators', () => {
     const plan = await failover('plan', '--config', file, '--endpoints-file', endpoints);
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(3);
-    for (const k of KINDS) expect(plan.stdout).toContain(`${k} (generation 1)\n  + create app.example.test. 30 A 192.0.2.10 [generation 1]`);
+    for (const k of KINDS)
+      expect(plan.stdout).toContain(`${k} (generation 1)\n  + create app.example.test. 30 A 192.0.2.10 [generation 1]`);
     expect(plan.stdout).toContain('Summary: 9 changes on route53, azure, clouddns: 9 to create');
     expect(plan.stdout).toContain('Safety checks: passed');
     expect(servedEverywhere(emu, 'app.example.test.')).toEqual([undefined, undefined, undefined]);
 
     const json = await failover('plan', '--config', file, '--endpoints-file', endpoints, '--json');
     expect(json.code).toBe(3);
-    const parsed = JSON.parse(json.stdout) as { generation: number; pending: boolean; providers: { provider: string; reachable: boolean; plan: { changes: { kind: string; name: string }[] } }[] };
+    const parsed = JSON.parse(json.stdout) as {
+      generation: number;
+      pending: boolean;
+      providers: { provider: string; reachable: boolean; plan: { changes: { kind: string; name: string }[] } }[];
+    };
     expect(parsed.generation).toBe(1);
     expect(parsed.pending).toBe(true);
     expect(parsed.providers.map((p) => [p.provider, p.reachable, p.plan.changes.map((c) => `${c.kind} ${c.name}`)])).toEqual(
@@ -160,7 +168,9 @@ describe('failover plan / apply against the three emulators', () => {
     const refused = await failover('apply', '--config', moved, '--endpoints-file', endpoints, '--yes');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('refusing to apply, nothing was written');
-    expect(refused.stderr).toContain('plan changes 4 of 10 managed names (40%), over the limit of 30% (safety.maxChangeShare); re-run with --force to apply anyway');
+    expect(refused.stderr).toContain(
+      'plan changes 4 of 10 managed names (40%), over the limit of 30% (safety.maxChangeShare); re-run with --force to apply anyway',
+    );
     expect(servedEverywhere(emu, 'bulk3.example.test.')).toEqual(KINDS.map(() => ['198.51.100.1']));
 
     const forced = await failover('apply', '--config', moved, '--endpoints-file', endpoints, '--yes', '--force');
@@ -171,7 +181,10 @@ describe('failover plan / apply against the three emulators', () => {
 
   it('a bad configuration exits 2 naming file:line and the field', async () => {
     const file = await config('bad.yaml', serviceConfig('not-an-address'));
-    const line = serviceConfig('not-an-address').split('\n').findIndex((l) => l.includes('not-an-address')) + 1;
+    const line =
+      serviceConfig('not-an-address')
+        .split('\n')
+        .findIndex((l) => l.includes('not-an-address')) + 1;
     for (const command of [['plan'], ['apply', '--yes']]) {
       const run = await failover(...command, '--config', file, '--endpoints-file', endpoints);
       expect(run.code).toBe(2);
@@ -179,7 +192,13 @@ describe('failover plan / apply against the three emulators', () => {
       expect(run.stderr).toContain('services[0].targets[0].address: expected an IPv4 or IPv6 address');
       expect(run.stdout).toBe('');
     }
-    const noEndpoints = await failover('plan', '--config', await config('ok.yaml', serviceConfig('192.0.2.11')), '--endpoints-file', join(dir, 'nope.json'));
+    const noEndpoints = await failover(
+      'plan',
+      '--config',
+      await config('ok.yaml', serviceConfig('192.0.2.11')),
+      '--endpoints-file',
+      join(dir, 'nope.json'),
+    );
     expect(noEndpoints.code).toBe(2);
     expect(noEndpoints.stderr).toContain("start 'failover emulators --endpoints-file");
   });

@@ -59,8 +59,15 @@ describe('the incident model', () => {
 
 describe('scenarios', () => {
   it('are validated with messages that say what is wrong', () => {
-    expect(() => validateScenario({ ...incidentScenario(), writers: [incidentScenario().writers[0]!] })).toThrow(/two or more writers, got 1/);
-    expect(() => validateScenario({ ...incidentScenario(), writers: [...incidentScenario().writers, { plan: 5, startAfter: 0, holdBeforeFirstWrite: 0, cleanUp: false }] })).toThrow(ScenarioError);
+    expect(() => validateScenario({ ...incidentScenario(), writers: [incidentScenario().writers[0]!] })).toThrow(
+      /two or more writers, got 1/,
+    );
+    expect(() =>
+      validateScenario({
+        ...incidentScenario(),
+        writers: [...incidentScenario().writers, { plan: 5, startAfter: 0, holdBeforeFirstWrite: 0, cleanUp: false }],
+      }),
+    ).toThrow(ScenarioError);
     expect(() =>
       validateScenario({
         ...incidentScenario(),
@@ -104,7 +111,16 @@ describe('the interleaver', () => {
     void writer('b');
     expect(await il.drive()).toBe(4);
     // Never two calls in flight at once: every start is followed by its own end.
-    expect(log).toEqual(['a read starts', 'a read ends', 'b read starts', 'b read ends', 'a write starts', 'a write ends', 'b write starts', 'b write ends']);
+    expect(log).toEqual([
+      'a read starts',
+      'a read ends',
+      'b read starts',
+      'b read ends',
+      'a write starts',
+      'a write ends',
+      'b write starts',
+      'b write ends',
+    ]);
     expect(scheduler.released).toEqual(['a read', 'b read', 'a write', 'b write']);
   });
 
@@ -143,7 +159,14 @@ describe('writer gates', () => {
     })();
     await il.drive();
     expect(done).toEqual(['read', 'write route53', 'write azure']);
-    expect(scheduler.released).toEqual(['w1 read route53', 'w1 delayed before writing (1/3)', 'w1 delayed before writing (2/3)', 'w1 delayed before writing (3/3)', 'w1 write route53', 'w1 write azure']);
+    expect(scheduler.released).toEqual([
+      'w1 read route53',
+      'w1 delayed before writing (1/3)',
+      'w1 delayed before writing (2/3)',
+      'w1 delayed before writing (3/3)',
+      'w1 write route53',
+      'w1 write azure',
+    ]);
     expect(gate.writes).toBe(2);
     expect(gate.crashed).toBe(false);
   });
@@ -237,7 +260,9 @@ describe('the committed-state checker', () => {
     c.checkAcknowledged('route53', 3, zoneWith({ [APP]: { values: [V1], generation: 1 } }));
     expect(c.violations()).toEqual([]);
     c.checkAcknowledged('azure', 3, zoneWith({ [APP]: { values: [V2], generation: 2 } }));
-    expect(c.violations()).toEqual([expect.objectContaining({ kind: 'acknowledged-plan-lost', provider: 'azure', acknowledged: 3, serving: 2 })]);
+    expect(c.violations()).toEqual([
+      expect.objectContaining({ kind: 'acknowledged-plan-lost', provider: 'azure', acknowledged: 3, serving: 2 }),
+    ]);
     expect(c.counters().acknowledgedPlansLost).toBe(1);
   });
 });
@@ -269,7 +294,13 @@ describe('the race report', () => {
     expect(raceFailure(report({ emptyAnswers: 2 }))).toBe('empty answer (0 committed state(s), 2 over DNS)');
     expect(raceFailure(report({ converged: false }))).toBe('providers did not converge on the newest plan');
     expect(raceFailure(report({ kind: 'naive', converged: false }))).toBeUndefined();
-    const s = summarize([report({}), report({ commits: { commits: 5, emptyStates: 1, staleWritesApplied: 2, acknowledgedPlansLost: 1 }, writers: [{ writer: 'w1/g2', generation: 2, status: 'crashed', writeCalls: 1, crashed: true }] })]);
+    const s = summarize([
+      report({}),
+      report({
+        commits: { commits: 5, emptyStates: 1, staleWritesApplied: 2, acknowledgedPlansLost: 1 },
+        writers: [{ writer: 'w1/g2', generation: 2, status: 'crashed', writeCalls: 1, crashed: true }],
+      }),
+    ]);
     expect(s).toEqual({
       interleavings: 2,
       failed_interleavings: 1,

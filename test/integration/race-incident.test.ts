@@ -39,7 +39,9 @@ const V3 = planAddress(0, 3);
 function dnsSequence(report: RaceRunReport): Record<string, string[]> {
   const [name] = report.names as [string];
   const byProvider = report.dnsHistory.get(name);
-  return Object.fromEntries(RACE_PROVIDERS.map((p) => [p, (byProvider?.get(p) ?? []).map((s) => (s.outcome === 'answer' ? s.addresses.join(' ') : s.outcome))]));
+  return Object.fromEntries(
+    RACE_PROVIDERS.map((p) => [p, (byProvider?.get(p) ?? []).map((s) => (s.outcome === 'answer' ? s.addresses.join(' ') : s.outcome))]),
+  );
 }
 
 describe('the incident replayed with the naive last-writer-wins writer', () => {
@@ -58,12 +60,16 @@ describe('the incident replayed with the naive last-writer-wins writer', () => {
     expect(r.commits.staleWritesApplied).toBe(3);
     expect(r.commits.emptyStates).toBe(3);
     const [name] = r.names as [string];
-    expect(r.violations.filter((v) => v.kind === 'generation-regressed')).toEqual(RACE_PROVIDERS.map((provider) => expect.objectContaining({ provider, name, from: 3, to: 2 })));
+    expect(r.violations.filter((v) => v.kind === 'generation-regressed')).toEqual(
+      RACE_PROVIDERS.map((provider) => expect.objectContaining({ provider, name, from: 3, to: 2 })),
+    );
     expect(r.violations.filter((v) => v.kind === 'empty').map((v) => v.provider)).toEqual([...RACE_PROVIDERS]);
     expect(r.final.map((f) => f.values)).toEqual([[], [], []]);
     // Each provider had acknowledged the newest plan (3) and ends serving nothing.
     expect(r.commits.acknowledgedPlansLost).toBe(3);
-    expect(r.violations.filter((v) => v.kind === 'acknowledged-plan-lost')).toEqual(RACE_PROVIDERS.map((provider) => expect.objectContaining({ provider, acknowledged: 3, serving: undefined })));
+    expect(r.violations.filter((v) => v.kind === 'acknowledged-plan-lost')).toEqual(
+      RACE_PROVIDERS.map((provider) => expect.objectContaining({ provider, acknowledged: 3, serving: undefined })),
+    );
     expect(r.converged).toBe(false);
     expect(raceFailure(r)).toMatch(/empty answer.*stale write/);
   });
@@ -114,12 +120,21 @@ describe('the race as a drill', () => {
     expect(seen).toHaveLength(10);
     expect(report.controller.interleavings).toBe(5);
     expect(report.naive.interleavings).toBe(5);
-    expect(report.controller).toMatchObject({ empty_answers: 0, empty_states: 0, stale_writes_applied: 0, acknowledged_plans_lost: 0, not_converged: 0, failed_interleavings: 0 });
+    expect(report.controller).toMatchObject({
+      empty_answers: 0,
+      empty_states: 0,
+      stale_writes_applied: 0,
+      acknowledged_plans_lost: 0,
+      not_converged: 0,
+      failed_interleavings: 0,
+    });
     // The naive section includes the replayed incident: an empty answer and a stale write at least.
     expect(report.naive.empty_answers).toBeGreaterThan(0);
     expect(report.naive.stale_writes_applied).toBeGreaterThan(0);
     expect(report.naive.failed_interleavings).toBeGreaterThanOrEqual(1);
     expect(report.seed).toBe(20251020);
-    expect(summaryLine('product', report.controller, report.elapsedMs)).toMatch(/^race controller: 5 interleavings in [\d.]+ s, \d+ writes, \d+ conflicts,/);
+    expect(summaryLine('product', report.controller, report.elapsedMs)).toMatch(
+      /^race controller: 5 interleavings in [\d.]+ s, \d+ writes, \d+ conflicts,/,
+    );
   });
 });

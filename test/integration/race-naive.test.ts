@@ -46,7 +46,9 @@ describe('the race with the naive last-writer-wins writer', () => {
     const section = summarize(reports);
     const empty = reports.filter((r) => r.commits.emptyStates > 0 || r.emptyAnswers > 0).length;
     const stale = reports.filter((r) => r.commits.staleWritesApplied > 0).length;
-    console.log(`${summaryLine('naive', section, performance.now() - started)}; with an empty answer: ${empty}, with a stale write: ${stale}`);
+    console.log(
+      `${summaryLine('naive', section, performance.now() - started)}; with an empty answer: ${empty}, with a stale write: ${stale}`,
+    );
 
     expect(section.interleavings).toBe(INTERLEAVINGS);
     expect(section.failed_interleavings).toBe(reports.filter((r) => raceFailure(r) !== undefined).length);
@@ -69,7 +71,9 @@ describe('the race with the naive last-writer-wins writer', () => {
     expect(result.failed).toBe(true);
     const [scenario, scheduler] = result.counterexample ?? [];
     expect(scenario?.writers.length).toBeGreaterThanOrEqual(2);
-    console.log(`naive counterexample after ${result.numRuns} run(s) and ${result.numShrinks} shrink(s): ${JSON.stringify(scenario)}\n${String(scheduler)}`);
+    console.log(
+      `naive counterexample after ${result.numRuns} run(s) and ${result.numShrinks} shrink(s): ${JSON.stringify(scenario)}\n${String(scheduler)}`,
+    );
   }, 300_000);
 });
 
@@ -87,6 +91,8 @@ describe('the race with the product writer, fence writes taken out (a mutation)'
     const [scenario] = result.counterexample ?? [];
     // Only a plan that repeats an older answer can be written as "nothing to do" and then lose to an older writer.
     expect(scenario?.plans.some((p) => p.names.some((d) => d !== 'fresh'))).toBe(true);
-    console.log(`without fence writes: failed after ${result.numRuns} run(s), ${result.numShrinks} shrink(s): ${JSON.stringify(scenario)}; ${String(result.errorInstance ?? '')}`);
+    console.log(
+      `without fence writes: failed after ${result.numRuns} run(s), ${result.numShrinks} shrink(s): ${JSON.stringify(scenario)}; ${String(result.errorInstance ?? '')}`,
+    );
   }, 300_000);
 });

@@ -64,7 +64,10 @@ describe('the race: the product writers under 1,000 generated interleavings', ()
       { numRuns: INTERLEAVINGS, ...seedFromEnv() },
     );
     const section = summarize(reports.slice(0, INTERLEAVINGS));
-    console.log(summaryLine('product', section, performance.now() - started) + (result.failed ? `; FAILED (seed ${result.seed}, path ${result.counterexamplePath}): ${String(result.errorInstance)}` : ''));
+    console.log(
+      summaryLine('product', section, performance.now() - started) +
+        (result.failed ? `; FAILED (seed ${result.seed}, path ${result.counterexamplePath}): ${String(result.errorInstance)}` : ''),
+    );
 
     expect(result.failed, result.failed ? fc.defaultReportMessage(result) : '').toBe(false);
     expect(result.numRuns).toBe(INTERLEAVINGS);

@@ -12,7 +12,11 @@ import { SCENARIO_BOUNDS, type OutageSpec, type RaceScenario, type WriterSpec } 
 
 const within = (b: { readonly min: number; readonly max: number }) => fc.integer(b);
 
-const decision: fc.Arbitrary<NameDecision> = fc.oneof({ arbitrary: fc.constant('fresh' as const), weight: 3 }, { arbitrary: fc.constant('keep' as const), weight: 1 }, { arbitrary: fc.constant('published' as const), weight: 1 });
+const decision: fc.Arbitrary<NameDecision> = fc.oneof(
+  { arbitrary: fc.constant('fresh' as const), weight: 3 },
+  { arbitrary: fc.constant('keep' as const), weight: 1 },
+  { arbitrary: fc.constant('published' as const), weight: 1 },
+);
 
 const writer = (plans: number): fc.Arbitrary<WriterSpec> =>
   fc.record(
@@ -21,7 +25,10 @@ const writer = (plans: number): fc.Arbitrary<WriterSpec> =>
       startAfter: within(SCENARIO_BOUNDS.startAfter),
       holdBeforeFirstWrite: within(SCENARIO_BOUNDS.holdBeforeFirstWrite),
       // One writer in four crashes somewhere.
-      crashAfterWrites: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: within(SCENARIO_BOUNDS.crashAfterWrites), weight: 1 }),
+      crashAfterWrites: fc.oneof(
+        { arbitrary: fc.constant(undefined), weight: 3 },
+        { arbitrary: within(SCENARIO_BOUNDS.crashAfterWrites), weight: 1 },
+      ),
       cleanUp: fc.boolean(),
     },
     { requiredKeys: ['plan', 'startAfter', 'holdBeforeFirstWrite', 'cleanUp'] },
@@ -35,7 +42,10 @@ const outage: fc.Arbitrary<OutageSpec> = fc.record({
 
 export const raceScenario: fc.Arbitrary<RaceScenario> = within(SCENARIO_BOUNDS.names).chain((names) =>
   fc
-    .array(fc.record({ names: fc.array(decision, { minLength: names, maxLength: names }) }) as fc.Arbitrary<PlanSpec>, { minLength: SCENARIO_BOUNDS.plans.min, maxLength: SCENARIO_BOUNDS.plans.max })
+    .array(fc.record({ names: fc.array(decision, { minLength: names, maxLength: names }) }) as fc.Arbitrary<PlanSpec>, {
+      minLength: SCENARIO_BOUNDS.plans.min,
+      maxLength: SCENARIO_BOUNDS.plans.max,
+    })
     .chain((plans) =>
       fc.record({
         names: fc.constant(names),

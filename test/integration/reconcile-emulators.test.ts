@@ -38,7 +38,11 @@ describe('reconciliation against the emulators', () => {
     emu.route53.faults.set({ apiDown: true });
     await emu.route53.api.settled();
 
-    const first = await reconciler.publish({ desired: [{ name: APP, type: 'A', ttl: 5, values: ['192.0.2.1'] }], generation: 1, managedNames: [APP] });
+    const first = await reconciler.publish({
+      desired: [{ name: APP, type: 'A', ttl: 5, values: ['192.0.2.1'] }],
+      generation: 1,
+      managedNames: [APP],
+    });
     const status = Object.fromEntries(first.providers.map((p) => [p.provider, p.status]));
     expect(status).toEqual({ route53: 'out-of-sync', azure: 'in-sync', clouddns: 'in-sync' });
     expect(reconciler.outOfSync().get('route53')?.lastError.kind).toBe('unavailable');

@@ -27,7 +27,15 @@ describe('chaos switch', () => {
 
   beforeAll(async () => {
     svc = await startSampleService(
-      { cloud: 'gcp', region: 'europe-west1', instanceId: 'gcp-1', host: '127.0.0.1', port: 0, chaos: { enabled: true, token: TOKEN, port: 0 }, drainMs: 0 },
+      {
+        cloud: 'gcp',
+        region: 'europe-west1',
+        instanceId: 'gcp-1',
+        host: '127.0.0.1',
+        port: 0,
+        chaos: { enabled: true, token: TOKEN, port: 0 },
+        drainMs: 0,
+      },
       { logger: silentLogger() },
     );
     admin = svc.adminUrl ?? '';

@@ -27,7 +27,11 @@ interface Running {
 }
 
 function run(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: Record<string, unknown>[] = [];
   const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
   let buffered = '';
@@ -45,7 +49,9 @@ function run(args: string[], env: Record<string, string>): Running {
     }
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const logged = (msg: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const seen = lines.find((l) => l.msg === msg);
@@ -69,7 +75,11 @@ function getJson(url: string): Promise<{ status: number; body: Record<string, un
 describe('failover serve --help', () => {
   it('lists every setting with its flag and environment variable, and the chaos modes', async () => {
     let out = '';
-    const program = new Command().name('failover').exitOverride().configureHelp({ helpWidth: 300 }).configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (out += s) });
+    const program = new Command()
+      .name('failover')
+      .exitOverride()
+      .configureHelp({ helpWidth: 300 })
+      .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (out += s) });
     registerServe(program);
     await expect(program.parseAsync(['node', 'failover', 'serve', '--help'])).rejects.toBeInstanceOf(CommanderError);
     expect(out).toContain("run the sample service (one cloud's instance)");
@@ -86,7 +96,9 @@ describe('failover serve --help', () => {
 describe('the service as a process', () => {
   it('failover serve refuses bad settings with exit code 2, naming the variable and the flag', async () => {
     const badPort = run(['bin/failover.js', 'serve', '--cloud', 'aws'], { SERVICE_PORT: 'eighty' });
-    const chaosEverywhere = run(['bin/failover.js', 'serve', '--cloud', 'aws', '--chaos', '--host', '0.0.0.0'], { CHAOS_TOKEN: 'long-enough-token' });
+    const chaosEverywhere = run(['bin/failover.js', 'serve', '--cloud', 'aws', '--chaos', '--host', '0.0.0.0'], {
+      CHAOS_TOKEN: 'long-enough-token',
+    });
     expect((await badPort.exited).code).toBe(2);
     expect(badPort.stderr()).toContain('environment: SERVICE_PORT: expected a whole number');
     expect((await chaosEverywhere.exited).code).toBe(2);
@@ -141,7 +153,11 @@ describe('the service as a process', () => {
   it('the container entry point reads SERVICE_CONFIG and the environment, and exits 0 on SIGINT', async () => {
     const file = join(dir, 'service.yaml');
     writeFileSync(file, 'cloud: azure\nregion: westeurope\ninstanceId: azure-from-file\nport: 0\n');
-    const proc = run(['--import', 'tsx', 'apps/sample-service/main.ts'], { SERVICE_CONFIG: file, SERVICE_VERSION: '9.9.9', SERVICE_HOST: '127.0.0.12' });
+    const proc = run(['--import', 'tsx', 'apps/sample-service/main.ts'], {
+      SERVICE_CONFIG: file,
+      SERVICE_VERSION: '9.9.9',
+      SERVICE_HOST: '127.0.0.12',
+    });
     try {
       const listening = await proc.logged('sample service listening');
       expect(String(listening.url)).toMatch(/^http:\/\/127\.0\.0\.12:\d+$/);

@@ -26,7 +26,9 @@ function get(url: string): Promise<Answer> {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as Record<string, unknown> }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as Record<string, unknown> }),
+      );
       res.on('error', reject);
     }).on('error', reject);
   });
@@ -67,7 +69,12 @@ describe('graceful drain', () => {
     const stopping = svc.stop();
     const ready = await get(`${svc.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(ready.body).toEqual({ status: 'draining', reason: 'shutting down: finishing in-flight requests', cloud: 'aws', instanceId: 'aws-drain' });
+    expect(ready.body).toEqual({
+      status: 'draining',
+      reason: 'shutting down: finishing in-flight requests',
+      cloud: 'aws',
+      instanceId: 'aws-drain',
+    });
     const root = await get(`${svc.url}/`);
     expect(root.status).toBe(200);
     expect(root.headers.connection).toBe('close');
@@ -88,7 +95,10 @@ describe('graceful drain', () => {
   });
 
   it('stop() is idempotent and also closes the chaos admin listener', async () => {
-    const svc = await startSampleService({ ...base, chaos: { enabled: true, token: 'drain-token-123', port: 0 } }, { logger: silentLogger() });
+    const svc = await startSampleService(
+      { ...base, chaos: { enabled: true, token: 'drain-token-123', port: 0 } },
+      { logger: silentLogger() },
+    );
     const adminUrl = `${svc.adminUrl ?? ''}/chaos`;
     const before = await fetch(adminUrl, { headers: { 'x-chaos-token': 'drain-token-123' } });
     expect(await before.json()).toEqual({ mode: 'healthy' });

@@ -12,10 +12,14 @@ describe('sample service endpoints (no dependency, chaos disabled)', () => {
   beforeAll(async () => {
     const sink = new PassThrough();
     sink.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);
     });
     const logger = createLogger({ name: 'sample-service-test', level: 'debug', destination: sink });
-    svc = await startSampleService({ cloud: 'azure', region: 'westeurope', instanceId: 'azure-1', version: '1.2.3', host: '127.0.0.1', port: 0 }, { logger });
+    svc = await startSampleService(
+      { cloud: 'azure', region: 'westeurope', instanceId: 'azure-1', version: '1.2.3', host: '127.0.0.1', port: 0 },
+      { logger },
+    );
   });
   afterAll(async () => {
     await svc.stop({ drainMs: 0 });
@@ -25,7 +29,14 @@ describe('sample service endpoints (no dependency, chaos disabled)', () => {
     const res = await fetch(`${svc.url}/`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ service: 'multicloud-failover-sample', cloud: 'azure', region: 'westeurope', instanceId: 'azure-1', version: '1.2.3', servedName: '127.0.0.1' });
+    expect(body).toMatchObject({
+      service: 'multicloud-failover-sample',
+      cloud: 'azure',
+      region: 'westeurope',
+      instanceId: 'azure-1',
+      version: '1.2.3',
+      servedName: '127.0.0.1',
+    });
     expect(typeof body.hostname).toBe('string');
     expect(body.requestId).toBe(res.headers.get('x-request-id'));
     expect(res.headers.get('x-request-id')).toMatch(UUID);
@@ -69,7 +80,11 @@ describe('sample service endpoints (no dependency, chaos disabled)', () => {
     for (const headers of [{}, { 'x-chaos-token': 'whatever-token' }] as Record<string, string>[]) {
       const get = await fetch(`${svc.url}/chaos`, { headers });
       expect(get.status).toBe(404);
-      const put = await fetch(`${svc.url}/chaos`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: '{"mode":"down"}' });
+      const put = await fetch(`${svc.url}/chaos`, {
+        method: 'PUT',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: '{"mode":"down"}',
+      });
       expect(put.status).toBe(404);
     }
     expect(svc.chaos).toEqual({ mode: 'healthy' });
@@ -118,6 +133,8 @@ describe('sample service endpoints (no dependency, chaos disabled)', () => {
 
 describe('startSampleService', () => {
   it('rejects an invalid configuration naming the field', async () => {
-    await expect(startSampleService({ cloud: 'oracle' as 'aws', port: 0 }, { logger: silentLogger() })).rejects.toThrow(/cloud: Invalid option: expected one of "aws"\|"azure"\|"gcp"/);
+    await expect(startSampleService({ cloud: 'oracle' as 'aws', port: 0 }, { logger: silentLogger() })).rejects.toThrow(
+      /cloud: Invalid option: expected one of "aws"\|"azure"\|"gcp"/,
+    );
   });
 });

@@ -26,7 +26,9 @@ async function freePort(host: string): Promise<number> {
 
 async function startThree(port: (host: string) => number): Promise<SampleService[]> {
   return Promise.all(
-    CLOUDS.map(({ cloud, region, host }) => startSampleService({ cloud, region, instanceId: `${cloud}-1`, host, port: port(host) }, { logger: silentLogger() })),
+    CLOUDS.map(({ cloud, region, host }) =>
+      startSampleService({ cloud, region, instanceId: `${cloud}-1`, host, port: port(host) }, { logger: silentLogger() }),
+    ),
   );
 }
 
@@ -43,7 +45,12 @@ describe('three clouds side by side', () => {
       for (const [i, svc] of services.entries()) {
         const expected = CLOUDS[i];
         expect(svc.host).toBe(expected?.host);
-        expect(await whoAnswers(svc.url)).toMatchObject({ cloud: expected?.cloud, region: expected?.region, instanceId: `${expected?.cloud}-1`, servedName: expected?.host });
+        expect(await whoAnswers(svc.url)).toMatchObject({
+          cloud: expected?.cloud,
+          region: expected?.region,
+          instanceId: `${expected?.cloud}-1`,
+          servedName: expected?.host,
+        });
       }
     } finally {
       await Promise.all(services.map((s) => s.stop({ drainMs: 0 })));

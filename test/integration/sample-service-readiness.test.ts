@@ -68,7 +68,10 @@ describe('readiness follows the dependency', () => {
   const started: SampleService[] = [];
 
   async function start(dep: ServiceConfigInput['dependency'], extra: Partial<ServiceConfigInput> = {}): Promise<SampleService> {
-    const svc = await startSampleService({ cloud: 'aws', region: 'us-east-1', host: '127.0.0.1', port: 0, dependency: dep, ...extra }, { logger: silentLogger() });
+    const svc = await startSampleService(
+      { cloud: 'aws', region: 'us-east-1', host: '127.0.0.1', port: 0, dependency: dep, ...extra },
+      { logger: silentLogger() },
+    );
     started.push(svc);
     return svc;
   }
@@ -166,7 +169,9 @@ describe('readiness follows the dependency', () => {
     const svc = await start({ url: `http://${DEP_NAME}:${depPort}/`, dnsServer: deadAddress, timeoutMs: 300 });
     const { status, body } = await readyz(svc);
     expect(status).toBe(503);
-    expect(body.reason).toMatch(new RegExp(`^dependency dns: ${DEP_NAME} (lookup failed \\((ECONNREFUSED|ETIMEOUT)\\)|did not resolve within 300ms)$`));
+    expect(body.reason).toMatch(
+      new RegExp(`^dependency dns: ${DEP_NAME} (lookup failed \\((ECONNREFUSED|ETIMEOUT)\\)|did not resolve within 300ms)$`),
+    );
   });
 
   it('checks DNS only when the dependency is a host name rather than a URL', async () => {
@@ -174,7 +179,10 @@ describe('readiness follows the dependency', () => {
     expect(await readyz(svc)).toMatchObject({ status: 200, body: { dependency: { host: DEP_NAME, addresses: ['127.0.0.1'] } } });
     records.set(DEP_NAME, []);
     try {
-      expect(await readyz(svc)).toMatchObject({ status: 503, body: { reason: `dependency dns: ${DEP_NAME} resolved to no addresses (ENODATA)` } });
+      expect(await readyz(svc)).toMatchObject({
+        status: 503,
+        body: { reason: `dependency dns: ${DEP_NAME} resolved to no addresses (ENODATA)` },
+      });
     } finally {
       records.set(DEP_NAME, ['127.0.0.1']);
     }
@@ -188,9 +196,16 @@ describe('readiness follows the dependency', () => {
   });
 
   it('chaos dependency-dns-empty reproduces the incident while DNS is actually fine, and healthy restores it', async () => {
-    const svc = await start({ url: `http://${DEP_NAME}:${depPort}/health`, dnsServer: dns.address }, { chaos: { enabled: true, token: TOKEN } });
+    const svc = await start(
+      { url: `http://${DEP_NAME}:${depPort}/health`, dnsServer: dns.address },
+      { chaos: { enabled: true, token: TOKEN } },
+    );
     const put = (mode: string) =>
-      fetch(`${svc.url}/chaos`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-chaos-token': TOKEN }, body: JSON.stringify({ mode }) });
+      fetch(`${svc.url}/chaos`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-chaos-token': TOKEN },
+        body: JSON.stringify({ mode }),
+      });
 
     expect((await put('dependency-dns-empty')).status).toBe(200);
     const broken = await readyz(svc);

@@ -31,7 +31,14 @@ beforeAll(async () => {
   );
   // Load fetch (undici) before the 80 ms probes run in this process: its first use stalls the event loop.
   await fetch('http://127.0.0.1:1/').catch(() => undefined);
-  topo = await startTopology({ freePorts: true, health: { intervalMs: 200, fastIntervalMs: 100, timeoutMs: 80, fall: 3, rise: 2 }, dwellMs: 300, ttl: 1, traffic: { ratePerSecond: 20 }, stateDir });
+  topo = await startTopology({
+    freePorts: true,
+    health: { intervalMs: 200, fastIntervalMs: 100, timeoutMs: 80, fall: 3, rise: 2 },
+    dwellMs: 300,
+    ttl: 1,
+    traffic: { ratePerSecond: 20 },
+    stateDir,
+  });
 });
 
 afterAll(async () => {
@@ -88,7 +95,11 @@ describe('startTopology', () => {
     }
     // Probes with an 80 ms timeout share this process with the test: wait out a momentary stall.
     type Status = { owner: string; targets: { id: string; verdict: string }[] };
-    const status = await until('every target up', async () => (await (await fetch(`${topo.api.url}/status`)).json()) as Status, (s) => s.targets.every((t) => t.verdict === 'up'));
+    const status = await until(
+      'every target up',
+      async () => (await (await fetch(`${topo.api.url}/status`)).json()) as Status,
+      (s) => s.targets.every((t) => t.verdict === 'up'),
+    );
     expect(status.owner).toBe('failover-local');
     expect(status.targets.map((t) => [t.id, t.verdict])).toEqual([
       ['aws', 'up'],
@@ -101,12 +112,24 @@ describe('startTopology', () => {
   });
 
   it('moves every provider and the traffic to Azure when AWS goes down', async () => {
-    await until('traffic reaches AWS', () => topo.traffic!.stats().perCloud.aws ?? 0, (n) => n > 0);
+    await until(
+      'traffic reaches AWS',
+      () => topo.traffic!.stats().perCloud.aws ?? 0,
+      (n) => n > 0,
+    );
     await topo.chaosCloud('aws', 'down');
-    await until('every provider answers Azure', () => answersEverywhere(), (a) => a.every((x) => x.length === 1 && x[0] === ADDR.azure));
+    await until(
+      'every provider answers Azure',
+      () => answersEverywhere(),
+      (a) => a.every((x) => x.length === 1 && x[0] === ADDR.azure),
+    );
     const before = topo.traffic!.stats().perCloud.azure ?? 0;
     // TTL 1 s: clients come over once their cached answer expires.
-    const after = await until('traffic reaches Azure', () => topo.traffic!.stats().perCloud.azure ?? 0, (n) => n >= before + 10);
+    const after = await until(
+      'traffic reaches Azure',
+      () => topo.traffic!.stats().perCloud.azure ?? 0,
+      (n) => n >= before + 10,
+    );
     expect(after).toBeGreaterThanOrEqual(10);
     const write = topo.controller.events.ofType('write').at(-1);
     expect(write).toMatchObject({ before: [ADDR.aws], after: [ADDR.azure], status: 'in-sync' });

@@ -119,7 +119,13 @@ export class MemoryProvider implements DnsProvider {
   async read(names: readonly string[], options: ReadOptions = {}): Promise<ProviderState> {
     this.calls.read += 1;
     await this.gate(false);
-    const selected = new Set(selectObserved([...this.records.values()].map((o) => o.record), names, options));
+    const selected = new Set(
+      selectObserved(
+        [...this.records.values()].map((o) => o.record),
+        names,
+        options,
+      ),
+    );
     const records = new Map([...this.records].filter(([, o]) => selected.has(o.record)));
     return { provider: this.id, records };
   }
@@ -171,7 +177,12 @@ export class MemoryProvider implements DnsProvider {
     if (atName.length === 0) {
       // A concurrent writer of the same owner claimed the name first, records still to come.
       const types = change.kind === 'create' ? change.records.map((r) => r.type) : ['A' as RecordType];
-      this.seed({ name: ownershipName(name), type: 'TXT', ttl: 300, values: [`"mcf-owner=${owner};generation=0;type=${types.join(',')}"`] });
+      this.seed({
+        name: ownershipName(name),
+        type: 'TXT',
+        ttl: 300,
+        values: [`"mcf-owner=${owner};generation=0;type=${types.join(',')}"`],
+      });
       return;
     }
     for (const o of atName) this.records.set(recordKey(o.record.name, o.record.type), { record: o.record, token: this.nextToken() });

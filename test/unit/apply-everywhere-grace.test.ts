@@ -32,7 +32,12 @@ function track<T>(work: Promise<T>): { result: () => T | undefined } {
   return { result: () => value };
 }
 
-const brief = (o: ProviderOutcome) => ({ provider: o.provider, status: o.status, publishMs: o.publishMs, ...(o.status === 'out-of-sync' ? { errorKind: o.errorKind, reason: o.reason } : {}) });
+const brief = (o: ProviderOutcome) => ({
+  provider: o.provider,
+  status: o.status,
+  publishMs: o.publishMs,
+  ...(o.status === 'out-of-sync' ? { errorKind: o.errorKind, reason: o.reason } : {}),
+});
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });
@@ -45,7 +50,17 @@ describe('applyEverywhere with a read grace', () => {
   it('writes the answering providers when the grace ends; the hanging one is out of sync with the grace reason', async () => {
     const [route53, azure, clouddns] = providers();
     route53.setDelay(5_000);
-    const run = track(applyEverywhere({ providers: [route53, azure, clouddns], desired: desired('192.0.2.1'), owner: OWNER, generation: 1, safety: SAFETY, providerTimeoutMs: 10_000, readGraceMs: 300 }));
+    const run = track(
+      applyEverywhere({
+        providers: [route53, azure, clouddns],
+        desired: desired('192.0.2.1'),
+        owner: OWNER,
+        generation: 1,
+        safety: SAFETY,
+        providerTimeoutMs: 10_000,
+        readGraceMs: 300,
+      }),
+    );
 
     await vi.advanceTimersByTimeAsync(299);
     expect(run.result()).toBeUndefined();
@@ -70,20 +85,43 @@ describe('applyEverywhere with a read grace', () => {
     azure.setDelay(200);
     clouddns.setDelay(400);
     route53.setDelay(5_000);
-    const run = track(applyEverywhere({ providers: [route53, azure, clouddns], desired: desired('192.0.2.1'), owner: OWNER, generation: 1, safety: SAFETY, readGraceMs: 300 }));
+    const run = track(
+      applyEverywhere({
+        providers: [route53, azure, clouddns],
+        desired: desired('192.0.2.1'),
+        owner: OWNER,
+        generation: 1,
+        safety: SAFETY,
+        readGraceMs: 300,
+      }),
+    );
 
     await vi.advanceTimersByTimeAsync(499);
     expect(run.result()).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1);
     // Cloud DNS answered 200 ms after Azure, inside the grace: read, then written (its apply waits 400 ms more).
     await vi.advanceTimersByTimeAsync(400);
-    expect((run.result() as ApplyOutcome).providers.map((o) => `${o.provider} ${o.status}`)).toEqual(['route53 out-of-sync', 'azure in-sync', 'clouddns in-sync']);
+    expect((run.result() as ApplyOutcome).providers.map((o) => `${o.provider} ${o.status}`)).toEqual([
+      'route53 out-of-sync',
+      'azure in-sync',
+      'clouddns in-sync',
+    ]);
   });
 
   it('grace 0 waits for every read, as before: the hanging provider delays the others by its whole delay', async () => {
     const [route53, azure, clouddns] = providers();
     route53.setDelay(5_000);
-    const run = track(applyEverywhere({ providers: [route53, azure, clouddns], desired: desired('192.0.2.1'), owner: OWNER, generation: 1, safety: SAFETY, providerTimeoutMs: 10_000, readGraceMs: 0 }));
+    const run = track(
+      applyEverywhere({
+        providers: [route53, azure, clouddns],
+        desired: desired('192.0.2.1'),
+        owner: OWNER,
+        generation: 1,
+        safety: SAFETY,
+        providerTimeoutMs: 10_000,
+        readGraceMs: 0,
+      }),
+    );
 
     await vi.advanceTimersByTimeAsync(4_999);
     expect(run.result()).toBeUndefined();
@@ -103,7 +141,18 @@ describe('applyEverywhere with a read grace', () => {
   it('observers do not start the grace: a slow provider retried alone is awaited in full', async () => {
     const [route53, azure, clouddns] = providers();
     route53.setDelay(2_000);
-    const run = track(applyEverywhere({ providers: [route53], observers: [azure, clouddns], desired: desired('192.0.2.1'), owner: OWNER, generation: 1, safety: SAFETY, providerTimeoutMs: 10_000, readGraceMs: 300 }));
+    const run = track(
+      applyEverywhere({
+        providers: [route53],
+        observers: [azure, clouddns],
+        desired: desired('192.0.2.1'),
+        owner: OWNER,
+        generation: 1,
+        safety: SAFETY,
+        providerTimeoutMs: 10_000,
+        readGraceMs: 300,
+      }),
+    );
     await vi.advanceTimersByTimeAsync(4_000);
     expect((run.result() as ApplyOutcome).providers.map(brief)).toEqual([{ provider: 'route53', status: 'in-sync', publishMs: 4_000 }]);
   });
@@ -112,7 +161,14 @@ describe('applyEverywhere with a read grace', () => {
 describe('Reconciler with a read grace', () => {
   function setup() {
     const ps = providers();
-    const reconciler = new Reconciler({ providers: ps, owner: OWNER, safety: SAFETY, providerTimeoutMs: 10_000, readGraceMs: 300, random: () => 0.5 });
+    const reconciler = new Reconciler({
+      providers: ps,
+      owner: OWNER,
+      safety: SAFETY,
+      providerTimeoutMs: 10_000,
+      readGraceMs: 300,
+      random: () => 0.5,
+    });
     const events: ReconcileEvent[] = [];
     reconciler.onEvent((e) => events.push(e));
     return { ps, reconciler, events };
@@ -124,20 +180,26 @@ describe('Reconciler with a read grace', () => {
     route53.setDelay(5_000);
     const publish = track(reconciler.publish({ desired: desired('192.0.2.1'), generation: 1, fenceNames: [APP] }));
     await vi.advanceTimersByTimeAsync(300);
-    expect((publish.result() as ApplyOutcome).providers.map((o) => `${o.provider} ${o.status}`)).toEqual(['route53 out-of-sync', 'azure in-sync', 'clouddns in-sync']);
+    expect((publish.result() as ApplyOutcome).providers.map((o) => `${o.provider} ${o.status}`)).toEqual([
+      'route53 out-of-sync',
+      'azure in-sync',
+      'clouddns in-sync',
+    ]);
     expect(reconciler.outOfSync().get('route53')).toMatchObject({ attempts: 1, lastError: { kind: 'timeout', message: GRACE_REASON } });
 
     // The retry is route53 alone (grace irrelevant): it waits for the slow read, and the slow write.
     await vi.advanceTimersByTimeAsync((reconciler.nextRetryAt() as number) - Date.now());
     const retry = track(reconciler.retryDue());
     await vi.advanceTimersByTimeAsync(10_000);
-    expect((retry.result() as readonly ApplyOutcome[]).flatMap((o) => o.providers).map((o) => `${o.provider} ${o.status}`)).toEqual(['route53 in-sync']);
+    expect((retry.result() as readonly ApplyOutcome[]).flatMap((o) => o.providers).map((o) => `${o.provider} ${o.status}`)).toEqual([
+      'route53 in-sync',
+    ]);
     expect(route53.served(APP, 'A')).toEqual(['192.0.2.1']);
     expect(events.filter((e) => e.type === 'converged')).toMatchObject([{ provider: 'route53', generation: 1, attempts: 1 }]);
     expect(reconciler.outOfSync().size).toBe(0);
   });
 
-  it("a publish shares one grace: a lagging provider that still hangs does not hold the new decision", async () => {
+  it('a publish shares one grace: a lagging provider that still hangs does not hold the new decision', async () => {
     const { ps, reconciler } = setup();
     const [route53, azure] = ps;
     route53.setDown(true);
@@ -184,7 +246,9 @@ describe('Reconciler with a read grace', () => {
     expect(route53.calls.apply).toBe(0);
     expect([route53.served(APP, 'A'), route53.generationAt(APP)]).toEqual([['198.51.100.9'], 9]);
     // The controller hears it as a 'superseded' event (and mints above 9 from then on); the retries stop.
-    expect(events.filter((e) => e.type === 'superseded')).toMatchObject([{ provider: 'route53', name: APP, published: 9, planGeneration: 5 }]);
+    expect(events.filter((e) => e.type === 'superseded')).toMatchObject([
+      { provider: 'route53', name: APP, published: 9, planGeneration: 5 },
+    ]);
     expect(reconciler.outOfSync().size).toBe(0);
   });
 });

@@ -17,7 +17,11 @@ const SAFETY = { maxChangeShare: 0.3, minNamesForShareLimit: 10, force: false };
 function setup(random = () => 0.5) {
   let t = 10_000;
   const now = () => t;
-  const ps = [new MemoryProvider('route53', { now }), new MemoryProvider('azure', { now }), new MemoryProvider('clouddns', { now })] as const;
+  const ps = [
+    new MemoryProvider('route53', { now }),
+    new MemoryProvider('azure', { now }),
+    new MemoryProvider('clouddns', { now }),
+  ] as const;
   const reconciler = new Reconciler({ providers: ps, owner: OWNER, safety: SAFETY, now, random });
   const events: ReconcileEvent[] = [];
   reconciler.onEvent((e) => events.push(e));
@@ -84,7 +88,9 @@ describe('Reconciler: an out-of-sync provider is retried with backoff and conver
       expect(p.served(API, 'A')).toEqual(['192.0.2.2']);
       expect(p.generationAt(APP)).toBe(2);
     }
-    expect(events.filter((e) => e.type === 'converged')).toEqual([{ type: 'converged', at: due, provider: 'azure', generation: 2, attempts: 5 }]);
+    expect(events.filter((e) => e.type === 'converged')).toEqual([
+      { type: 'converged', at: due, provider: 'azure', generation: 2, attempts: 5 },
+    ]);
     expect(events.filter((e) => e.type === 'out-of-sync').map((e) => e.type === 'out-of-sync' && e.attempts)).toEqual([1, 2, 3, 4, 5]);
   });
 
@@ -123,7 +129,15 @@ describe('Reconciler: drift', () => {
     await reconciler.publish(target(4));
     ps[1].handEdit(a(APP, '203.0.113.66'));
     const drifts = await reconciler.checkDrift();
-    expect(drifts).toEqual([{ provider: 'azure', name: APP, type: 'A', expected: { ttl: 30, values: ['192.0.2.1'] }, found: { ttl: 30, values: ['203.0.113.66'] } }]);
+    expect(drifts).toEqual([
+      {
+        provider: 'azure',
+        name: APP,
+        type: 'A',
+        expected: { ttl: 30, values: ['192.0.2.1'] },
+        found: { ttl: 30, values: ['203.0.113.66'] },
+      },
+    ]);
     expect(events.filter((e) => e.type !== 'out-of-sync').map((e) => e.type)).toEqual(['drift', 'generation-advanced', 'drift-repaired']);
     expect(events.find((e) => e.type === 'drift')).toMatchObject({ action: 'repair', provider: 'azure', name: APP });
     expect(events.find((e) => e.type === 'generation-advanced')).toMatchObject({ from: 4, to: 5 });
@@ -153,7 +167,9 @@ describe('Reconciler: drift', () => {
     ps[0].handEdit(a(APP, '203.0.113.9'));
     const drifts = await reconciler.checkDrift();
     expect(drifts).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'drift')).toMatchObject([{ provider: 'route53', name: APP, action: 'report', found: { values: ['203.0.113.9'] } }]);
+    expect(events.filter((e) => e.type === 'drift')).toMatchObject([
+      { provider: 'route53', name: APP, action: 'report', found: { values: ['203.0.113.9'] } },
+    ]);
     expect(ps[0].served(APP, 'A')).toEqual(['203.0.113.9']);
     expect(reconciler.currentTarget?.generation).toBe(4);
     await reconciler.checkDrift();
@@ -164,7 +180,9 @@ describe('Reconciler: drift', () => {
   });
 
   it('a provider never written is behind, not drifted; a foreign name is not ours to judge', () => {
-    const state = new MemoryProvider('azure').seed(a(APP, '198.51.100.1'), a(API, '198.51.100.2'), ownershipRecord(API, { owner: 'someone-else', generation: 3, types: ['A'] })).snapshot();
+    const state = new MemoryProvider('azure')
+      .seed(a(APP, '198.51.100.1'), a(API, '198.51.100.2'), ownershipRecord(API, { owner: 'someone-else', generation: 3, types: ['A'] }))
+      .snapshot();
     expect(findDrift([a(APP, '192.0.2.1'), a(API, '192.0.2.2')], state, OWNER)).toEqual([]);
   });
 

@@ -256,11 +256,30 @@ describe('overallStatus', () => {
 
 describe('staticDesired (what plan/apply write without health checks)', () => {
   it('serves the preferred target of a failover service, every target of a multivalue one, and the static records', () => {
-    const target = (id: string, address: string, priority: number) => ({ id, cloud: 'aws' as const, address, priority, healthUrl: 'http://127.0.0.1/', expectStatus: 200 });
+    const target = (id: string, address: string, priority: number) => ({
+      id,
+      cloud: 'aws' as const,
+      address,
+      priority,
+      healthUrl: 'http://127.0.0.1/',
+      expectStatus: 200,
+    });
     const got = staticDesired({
       services: [
-        { name: 'App.Example.test', type: 'A', ttl: 30, policy: 'failover', targets: [target('b', '192.0.2.2', 20), target('a', '192.0.2.1', 10), target('c', '192.0.2.3', 10)] },
-        { name: 'www.example.test', type: 'A', ttl: 60, policy: 'multivalue', targets: [target('a', '192.0.2.1', 10), target('b', '192.0.2.2', 20)] },
+        {
+          name: 'App.Example.test',
+          type: 'A',
+          ttl: 30,
+          policy: 'failover',
+          targets: [target('b', '192.0.2.2', 20), target('a', '192.0.2.1', 10), target('c', '192.0.2.3', 10)],
+        },
+        {
+          name: 'www.example.test',
+          type: 'A',
+          ttl: 60,
+          policy: 'multivalue',
+          targets: [target('a', '192.0.2.1', 10), target('b', '192.0.2.2', 20)],
+        },
       ],
       records: [{ name: 'app.example.test.', type: 'TXT', ttl: 300, values: ['"v=1"'] }],
     });

@@ -6,7 +6,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../../src/controller/events.js';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { AuditLog, AuditLogError, auditEntryOf, auditHandler, bindAuditLog, readAuditLog, type AuditIo } from '../../src/observability/audit-log.js';
+import {
+  AuditLog,
+  AuditLogError,
+  auditEntryOf,
+  auditHandler,
+  bindAuditLog,
+  readAuditLog,
+  type AuditIo,
+} from '../../src/observability/audit-log.js';
 
 let dir: string;
 let file: string;
@@ -16,7 +24,16 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const entry = (n: number) => ({ kind: 'write', actor: 'controller', reason: `write ${n}`, service: 'app.example.test.', generation: n, before: ['192.0.2.1'], after: ['192.0.2.2'], providers: [{ provider: 'route53', result: 'ok', latencyMs: 12 }] });
+const entry = (n: number) => ({
+  kind: 'write',
+  actor: 'controller',
+  reason: `write ${n}`,
+  service: 'app.example.test.',
+  generation: n,
+  before: ['192.0.2.1'],
+  after: ['192.0.2.2'],
+  providers: [{ provider: 'route53', result: 'ok', latencyMs: 12 }],
+});
 
 /** The real fs, recording the calls that matter for durability. */
 function recordingIo(calls: string[]): AuditIo {
@@ -172,25 +189,66 @@ describe('audit log', () => {
       detail: { status: 'partial' },
     });
     now += 1000;
-    events.record({ type: 'override', action: 'pin', operator: 'alice', service: 'app.example.test.', targetId: 'gcp', actor: 'operator', reason: 'maintenance window' });
+    events.record({
+      type: 'override',
+      action: 'pin',
+      operator: 'alice',
+      service: 'app.example.test.',
+      targetId: 'gcp',
+      actor: 'operator',
+      reason: 'maintenance window',
+    });
     log.close();
     const { records } = await readAuditLog(file);
-    expect(records[1]).toMatchObject({ seq: 2, kind: 'override', actor: 'operator', operator: 'alice', reason: 'maintenance window', service: 'app.example.test.', detail: { action: 'pin', targetId: 'gcp' } });
+    expect(records[1]).toMatchObject({
+      seq: 2,
+      kind: 'override',
+      actor: 'operator',
+      operator: 'alice',
+      reason: 'maintenance window',
+      service: 'app.example.test.',
+      detail: { action: 'pin', targetId: 'gcp' },
+    });
   });
 
   it('maps each audited event type and skips the chatty ones', () => {
     const base = { id: 1, at: 0, time: '2025-10-20T07:00:00.000Z', actor: 'controller' as const, reason: 'r' };
-    expect(auditEntryOf({ ...base, type: 'drift', provider: 'azure', name: 'app.example.test.', service: 'app.example.test.', expected: ['192.0.2.2'], found: ['203.0.113.9'], repaired: false })).toMatchObject({
+    expect(
+      auditEntryOf({
+        ...base,
+        type: 'drift',
+        provider: 'azure',
+        name: 'app.example.test.',
+        service: 'app.example.test.',
+        expected: ['192.0.2.2'],
+        found: ['203.0.113.9'],
+        repaired: false,
+      }),
+    ).toMatchObject({
       kind: 'drift',
       before: ['192.0.2.2'],
       after: ['203.0.113.9'],
       detail: { provider: 'azure', repaired: false },
     });
-    expect(auditEntryOf({ ...base, type: 'fail-open', service: 's', addresses: ['192.0.2.1'], active: true })).toMatchObject({ kind: 'fail-open', after: ['192.0.2.1'], detail: { active: true } });
-    expect(auditEntryOf({ ...base, type: 'conflict', service: 's', generation: 3, kind: 'superseded', names: ['s.'], provider: 'route53' })).toMatchObject({ kind: 'conflict', generation: 3, detail: { conflict: 'superseded' } });
-    expect(auditEntryOf({ ...base, type: 'provider-sync', provider: 'route53', before: 'in-sync', after: 'out-of-sync' })).toMatchObject({ kind: 'provider-sync', before: 'in-sync', after: 'out-of-sync' });
-    expect(auditEntryOf({ ...base, type: 'probe-state', targetId: 'aws', vantageId: 'vp-1', before: 'up', after: 'suspect' })).toBeUndefined();
-    expect(auditEntryOf({ ...base, type: 'verify', service: 's', generation: 1, expected: [], allOk: true, providers: [] })).toBeUndefined();
+    expect(auditEntryOf({ ...base, type: 'fail-open', service: 's', addresses: ['192.0.2.1'], active: true })).toMatchObject({
+      kind: 'fail-open',
+      after: ['192.0.2.1'],
+      detail: { active: true },
+    });
+    expect(
+      auditEntryOf({ ...base, type: 'conflict', service: 's', generation: 3, kind: 'superseded', names: ['s.'], provider: 'route53' }),
+    ).toMatchObject({ kind: 'conflict', generation: 3, detail: { conflict: 'superseded' } });
+    expect(auditEntryOf({ ...base, type: 'provider-sync', provider: 'route53', before: 'in-sync', after: 'out-of-sync' })).toMatchObject({
+      kind: 'provider-sync',
+      before: 'in-sync',
+      after: 'out-of-sync',
+    });
+    expect(
+      auditEntryOf({ ...base, type: 'probe-state', targetId: 'aws', vantageId: 'vp-1', before: 'up', after: 'suspect' }),
+    ).toBeUndefined();
+    expect(
+      auditEntryOf({ ...base, type: 'verify', service: 's', generation: 1, expected: [], allOk: true, providers: [] }),
+    ).toBeUndefined();
   });
 
   it('says which file it cannot open', () => {

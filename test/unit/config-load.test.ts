@@ -72,9 +72,15 @@ describe('parseConfig', () => {
   });
 
   it('reports a wrong type with the field path, line and column', () => {
-    const err = configError(() => parseConfig('name: x\nitems:\n  - id: a\n    weight: 1\n  - id: b\n    weight: heavy\n', small, 'types.yaml'));
-    expect(err.problems).toEqual([{ path: 'items[1].weight', line: 6, column: 5, message: 'Invalid input: expected number, received string' }]);
-    expect(err.message).toBe('invalid configuration in types.yaml (1 problem):\n  types.yaml:6:5: items[1].weight: Invalid input: expected number, received string');
+    const err = configError(() =>
+      parseConfig('name: x\nitems:\n  - id: a\n    weight: 1\n  - id: b\n    weight: heavy\n', small, 'types.yaml'),
+    );
+    expect(err.problems).toEqual([
+      { path: 'items[1].weight', line: 6, column: 5, message: 'Invalid input: expected number, received string' },
+    ]);
+    expect(err.message).toBe(
+      'invalid configuration in types.yaml (1 problem):\n  types.yaml:6:5: items[1].weight: Invalid input: expected number, received string',
+    );
   });
 
   it('locates a missing field at its nearest parent and counts several problems', () => {
@@ -101,7 +107,9 @@ describe('loadConfigFile and parseEnv', () => {
     expect(loadConfigFile(path, small)).toEqual({ name: 'from-file', items: [] });
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'name: 5\n');
-    expect(configError(() => loadConfigFile(bad, small)).message).toContain(`${bad}:1:1: name: Invalid input: expected string, received number`);
+    expect(configError(() => loadConfigFile(bad, small)).message).toContain(
+      `${bad}:1:1: name: Invalid input: expected string, received number`,
+    );
   });
 
   it('says when the file cannot be read', () => {
@@ -136,17 +144,29 @@ describe('controller schema', () => {
     const config = parseConfig(VALID_CONTROLLER, configSchema, 'failover.yaml');
     expect(config.services[0]).toMatchObject({ type: 'A', ttl: 30, policy: 'failover' });
     expect(config.services[0]?.targets[0]).toMatchObject({ priority: 100, expectStatus: 200 });
-    expect(config.health).toMatchObject({ intervalMs: 1000, timeoutMs: 500, rise: 2, fall: 3, vantagePoints: [{ id: 'vp-1' }, { id: 'vp-2' }, { id: 'vp-3' }] });
+    expect(config.health).toMatchObject({
+      intervalMs: 1000,
+      timeoutMs: 500,
+      rise: 2,
+      fall: 3,
+      vantagePoints: [{ id: 'vp-1' }, { id: 'vp-2' }, { id: 'vp-3' }],
+    });
     expect(config.safety).toEqual({ maxChangeShare: 0.3, minNamesForShareLimit: 10 });
     expect(config.api).toEqual({ host: '127.0.0.1', port: 4600 });
     expect(config.providers.route53?.region).toBe('us-east-1');
   });
 
   it('names a bad target field with its line', () => {
-    const text = VALID_CONTROLLER.replace('cloud: azure', 'cloud: oracle').replace('healthUrl: http://127.0.0.11:8080/readyz', 'healthUrl: not a url');
+    const text = VALID_CONTROLLER.replace('cloud: azure', 'cloud: oracle').replace(
+      'healthUrl: http://127.0.0.11:8080/readyz',
+      'healthUrl: not a url',
+    );
     const err = configError(() => parseConfig(text, configSchema, 'failover.yaml'));
     const byPath = Object.fromEntries(err.problems.map((p) => [p.path, p]));
-    expect(byPath['services[0].targets[1].cloud']).toMatchObject({ line: 14, message: 'Invalid option: expected one of "aws"|"azure"|"gcp"' });
+    expect(byPath['services[0].targets[1].cloud']).toMatchObject({
+      line: 14,
+      message: 'Invalid option: expected one of "aws"|"azure"|"gcp"',
+    });
     expect(byPath['services[0].targets[0].healthUrl']).toMatchObject({ line: 12 });
   });
 
@@ -162,7 +182,9 @@ describe('controller schema', () => {
   });
 
   it('refuses duplicate target ids, the wrong address family and names outside the zone', () => {
-    const text = VALID_CONTROLLER.replace('id: azure', 'id: aws').replace('address: 127.0.0.12', 'address: "::1"').replace('name: app.example.test', 'name: app.other.test');
+    const text = VALID_CONTROLLER.replace('id: azure', 'id: aws')
+      .replace('address: 127.0.0.12', 'address: "::1"')
+      .replace('name: app.example.test', 'name: app.other.test');
     const err = configError(() => parseConfig(text, configSchema, 'failover.yaml'));
     const messages = Object.fromEntries(err.problems.map((p) => [p.path, p.message]));
     expect(messages).toMatchObject({

@@ -20,7 +20,13 @@ beforeAll(async () => {
   await r.controller.start();
   await r.controller.idle();
   api = await startControllerApi({ controller: r.controller, logger: silentLogger(), adminToken: TOKEN, host: '127.0.0.1', port: 0 });
-  noToken = await startControllerApi({ controller: r.controller, logger: silentLogger(), adminToken: undefined, host: '127.0.0.1', port: 0 });
+  noToken = await startControllerApi({
+    controller: r.controller,
+    logger: silentLogger(),
+    adminToken: undefined,
+    host: '127.0.0.1',
+    port: 0,
+  });
 });
 
 afterAll(async () => {
@@ -49,7 +55,13 @@ describe('controller HTTP API', () => {
     const status = (await res.json()) as ControllerStatus;
     expect(status).toMatchObject({ owner: 'ctl-test', zone: 'example.test', phase: 'running', generation: 1 });
     const svc = status.services[0]!;
-    expect(svc).toMatchObject({ name: SERVICE, type: 'A', policy: 'failover', published: { addresses: [ADDR.aws], generation: 1 }, pending: null });
+    expect(svc).toMatchObject({
+      name: SERVICE,
+      type: 'A',
+      policy: 'failover',
+      published: { addresses: [ADDR.aws], generation: 1 },
+      pending: null,
+    });
     expect(svc.decision).toMatchObject({ kind: 'change', addresses: [ADDR.aws], failOpen: false, paused: false });
     expect(svc.providers.route53).toMatchObject({ serving: { ok: true, addresses: [ADDR.aws] }, sync: 'in-sync' });
     expect(typeof svc.providers.azure?.lastWriteAt).toBe('number');
@@ -94,7 +106,14 @@ describe('controller HTTP API', () => {
     const res = await send('POST', '/overrides/pause', { service: SERVICE, reason: 'hand testing', operator: 'carol' });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { event: Record<string, unknown>; overrides: { paused: string[] } };
-    expect(body.event).toMatchObject({ type: 'override', action: 'pause', actor: 'operator', operator: 'carol', service: SERVICE, reason: `pause ${SERVICE}: hand testing` });
+    expect(body.event).toMatchObject({
+      type: 'override',
+      action: 'pause',
+      actor: 'operator',
+      operator: 'carol',
+      service: SERVICE,
+      reason: `pause ${SERVICE}: hand testing`,
+    });
     expect(body.overrides.paused).toEqual([SERVICE]);
     const cleared = await send('DELETE', '/overrides/pause', { service: SERVICE });
     expect(cleared.status).toBe(200);
@@ -110,7 +129,10 @@ describe('controller HTTP API', () => {
 
     const badPin = await send('POST', '/overrides/pin', { service: SERVICE, target: 'oracle', reason: 'x' });
     expect(badPin.status).toBe(400);
-    expect(await badPin.json()).toEqual({ error: 'bad-request', message: `target 'oracle' is not a target of ${SERVICE}; expected one of aws, azure, gcp` });
+    expect(await badPin.json()).toEqual({
+      error: 'bad-request',
+      message: `target 'oracle' is not a target of ${SERVICE}; expected one of aws, azure, gcp`,
+    });
     const unknown = await send('POST', '/overrides/pause', { service: 'nope.example.test', reason: 'x' });
     expect(unknown.status).toBe(404);
     const noReason = await send('POST', '/overrides/drain', { cloud: 'gcp' });

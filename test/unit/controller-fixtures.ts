@@ -60,7 +60,15 @@ export class FakeClock implements Clock {
 export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function scriptedVerdict(targetId: string, kind: VerdictKind): TargetVerdict {
-  return { targetId, kind, quorum: 2, upNeeded: 2, counts: { up: kind === 'up' ? 3 : 0, down: kind === 'down' ? 3 : 0, unknown: kind === 'unknown' ? 3 : 0, stale: 0 }, vantages: [], reason: `scripted: ${kind}` };
+  return {
+    targetId,
+    kind,
+    quorum: 2,
+    upNeeded: 2,
+    counts: { up: kind === 'up' ? 3 : 0, down: kind === 'down' ? 3 : 0, unknown: kind === 'unknown' ? 3 : 0, stale: 0 },
+    vantages: [],
+    reason: `scripted: ${kind}`,
+  };
 }
 
 /** A health monitor whose verdicts the test sets; emits `verdict` on every change. */
@@ -94,7 +102,13 @@ export class ScriptedMonitor extends EventEmitter<HealthMonitorEvents> {
     return {
       at: this.clock.now(),
       running: this.running,
-      targets: [...this.#verdicts].map(([targetId, kind]) => ({ targetId, verdict: kind, verdictSince: 0, reason: `scripted: ${kind}`, vantages: [] })),
+      targets: [...this.#verdicts].map(([targetId, kind]) => ({
+        targetId,
+        verdict: kind,
+        verdictSince: 0,
+        reason: `scripted: ${kind}`,
+        vantages: [],
+      })),
     };
   }
 }
@@ -145,7 +159,8 @@ export function memoryVerifier(providers: readonly MemoryProvider[], clock: Cloc
           ? { provider: p.id, ok, addresses, matchedAt: clock.now(), afterDecisionMs: clock.now() - req.decidedAt, attempts: 1 }
           : { provider: p.id, ok, addresses, attempts: 1, error: `answers [${addresses.join(', ')}]` };
       }),
-    serving: async (name, type) => new Map(providers.map((p) => [p.id, { ok: true as const, rcode: 'NOERROR', addresses: [...(p.served(name, type) ?? [])] }])),
+    serving: async (name, type) =>
+      new Map(providers.map((p) => [p.id, { ok: true as const, rcode: 'NOERROR', addresses: [...(p.served(name, type) ?? [])] }])),
   };
 }
 
@@ -175,7 +190,9 @@ export interface Rig {
 }
 
 /** A controller over the real Reconciler and the given (or fresh) in-memory providers. */
-export function rig(options: { config?: FailoverConfig; providers?: MemoryProvider[]; clock?: FakeClock; startupGraceMs?: number } = {}): Rig {
+export function rig(
+  options: { config?: FailoverConfig; providers?: MemoryProvider[]; clock?: FakeClock; startupGraceMs?: number } = {},
+): Rig {
   const clock = options.clock ?? new FakeClock();
   const config = options.config ?? testConfig();
   const providers = options.providers ?? memoryProviders(clock);

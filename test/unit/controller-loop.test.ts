@@ -26,7 +26,14 @@ describe('controller loop', () => {
     const state = r.controller.service('app.example.test');
     expect(state?.published).toMatchObject({ addresses: [ADDR.aws], generation: 1 });
     const write = r.controller.events.ofType('write').at(-1);
-    expect(write).toMatchObject({ service: 'app.example.test', generation: 1, status: 'in-sync', before: [], after: [ADDR.aws], actor: 'controller' });
+    expect(write).toMatchObject({
+      service: 'app.example.test',
+      generation: 1,
+      status: 'in-sync',
+      before: [],
+      after: [ADDR.aws],
+      actor: 'controller',
+    });
     expect(write?.providers.map((p) => [p.provider, p.result, p.changes])).toEqual([
       ['route53', 'ok', 1],
       ['azure', 'ok', 1],
@@ -51,7 +58,15 @@ describe('controller loop', () => {
 
     const decision = r.controller.events.ofType('decision').at(-1);
     // Published a moment ago, so within dwell: leaving a down target skips it.
-    expect(decision).toMatchObject({ kind: 'change', before: [ADDR.aws], after: [ADDR.azure], basedOnGeneration: 1, urgent: true, held: false, failOpen: false });
+    expect(decision).toMatchObject({
+      kind: 'change',
+      before: [ADDR.aws],
+      after: [ADDR.azure],
+      basedOnGeneration: 1,
+      urgent: true,
+      held: false,
+      failOpen: false,
+    });
     expect(decision?.reason).toMatch(/moving away from down aws .*dwell skipped/);
     expect(r.controller.events.ofType('verdict').map((e) => [e.targetId, e.before, e.after])).toContainEqual(['aws', 'up', 'down']);
     expect(r.controller.generation).toBe(2);
@@ -61,7 +76,10 @@ describe('controller loop', () => {
     const r = await startedOnAws();
     const route53 = r.providers[0]!;
     // A slow writer read route53 at generation 1 and planned gcp with generation 2.
-    const stalePlan = planProvider([{ name: NAME, type: 'A', ttl: 30, values: [ADDR.gcp] }], route53.snapshot(), { owner: 'ctl-test', generation: 2 });
+    const stalePlan = planProvider([{ name: NAME, type: 'A', ttl: 30, values: [ADDR.gcp] }], route53.snapshot(), {
+      owner: 'ctl-test',
+      generation: 2,
+    });
     expect(stalePlan.changes).toHaveLength(1);
     r.monitor.set('aws', 'down');
     await r.controller.idle();

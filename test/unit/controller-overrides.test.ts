@@ -72,8 +72,12 @@ describe('controller overrides', () => {
 
   it('refuses overrides naming nothing configured, with what was expected', () => {
     const store = new OverrideStore(testConfig().services);
-    expect(() => store.pin(SERVICE, 'oracle', who)).toThrowError(new OverrideError(400, `target 'oracle' is not a target of ${SERVICE}; expected one of aws, azure, gcp`));
-    expect(() => store.pause('nope.example.test', who)).toThrow(/service 'nope.example.test' is not configured; expected one of app.example.test/);
+    expect(() => store.pin(SERVICE, 'oracle', who)).toThrowError(
+      new OverrideError(400, `target 'oracle' is not a target of ${SERVICE}; expected one of aws, azure, gcp`),
+    );
+    expect(() => store.pause('nope.example.test', who)).toThrow(
+      /service 'nope.example.test' is not configured; expected one of app.example.test/,
+    );
     expect(() => store.drain('ibm', who)).toThrow(/cloud 'ibm' is unknown; expected one of aws, azure, gcp/);
     try {
       store.pause('nope.example.test', who);

@@ -40,13 +40,21 @@ describe('controller provider sync', () => {
 
     await r.advance(3000); // still down: retried with backoff, still out of sync, one event only
     expect(route53.calls.read).toBeGreaterThan(1);
-    expect(r.controller.events.ofType('provider-sync').filter((e) => e.provider === 'route53' && e.after === 'out-of-sync' && e.service === undefined)).toHaveLength(1);
+    expect(
+      r.controller.events
+        .ofType('provider-sync')
+        .filter((e) => e.provider === 'route53' && e.after === 'out-of-sync' && e.service === undefined),
+    ).toHaveLength(1);
 
     route53.setDown(false);
     await r.advance(5000);
     expect(serving(r.providers)).toEqual({ route53: [ADDR.azure], azure: [ADDR.azure], clouddns: [ADDR.azure] });
     expect(route53.generationAt(NAME)).toBe(2);
-    expect(r.controller.events.ofType('provider-sync').at(-1)).toMatchObject({ provider: 'route53', before: 'out-of-sync', after: 'in-sync' });
+    expect(r.controller.events.ofType('provider-sync').at(-1)).toMatchObject({
+      provider: 'route53',
+      before: 'out-of-sync',
+      after: 'in-sync',
+    });
     expect(r.controller.service(SERVICE)?.providers.get('route53')).toMatchObject({ sync: 'in-sync' });
   });
 

@@ -38,7 +38,11 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 describe('verify over DNS', () => {
   it('asks one nameserver and returns its addresses, sorted', async () => {
     answer = ['127.0.0.13', '127.0.0.12'];
-    expect(await askNameserver({ host: '127.0.0.1', port }, 'app.example.test.', 'A', 500)).toEqual({ ok: true, rcode: 'NOERROR', addresses: ['127.0.0.12', '127.0.0.13'] });
+    expect(await askNameserver({ host: '127.0.0.1', port }, 'app.example.test.', 'A', 500)).toEqual({
+      ok: true,
+      rcode: 'NOERROR',
+      addresses: ['127.0.0.12', '127.0.0.13'],
+    });
   });
 
   it('retries until the expected answer is served and records when', async () => {
@@ -80,7 +84,12 @@ describe('verify over DNS', () => {
         now: Date.now,
         timing: { attemptTimeoutMs: 100, deadlineMs: 300, retryDelayMs: 50 },
       });
-      expect(results[0]).toMatchObject({ provider: 'azure', ok: false, addresses: ['127.0.0.11'], error: 'answers [127.0.0.11] (NOERROR), expected [127.0.0.12]' });
+      expect(results[0]).toMatchObject({
+        provider: 'azure',
+        ok: false,
+        addresses: ['127.0.0.11'],
+        error: 'answers [127.0.0.11] (NOERROR), expected [127.0.0.12]',
+      });
       expect(results[1]).toMatchObject({ provider: 'clouddns', ok: false, addresses: [] });
       expect(results[1]?.error).toMatch(/no answer from 127\.0\.0\.1:\d+ within 100 ms/);
     } finally {

@@ -31,7 +31,11 @@ describe('authoritative lookup', () => {
   });
 
   it('NODATA for an existing name without that type, and for empty non-terminals', () => {
-    for (const [name, type] of [['www.example.test.', 'MX'], ['deep.example.test.', 'A'], ['b.deep.example.test.', 'TXT']] as const) {
+    for (const [name, type] of [
+      ['www.example.test.', 'MX'],
+      ['deep.example.test.', 'A'],
+      ['b.deep.example.test.', 'TXT'],
+    ] as const) {
       const r = lookup(store, name, type);
       expect(r.rcode, `${name} ${type}`).toBe('NOERROR');
       expect(r.answers).toEqual([]);
@@ -76,14 +80,20 @@ describe('authoritative lookup', () => {
   });
 
   it('synthesises wildcard answers for names that do not exist', () => {
-    expect(lookup(store, 'anything.wild.example.test.', 'A').answers).toEqual([{ name: 'anything.wild.example.test.', type: 'A', ttl: 45, value: '192.0.2.30' }]);
+    expect(lookup(store, 'anything.wild.example.test.', 'A').answers).toEqual([
+      { name: 'anything.wild.example.test.', type: 'A', ttl: 45, value: '192.0.2.30' },
+    ]);
     // The wildcard does not apply below an existing name's sibling tree, nor to other types.
     expect(lookup(store, 'anything.wild.example.test.', 'TXT')).toMatchObject({ rcode: 'NOERROR', answers: [] });
     expect(lookup(store, 'x.www.example.test.', 'A').rcode).toBe('NXDOMAIN');
   });
 
   it('ANY returns every set at the name', () => {
-    expect(lookup(store, 'www.example.test.', 'ANY').answers.map((a) => a.type).sort()).toEqual(['A', 'A', 'AAAA']);
+    expect(
+      lookup(store, 'www.example.test.', 'ANY')
+        .answers.map((a) => a.type)
+        .sort(),
+    ).toEqual(['A', 'A', 'AAAA']);
   });
 
   it('refers queries below a delegation, non-authoritatively, with glue', () => {
@@ -107,10 +117,13 @@ describe('authoritative lookup', () => {
 });
 
 describe('presentation form to wire data', () => {
-  const rr = (type: Parameters<typeof toWireRecord>[0]['type'], value: string) => toWireRecord({ name: 'x.example.test.', type, ttl: 1, value });
+  const rr = (type: Parameters<typeof toWireRecord>[0]['type'], value: string) =>
+    toWireRecord({ name: 'x.example.test.', type, ttl: 1, value });
 
   it('reads TXT quoted strings with escapes, several per value, and splits long ones at 255 bytes', () => {
-    expect(rr('TXT', '"a b" "c\\"d" e\\032f "\\\\"')).toMatchObject({ data: [Buffer.from('a b'), Buffer.from('c"d'), Buffer.from('e f'), Buffer.from('\\')] });
+    expect(rr('TXT', '"a b" "c\\"d" e\\032f "\\\\"')).toMatchObject({
+      data: [Buffer.from('a b'), Buffer.from('c"d'), Buffer.from('e f'), Buffer.from('\\')],
+    });
     const long = rr('TXT', `"${'y'.repeat(300)}"`) as { data: Buffer[] };
     expect(long.data.map((b) => b.length)).toEqual([255, 45]);
     expect(rr('TXT', '""')).toMatchObject({ data: [Buffer.alloc(0)] });
@@ -119,8 +132,13 @@ describe('presentation form to wire data', () => {
   it('reads MX, SRV, CAA, SOA and names', () => {
     expect(rr('MX', '10 mail.x.')).toMatchObject({ type: 'MX', data: { preference: 10, exchange: 'mail.x' } });
     expect(rr('SRV', '1 2 443 t.x.')).toMatchObject({ type: 'SRV', data: { priority: 1, weight: 2, port: 443, target: 't.x' } });
-    expect(rr('CAA', '128 issue "ca.x; account=1"')).toMatchObject({ type: 'CAA', data: { flags: 128, tag: 'issue', value: 'ca.x; account=1' } });
-    expect(rr('SOA', 'ns.x. host.x. 5 1 2 3 4')).toMatchObject({ data: { mname: 'ns.x', rname: 'host.x', serial: 5, refresh: 1, retry: 2, expire: 3, minimum: 4 } });
+    expect(rr('CAA', '128 issue "ca.x; account=1"')).toMatchObject({
+      type: 'CAA',
+      data: { flags: 128, tag: 'issue', value: 'ca.x; account=1' },
+    });
+    expect(rr('SOA', 'ns.x. host.x. 5 1 2 3 4')).toMatchObject({
+      data: { mname: 'ns.x', rname: 'host.x', serial: 5, refresh: 1, retry: 2, expire: 3, minimum: 4 },
+    });
     expect(rr('CNAME', 'www.x.')).toMatchObject({ type: 'CNAME', data: 'www.x', name: 'x.example.test' });
   });
 

@@ -64,7 +64,11 @@ function rawTcp(frames: Buffer[], expected: number, waitMs = 1000): Promise<Deco
   });
 }
 
-const query = (name: string, type: Packet['questions'] extends (infer Q)[] | undefined ? (Q extends { type: infer T } ? T : never) : never, extra: Partial<Packet> = {}): Packet => ({
+const query = (
+  name: string,
+  type: Packet['questions'] extends (infer Q)[] | undefined ? (Q extends { type: infer T } ? T : never) : never,
+  extra: Partial<Packet> = {},
+): Packet => ({
   type: 'query',
   id: 4242,
   flags: dnsPacket.RECURSION_DESIRED,
@@ -107,7 +111,14 @@ describe('DNS data plane through node:dns', () => {
     expect(await r.resolveCname('alias.example.test')).toEqual(['www.example.test']);
     expect((await r.resolveNs('example.test')).sort()).toEqual(['ns1.example.test', 'ns2.example.test']);
     const soa = await r.resolveSoa('example.test');
-    expect(soa).toMatchObject({ nsname: 'ns1.example.test', hostmaster: 'hostmaster.example.test', refresh: 7200, retry: 900, expire: 1209600, minttl: 86400 });
+    expect(soa).toMatchObject({
+      nsname: 'ns1.example.test',
+      hostmaster: 'hostmaster.example.test',
+      refresh: 7200,
+      retry: 900,
+      expire: 1209600,
+      minttl: 86400,
+    });
     expect(soa.serial).toBe(store.getZone(zoneId)!.serial);
     expect(await r.resolveMx('mail.example.test')).toEqual([
       { priority: 10, exchange: 'mx1.example.test' },
@@ -150,7 +161,15 @@ describe('DNS data plane through node:dns', () => {
 describe('DNS data plane on the wire', () => {
   it('sets AA, keeps the id, RD and the question as asked (case preserved), and no RA', async () => {
     const res = await udp(query('WwW.Example.Test', 'A'));
-    expect(res).toMatchObject({ id: 4242, type: 'response', flag_aa: true, flag_rd: true, flag_ra: false, flag_tc: false, rcode: 'NOERROR' });
+    expect(res).toMatchObject({
+      id: 4242,
+      type: 'response',
+      flag_aa: true,
+      flag_rd: true,
+      flag_ra: false,
+      flag_tc: false,
+      rcode: 'NOERROR',
+    });
     expect(res.questions).toEqual([{ name: 'WwW.Example.Test', type: 'A', class: 'IN' }]);
     expect(res.answers?.map((a) => a.name)).toEqual(['WwW.Example.Test', 'WwW.Example.Test']);
   });
@@ -159,7 +178,9 @@ describe('DNS data plane on the wire', () => {
     for (const send of [udp, tcp]) {
       const nx = await send(query('nope.example.test', 'A'));
       expect(nx).toMatchObject({ rcode: 'NXDOMAIN', flag_aa: true, answers: [] });
-      expect(nx.authorities).toMatchObject([{ name: 'example.test', type: 'SOA', ttl: 900, data: { mname: 'ns1.example.test', minimum: 86400 } }]);
+      expect(nx.authorities).toMatchObject([
+        { name: 'example.test', type: 'SOA', ttl: 900, data: { mname: 'ns1.example.test', minimum: 86400 } },
+      ]);
       const nodata = await send(query('www.example.test', 'TXT'));
       expect(nodata).toMatchObject({ rcode: 'NOERROR', flag_aa: true, answers: [] });
       expect(nodata.authorities).toMatchObject([{ type: 'SOA', ttl: 900 }]);
@@ -171,14 +192,25 @@ describe('DNS data plane on the wire', () => {
     const update = dnsPacket.encode(query('example.test', 'SOA'));
     update.writeUInt16BE(update.readUInt16BE(2) | (5 << 11), 2); // opcode UPDATE
     expect(dnsPacket.decode((await rawUdp(update))!)).toMatchObject({ rcode: 'NOTIMP', opcode: 'UPDATE', id: 4242 });
-    const two = query('www.example.test', 'A', { questions: [{ name: 'www.example.test', type: 'A' }, { name: 'txt.example.test', type: 'TXT' }] });
+    const two = query('www.example.test', 'A', {
+      questions: [
+        { name: 'www.example.test', type: 'A' },
+        { name: 'txt.example.test', type: 'TXT' },
+      ],
+    });
     expect(await udp(two)).toMatchObject({ rcode: 'FORMERR', questions: [] });
   });
 
   it('sets TC on a UDP answer over 512 bytes without EDNS, and over our EDNS size with it; TCP has it all', async () => {
     const plain = await udp(query('big.example.test', 'TXT'));
     expect(plain).toMatchObject({ flag_tc: true, flag_aa: true, answers: [] });
-    const edns = await udp(query('big.example.test', 'TXT', { additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] }));
+    const edns = await udp(
+      query('big.example.test', 'TXT', {
+        additionals: [
+          { type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] },
+        ],
+      }),
+    );
     expect(edns.flag_tc).toBe(true);
     const full = await tcp(query('big.example.test', 'TXT'));
     expect(full.flag_tc).toBe(false);
@@ -187,22 +219,38 @@ describe('DNS data plane on the wire', () => {
   });
 
   it('an answer between 512 bytes and the EDNS size fits when the client offers EDNS, and the OPT is echoed', async () => {
-    store.transact(zoneId, (d) => d.put({ name: 'mid.example.test', type: 'TXT', ttl: 60, values: Array.from({ length: 8 }, (_, i) => `"${i}${'m'.repeat(70)}"`) }));
+    store.transact(zoneId, (d) =>
+      d.put({ name: 'mid.example.test', type: 'TXT', ttl: 60, values: Array.from({ length: 8 }, (_, i) => `"${i}${'m'.repeat(70)}"`) }),
+    );
     expect((await udp(query('mid.example.test', 'TXT'))).flag_tc).toBe(true);
-    const res = await udp(query('mid.example.test', 'TXT', { additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1400, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] }));
+    const res = await udp(
+      query('mid.example.test', 'TXT', {
+        additionals: [
+          { type: 'OPT', name: '.', udpPayloadSize: 1400, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] },
+        ],
+      }),
+    );
     expect(res.flag_tc).toBe(false);
     expect(res.answers).toHaveLength(8);
     expect(res.additionals).toMatchObject([{ type: 'OPT', name: '.', udpPayloadSize: 1232, ednsVersion: 0 }]);
   });
 
   it('answers BADVERS to an unknown EDNS version', async () => {
-    const res = await udp(query('www.example.test', 'A', { additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 1, flags: 0, flag_do: false, options: [] }] }));
+    const res = await udp(
+      query('www.example.test', 'A', {
+        additionals: [
+          { type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 1, flags: 0, flag_do: false, options: [] },
+        ],
+      }),
+    );
     expect(res.answers).toEqual([]);
     expect(res.additionals).toMatchObject([{ type: 'OPT', extendedRcode: 1 }]);
   });
 
   it('answers several pipelined queries on one TCP connection, in order', async () => {
-    const frames = ['www.example.test', 'nope.example.test', 'txt.example.test'].map((name, i) => dnsPacket.streamEncode({ ...query(name, 'A'), id: i + 1 }));
+    const frames = ['www.example.test', 'nope.example.test', 'txt.example.test'].map((name, i) =>
+      dnsPacket.streamEncode({ ...query(name, 'A'), id: i + 1 }),
+    );
     const answers = await rawTcp(frames, 3);
     expect(answers.map((a) => [a.id, (a as { rcode?: string }).rcode])).toEqual([
       [1, 'NOERROR'],
@@ -232,7 +280,7 @@ describe('DNS data plane on the wire', () => {
     expect(await rawTcp([dnsPacket.streamEncode(query('www.example.test', 'A'))], 1, 300)).toEqual([]);
     faults.heal();
     expect(await resolver().resolve4('www.example.test')).toEqual(['192.0.2.10', '192.0.2.11']);
-    expect((await tcp(query('www.example.test', 'A')))).toMatchObject({ rcode: 'NOERROR' });
+    expect(await tcp(query('www.example.test', 'A'))).toMatchObject({ rcode: 'NOERROR' });
   });
 });
 
@@ -247,9 +295,14 @@ function digPath(): string | undefined {
 describe('the same answers as dig sees them', () => {
   const dig = digPath();
   // Asynchronous: the server answering dig runs in this very process.
-  const run = async (...args: string[]) => (await promisify(execFile)(dig!, [`@${HOST}`, '-p', String(server.port), '+time=2', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
+  const run = async (...args: string[]) =>
+    (await promisify(execFile)(dig!, [`@${HOST}`, '-p', String(server.port), '+time=2', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
   // dig prints notes such as ';; Truncated, retrying in TCP mode.' even with +short.
-  const short = async (...args: string[]) => (await run('+short', ...args)).split('\n').filter((l) => l && !l.startsWith(';')).sort();
+  const short = async (...args: string[]) =>
+    (await run('+short', ...args))
+      .split('\n')
+      .filter((l) => l && !l.startsWith(';'))
+      .sort();
 
   it('dig +short over UDP and dig +tcp (or node:dns over both when dig is absent)', async () => {
     if (dig) {
@@ -263,7 +316,10 @@ describe('the same answers as dig sees them', () => {
       console.log('dig is not installed: asserting the same answers through node:dns (UDP) and raw TCP instead');
       expect((await resolver().resolve4('www.example.test')).sort()).toEqual(['192.0.2.10', '192.0.2.11']);
       const viaTcp = await tcp(query('txt.example.test', 'TXT'));
-      expect((viaTcp.answers as TxtAnswer[]).map((a) => (a.data as Buffer[]).map(String))).toEqual([['v=spf1 -all'], ['part one', 'part "two"']]);
+      expect((viaTcp.answers as TxtAnswer[]).map((a) => (a.data as Buffer[]).map(String))).toEqual([
+        ['v=spf1 -all'],
+        ['part one', 'part "two"'],
+      ]);
       expect(await udp(query('nope.example.test', 'A'))).toMatchObject({ rcode: 'NXDOMAIN', flag_aa: true, flag_qr: true });
       expect(await resolver().resolveTxt('big.example.test')).toHaveLength(BIG_TXT_VALUES.length);
     }

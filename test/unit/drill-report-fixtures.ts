@@ -16,7 +16,14 @@ export function log(...events: (NewEvent & { at: number })[]): ControllerEvent[]
   return events.map((e, i) => ({ actor: 'controller', ...e, id: i + 1, time: new Date(e.at).toISOString() }) as ControllerEvent);
 }
 
-export const verdict = (at: number, targetId: string, before: string, after: string) => ({ type: 'verdict' as const, at, targetId, before: before as 'up', after: after as 'down', reason: `${targetId} ${after}` });
+export const verdict = (at: number, targetId: string, before: string, after: string) => ({
+  type: 'verdict' as const,
+  at,
+  targetId,
+  before: before as 'up',
+  after: after as 'down',
+  reason: `${targetId} ${after}`,
+});
 
 export const decision = (at: number, after: string[], extra: Partial<DecisionEvent> = {}) => ({
   type: 'decision' as const,
@@ -34,19 +41,41 @@ export const decision = (at: number, after: string[], extra: Partial<DecisionEve
   ...extra,
 });
 
-const ok = (provider: 'route53' | 'azure' | 'clouddns', latencyMs: number): ProviderWriteOutcome => ({ provider, result: 'ok', latencyMs, apiCalls: 2, changes: 2 });
+const ok = (provider: 'route53' | 'azure' | 'clouddns', latencyMs: number): ProviderWriteOutcome => ({
+  provider,
+  result: 'ok',
+  latencyMs,
+  apiCalls: 2,
+  changes: 2,
+});
 
-export function write(at: number, generation: number, before: string[], after: string[], providers: ProviderWriteOutcome[] = [ok('route53', 40), ok('azure', 60), ok('clouddns', 50)], status: WriteEvent['status'] = 'in-sync') {
+export function write(
+  at: number,
+  generation: number,
+  before: string[],
+  after: string[],
+  providers: ProviderWriteOutcome[] = [ok('route53', 40), ok('azure', 60), ok('clouddns', 50)],
+  status: WriteEvent['status'] = 'in-sync',
+) {
   return { type: 'write' as const, at, service: 'app.example.test.', generation, status, before, after, providers, reason: 'synthetic' };
 }
 
 export { ok as acknowledged };
 
-export const span = (from: number, to: number, addresses: string[], outcome: AnswerSpan['outcome'] = 'answer'): AnswerSpan => ({ outcome, addresses, from, to, polls: Math.max(1, Math.round((to - from) / 20) + 1), ...(outcome === 'answer' || outcome === 'empty' ? { rcode: 'NOERROR' } : {}) });
+export const span = (from: number, to: number, addresses: string[], outcome: AnswerSpan['outcome'] = 'answer'): AnswerSpan => ({
+  outcome,
+  addresses,
+  from,
+  to,
+  polls: Math.max(1, Math.round((to - from) / 20) + 1),
+  ...(outcome === 'answer' || outcome === 'empty' ? { rcode: 'NOERROR' } : {}),
+});
 
 export function request(seq: number, startedAt: number, result: string, latencyMs = 5): RequestOutcome {
   const base = { seq, startedAt, endedAt: startedAt + latencyMs, latencyMs };
-  return result.startsWith('!') ? { ...base, ok: false, error: result.slice(1) as 'connect-refused', detail: 'synthetic' } : { ...base, ok: true, cloud: result, status: 200 };
+  return result.startsWith('!')
+    ? { ...base, ok: false, error: result.slice(1) as 'connect-refused', detail: 'synthetic' }
+    : { ...base, ok: true, cloud: result, status: 200 };
 }
 
 /** `n` requests every 50 ms from `from`, answered by `cloud` (or failing with `!kind`). */
@@ -54,7 +83,9 @@ export function requests(from: number, n: number, result: string, seqFrom = 1): 
   return Array.from({ length: n }, (_, i) => request(seqFrom + i, from + i * 50, result));
 }
 
-export function observations(partial: Partial<DrillObservations> & Pick<DrillObservations, 'faultAt' | 'endedAt' | 'events' | 'answers'>): DrillObservations {
+export function observations(
+  partial: Partial<DrillObservations> & Pick<DrillObservations, 'faultAt' | 'endedAt' | 'events' | 'answers'>,
+): DrillObservations {
   return {
     scenario: 'synthetic',
     health: HEALTH,

@@ -62,7 +62,9 @@ describe('formatReport', () => {
   it('prints every figure with its bound, each invariant, and the details except the settings', () => {
     const text = formatReport(outage);
     expect(text.split('\n')[0]).toBe('drill cloud-outage: PASS (3.6 s)');
-    expect(text).toMatch(/detect_ms\s+1361\s+floor 2500 = interval \+ \(fall−1\) × fast interval \+ timeout; brief's \(fall−1\) × interval \+ timeout = 2500/);
+    expect(text).toMatch(
+      /detect_ms\s+1361\s+floor 2500 = interval \+ \(fall−1\) × fast interval \+ timeout; brief's \(fall−1\) × interval \+ timeout = 2500/,
+    );
     expect(text).toMatch(/publish_ms\s+route53 65, azure 72, clouddns 63/);
     expect(text).toMatch(/rto_ms\s+1432/);
     expect(text).toMatch(/client_error_window_ms\s+1474\s+client_errors 29/);
@@ -83,7 +85,11 @@ describe('formatReport', () => {
   });
 
   it('prints the race’s two sides next to each other', () => {
-    const race = raceReport({ controller: section({ conflicts: 5 }), naive: section({ empty_answers: 7, stale_writes_applied: 3, failed_interleavings: 4 }) }, 0, 2000);
+    const race = raceReport(
+      { controller: section({ conflicts: 5 }), naive: section({ empty_answers: 7, stale_writes_applied: 3, failed_interleavings: 4 }) },
+      0,
+      2000,
+    );
     const lines = formatReport(race).split('\n');
     expect(lines[0]).toBe('drill race: PASS (2.0 s)');
     expect(lines[1]).toMatch(/^\s+controller\s+naive$/);
@@ -96,7 +102,9 @@ describe('formatTable', () => {
   it('has one row per drill, failed invariants named, and a count of passes', () => {
     const race = raceReport({ controller: section({}), naive: section({ empty_answers: 7, stale_writes_applied: 3 }) }, 0, 2000);
     const lines = formatTable([outage, race, partitionFailed]).split('\n');
-    expect(lines[0]).toMatch(/^drill\s+result\s+detect_ms\s+publish_ms \(r53\/azure\/gcp\)\s+rto_ms\s+client errors \(window ms\)\s+empty\s+stale\s+api_calls\s+failed invariants$/);
+    expect(lines[0]).toMatch(
+      /^drill\s+result\s+detect_ms\s+publish_ms \(r53\/azure\/gcp\)\s+rto_ms\s+client errors \(window ms\)\s+empty\s+stale\s+api_calls\s+failed invariants$/,
+    );
     expect(lines[1]).toMatch(/^cloud-outage\s+PASS\s+1361\s+65\/72\/63\s+1432\s+29 \(1474\)\s+0\s+0\s+7\s+—$/);
     expect(lines[2]).toMatch(/^race\s+PASS\s+—\s+—\s+—\s+—\s+0 \(naive 7\)\s+0 \(naive 3\)\s+0\s+—$/);
     expect(lines[3]).toMatch(/^partition\s+FAIL\s+—\s+—\/—\/—\s+—\s+0 \(0\)\s+0\s+0\s+7\s+no failover$/);
@@ -106,17 +114,45 @@ describe('formatTable', () => {
 
 describe('raceReport', () => {
   it('passes only when the product side has no empty answer or state, no stale write, and converged', () => {
-    const good = raceReport({ controller: section({}), naive: section({ empty_answers: 4, stale_writes_applied: 1, not_converged: 2 }) }, 0, 1, { apiCalls: { route53: 10 } });
+    const good = raceReport(
+      { controller: section({}), naive: section({ empty_answers: 4, stale_writes_applied: 1, not_converged: 2 }) },
+      0,
+      1,
+      { apiCalls: { route53: 10 } },
+    );
     expect(good.ok).toBe(true);
-    expect(good).toMatchObject({ scenario: 'race', empty_answers: 0, stale_writes_applied: 0, writes: 12, api_calls: { route53: 10 }, detect_ms: null });
-    const bad = raceReport({ controller: section({ empty_answers: 1, stale_writes_applied: 2, not_converged: 1 }), naive: section({ empty_answers: 4, stale_writes_applied: 1 }) }, 0, 1);
+    expect(good).toMatchObject({
+      scenario: 'race',
+      empty_answers: 0,
+      stale_writes_applied: 0,
+      writes: 12,
+      api_calls: { route53: 10 },
+      detect_ms: null,
+    });
+    const bad = raceReport(
+      {
+        controller: section({ empty_answers: 1, stale_writes_applied: 2, not_converged: 1 }),
+        naive: section({ empty_answers: 4, stale_writes_applied: 1 }),
+      },
+      0,
+      1,
+    );
     expect(bad.ok).toBe(false);
     expect(bad.invariants).toEqual([
       { name: 'never-empty (I1)', ok: false, detail: 'controller 1 empty answers, 0 empty states; naive 4, 0' },
       { name: 'no-stale-write (I2)', ok: false, detail: 'controller 2 stale writes applied; naive 1' },
-      { name: 'converged (I4)', ok: false, detail: 'controller: 20 of 21 races ended with every provider on the newest plan; naive 21 of 21' },
+      {
+        name: 'converged (I4)',
+        ok: false,
+        detail: 'controller: 20 of 21 races ended with every provider on the newest plan; naive 21 of 21',
+      },
     ]);
-    expect(bad).toMatchObject({ empty_answers: 1, stale_writes_applied: 2, controller: { empty_answers: 1 }, naive: { stale_writes_applied: 1 } });
+    expect(bad).toMatchObject({
+      empty_answers: 1,
+      stale_writes_applied: 2,
+      controller: { empty_answers: 1 },
+      naive: { stale_writes_applied: 1 },
+    });
     expect(raceReport({ controller: section({ empty_states: 1 }), naive: section({}) }, 0, 1).ok).toBe(false);
   });
 });

@@ -11,7 +11,20 @@ import { classifyWrites, flapBounds, flapping } from '../../src/drills/scenarios
 import { partition } from '../../src/drills/scenarios/partition.js';
 import { recovery } from '../../src/drills/scenarios/recovery.js';
 import type { ScenarioRun, TopologyScenario } from '../../src/drills/scenarios/scenario.js';
-import { acknowledged, ADDRESSES, AWS, AZURE, decision, log, observations, requests, SETTINGS, span, verdict, write } from './drill-report-fixtures.js';
+import {
+  acknowledged,
+  ADDRESSES,
+  AWS,
+  AZURE,
+  decision,
+  log,
+  observations,
+  requests,
+  SETTINGS,
+  span,
+  verdict,
+  write,
+} from './drill-report-fixtures.js';
 
 const F = 10_000;
 const ALL = ['route53', 'azure', 'clouddns'] as const;
@@ -22,7 +35,8 @@ function judge(scenario: TopologyScenario, obs: DrillObservations, run: Partial<
 }
 
 const failed = (v: { invariants: readonly { name: string; ok: boolean }[] }) => v.invariants.filter((i) => !i.ok).map((i) => i.name);
-const servedEverywhere = (runs: [number, number, string[]][]) => Object.fromEntries(ALL.map((p) => [p, runs.map(([a, b, addr]) => span(a, b, addr))]));
+const servedEverywhere = (runs: [number, number, string[]][]) =>
+  Object.fromEntries(ALL.map((p) => [p, runs.map(([a, b, addr]) => span(a, b, addr))]));
 
 // ---- the outage family -------------------------------------------------------
 
@@ -49,7 +63,13 @@ describe('cloud-outage', () => {
   it('passes when detected within the floor, published everywhere, served everywhere, clients on azure', () => {
     const v = judge(cloudOutage, outageObs, { faultTarget: 'aws', expectedAnswer: [AZURE] });
     expect(failed(v)).toEqual([]);
-    expect(v.invariants.map((i) => i.name)).toEqual(['detected', 'detected within the floor', 'published everywhere', 'moved (rto)', 'clients on azure']);
+    expect(v.invariants.map((i) => i.name)).toEqual([
+      'detected',
+      'detected within the floor',
+      'published everywhere',
+      'moved (rto)',
+      'clients on azure',
+    ]);
     expect(v.details).toMatchObject({ moved_to: 'azure', client_errors_by_kind: { 'connect-refused': 30 }, clients_recovered: true });
   });
 
@@ -80,8 +100,27 @@ describe('control-plane-outage', () => {
     write(5_000, 1, [], [AWS]),
     verdict(F + 1300, 'aws', 'up', 'down'),
     decision(F + 1310, [AZURE], { before: [AWS], urgent: true }),
-    write(F + 1400, 2, [AWS], [AZURE], [{ provider: 'route53', result: 'out-of-sync', apiCalls: 0, changes: 0, detail: 'unavailable: ECONNREFUSED' }, acknowledged('azure', 80), acknowledged('clouddns', 70)], 'partial'),
-    { type: 'provider-sync', at: heal + 1500, provider: 'route53', before: 'out-of-sync', after: 'in-sync', generation: 2, reason: 'converged' },
+    write(
+      F + 1400,
+      2,
+      [AWS],
+      [AZURE],
+      [
+        { provider: 'route53', result: 'out-of-sync', apiCalls: 0, changes: 0, detail: 'unavailable: ECONNREFUSED' },
+        acknowledged('azure', 80),
+        acknowledged('clouddns', 70),
+      ],
+      'partial',
+    ),
+    {
+      type: 'provider-sync',
+      at: heal + 1500,
+      provider: 'route53',
+      before: 'out-of-sync',
+      after: 'in-sync',
+      generation: 2,
+      reason: 'converged',
+    },
   );
   const obs = observations({
     faultAt: F,
@@ -99,12 +138,21 @@ describe('control-plane-outage', () => {
   });
 
   it('passes: moved through Azure DNS and Cloud DNS alone, Route 53 reconciled after its API returned', () => {
-    const v = judge(controlPlaneOutage, obs, { marks: { healAt: heal }, expectedAnswer: [AZURE], reachableProviders: ['azure', 'clouddns'] });
+    const v = judge(controlPlaneOutage, obs, {
+      marks: { healAt: heal },
+      expectedAnswer: [AZURE],
+      reachableProviders: ['azure', 'clouddns'],
+    });
     expect(failed(v)).toEqual([]);
     const f = computeFigures(obs);
     expect(f.rto_ms).toBe(1410);
     expect(f.publish_ms).toEqual({ route53: null, azure: 80, clouddns: 70 });
-    expect(v.details).toMatchObject({ route53_reconcile_ms: 1510, route53_in_sync_event_ms: 1500, route53_old_answer_ms: heal + 1490 - (F + 1410), route53_write_result: 'out-of-sync' });
+    expect(v.details).toMatchObject({
+      route53_reconcile_ms: 1510,
+      route53_in_sync_event_ms: 1500,
+      route53_old_answer_ms: heal + 1490 - (F + 1410),
+      route53_write_result: 'out-of-sync',
+    });
   });
 
   it('fails I5 when Route 53 took the write (its API was not down) and I4 when it is never reconciled', () => {
@@ -129,7 +177,14 @@ describe('flapping', () => {
       decision(returnAt - 50, [AWS], { before: [AZURE], urgent: returnUrgent }),
       write(returnAt, 3, [AZURE], [AWS]),
     );
-  const obs = (e: ControllerEvent[]) => observations({ faultAt: F, endedAt: F + 24_000, faultTarget: 'aws', events: e, answers: servedEverywhere([[5_000, F + 24_000, [AWS]]]) });
+  const obs = (e: ControllerEvent[]) =>
+    observations({
+      faultAt: F,
+      endedAt: F + 24_000,
+      faultTarget: 'aws',
+      events: e,
+      answers: servedEverywhere([[5_000, F + 24_000, [AWS]]]),
+    });
 
   it('classifies each change as urgent or not, with its spacing and the down targets it dropped', () => {
     const writes = classifyWrites(events(F + 4400), F, F + 24_000, ADDRESSES);
@@ -137,14 +192,26 @@ describe('flapping', () => {
       { urgent: true, since: F + 1300 - 5_000, dropped: ['aws'] },
       { urgent: false, since: 3100, dropped: [] },
     ]);
-    expect(flapBounds(events(F + 4400), F, F + 24_000, 3000)).toEqual({ windowMs: 24_000, nonUrgentBound: 9, briefBound: 9, downVerdicts: 1 });
+    expect(flapBounds(events(F + 4400), F, F + 24_000, 3000)).toEqual({
+      windowMs: 24_000,
+      nonUrgentBound: 9,
+      briefBound: 9,
+      downVerdicts: 1,
+    });
     expect(flapBounds([], F, F + 20_500, 3000)).toMatchObject({ nonUrgentBound: 7, briefBound: 8 });
   });
 
   it('passes when the return waited the dwell', () => {
     const v = judge(flapping, obs(events(F + 4400)), { facts: { toggles: 14 } });
     expect(failed(v)).toEqual([]);
-    expect(v.details).toMatchObject({ toggles: 14, changes: 2, urgent_changes: 1, non_urgent_changes: 1, non_urgent_bound: 9, total_bound: 10 });
+    expect(v.details).toMatchObject({
+      toggles: 14,
+      changes: 2,
+      urgent_changes: 1,
+      non_urgent_changes: 1,
+      non_urgent_bound: 9,
+      total_bound: 10,
+    });
   });
 
   it('fails a non-urgent change inside the dwell', () => {
@@ -157,9 +224,15 @@ describe('flapping', () => {
   });
 
   it('fails more non-urgent changes than ⌊T/dwell⌋+1 (which only a change inside the dwell can cause)', () => {
-    const spaced = log(write(0, 1, [], [AWS]), ...Array.from({ length: 4 }, (_, i) => write(F + i * 3000, i + 2, [i % 2 ? AZURE : AWS], [i % 2 ? AWS : AZURE])));
+    const spaced = log(
+      write(0, 1, [], [AWS]),
+      ...Array.from({ length: 4 }, (_, i) => write(F + i * 3000, i + 2, [i % 2 ? AZURE : AWS], [i % 2 ? AWS : AZURE])),
+    );
     expect(failed(judge(flapping, observations({ faultAt: F, endedAt: F + 9000, events: spaced, answers: {} })))).toEqual([]);
-    const many = log(write(0, 1, [], [AWS]), ...Array.from({ length: 7 }, (_, i) => write(F + i * 1000, i + 2, [i % 2 ? AZURE : AWS], [i % 2 ? AWS : AZURE])));
+    const many = log(
+      write(0, 1, [], [AWS]),
+      ...Array.from({ length: 7 }, (_, i) => write(F + i * 1000, i + 2, [i % 2 ? AZURE : AWS], [i % 2 ? AWS : AZURE])),
+    );
     const v = judge(flapping, observations({ faultAt: F, endedAt: F + 6000, events: many, answers: {} }));
     expect(failed(v)).toEqual(['dwell between non-urgent changes (I6)', 'non-urgent changes ≤ ⌊T/dwell⌋+1']);
     expect(v.details).toMatchObject({ non_urgent_changes: 7, non_urgent_bound: 3 });
@@ -178,7 +251,13 @@ describe('all-down', () => {
     decision(F + 1510, [AWS], { kind: 'fail-open', failOpen: true, before: [AWS] }),
     { type: 'fail-open', at: F + 1510, service: 'app.example.test.', addresses: [AWS], active: true, reason: 'no usable target' },
   );
-  const obs = observations({ faultAt: F, endedAt: F + 6000, faultTarget: 'aws', events: base, answers: servedEverywhere([[5_000, F + 6000, [AWS]]]) });
+  const obs = observations({
+    faultAt: F,
+    endedAt: F + 6000,
+    faultTarget: 'aws',
+    events: base,
+    answers: servedEverywhere([[5_000, F + 6000, [AWS]]]),
+  });
 
   it('passes: alert raised, nothing written, every provider kept answering aws', () => {
     const v = judge(allDown, obs, { marks: { backupsDownAt: backups } });
@@ -191,12 +270,23 @@ describe('all-down', () => {
     expect(failed(noAlert)).toEqual(['fail-open alert raised']);
     const moved = log(...base.map(({ id: _id, time: _t, ...e }) => e as never), write(F + 800, 2, [AWS], [AZURE]));
     const answers = { ...obs.answers, azure: [span(5_000, F + 790, [AWS]), span(F + 810, F + 6000, [AZURE])] };
-    expect(failed(judge(allDown, { ...obs, events: moved, answers }, { marks: { backupsDownAt: backups } }))).toEqual(['nothing written', 'answer unchanged']);
+    expect(failed(judge(allDown, { ...obs, events: moved, answers }, { marks: { backupsDownAt: backups } }))).toEqual([
+      'nothing written',
+      'answer unchanged',
+    ]);
   });
 });
 
 describe('partition', () => {
-  const seen = { type: 'probe-state' as const, at: F + 1900, targetId: 'aws', vantageId: 'vp-1', before: 'suspect' as const, after: 'down' as const, reason: 'vp-1 sees aws down' };
+  const seen = {
+    type: 'probe-state' as const,
+    at: F + 1900,
+    targetId: 'aws',
+    vantageId: 'vp-1',
+    before: 'suspect' as const,
+    after: 'down' as const,
+    reason: 'vp-1 sees aws down',
+  };
   const obs = observations({
     faultAt: F,
     endedAt: F + 5000,
@@ -215,7 +305,10 @@ describe('partition', () => {
 
   it('fails when the quorum declared aws down and the answer moved', () => {
     const events = log(write(5_000, 1, [], [AWS]), seen, verdict(F + 2000, 'aws', 'up', 'down'), write(F + 2100, 2, [AWS], [AZURE]));
-    expect(failed(judge(partition, { ...obs, events }, { facts: { vantage: 'vp-1' } }))).toEqual(['no down verdict (quorum not met)', 'no failover']);
+    expect(failed(judge(partition, { ...obs, events }, { facts: { vantage: 'vp-1' } }))).toEqual([
+      'no down verdict (quorum not met)',
+      'no failover',
+    ]);
     expect(failed(judge(partition, obs, { facts: { vantage: 'vp-2' } }))).toEqual(['partition took effect']);
   });
 });
@@ -246,19 +339,33 @@ describe('recovery', () => {
         [F + 1410, returnAt - 10, [AZURE]],
         [returnAt + 10, returnAt + 2000, [AWS]],
       ]),
-      traffic: [...requests(F, 30, '!connect-refused'), ...requests(F + 1500, Math.floor((returnAt - F - 1500) / 50), 'azure', 31), ...extraTraffic, ...requests(returnAt + 100, 20, 'aws', 200)],
+      traffic: [
+        ...requests(F, 30, '!connect-refused'),
+        ...requests(F + 1500, Math.floor((returnAt - F - 1500) / 50), 'azure', 31),
+        ...extraTraffic,
+        ...requests(returnAt + 100, 20, 'aws', 200),
+      ],
     });
 
   it('passes when the return came after rise and the dwell since the failover', () => {
     const returnAt = F + 1400 + 3000 + 80;
     const v = judge(recovery, obs(returnAt), { marks: { healAt: heal }, expectedAnswer: [AZURE] });
     expect(failed(v)).toEqual([]);
-    expect(v.details).toMatchObject({ return_decided_ms: returnAt - 60 - heal, return_published_ms: returnAt - heal, return_bound_ms: 2400, rise_floor_ms: 500, dwell_left_at_heal_ms: 2400 });
+    expect(v.details).toMatchObject({
+      return_decided_ms: returnAt - 60 - heal,
+      return_published_ms: returnAt - heal,
+      return_bound_ms: 2400,
+      rise_floor_ms: 500,
+      dwell_left_at_heal_ms: 2400,
+    });
   });
 
   it('fails a return inside the dwell, a return before the quorum saw aws up, and clients on aws too early', () => {
     const early = F + 2800; // decided 740 ms after the heal: inside the dwell, before the up verdict
-    expect(failed(judge(recovery, obs(early), { marks: { healAt: heal } }))).toEqual(['waited for rise and dwell', 'quorum saw aws up first']);
+    expect(failed(judge(recovery, obs(early), { marks: { healAt: heal } }))).toEqual([
+      'waited for rise and dwell',
+      'quorum saw aws up first',
+    ]);
     const sneaky = requests(heal + 100, 2, 'aws', 150);
     expect(failed(judge(recovery, obs(F + 4480, sneaky), { marks: { healAt: heal } }))).toEqual(['no client on aws before the return']);
   });
@@ -286,7 +393,12 @@ describe('checks', () => {
   });
 
   it('verdictBefore and decisionOf read the log in order', () => {
-    const events = log(verdict(10, 'aws', 'up', 'down'), decision(20, [AZURE], { urgent: true }), write(30, 2, [AWS], [AZURE]), verdict(40, 'aws', 'down', 'up'));
+    const events = log(
+      verdict(10, 'aws', 'up', 'down'),
+      decision(20, [AZURE], { urgent: true }),
+      write(30, 2, [AWS], [AZURE]),
+      verdict(40, 'aws', 'down', 'up'),
+    );
     expect(verdictBefore(events, 'aws', 5)).toBe('unknown');
     expect(verdictBefore(events, 'aws', 35)).toBe('down');
     expect(verdictBefore(events, 'aws', 45)).toBe('up');

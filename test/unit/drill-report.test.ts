@@ -35,8 +35,14 @@ const answers = {
 
 describe('detection floors', () => {
   it('is interval + (fall−1) × fast interval + timeout, and the brief’s (fall−1) × interval + timeout beside it', () => {
-    expect(detectionFloors({ intervalMs: 1000, fastIntervalMs: 500, timeoutMs: 500, rise: 2, fall: 3 })).toEqual({ design: 2500, brief: 2500 });
-    expect(detectionFloors({ intervalMs: 2000, fastIntervalMs: 500, timeoutMs: 300, rise: 2, fall: 4 })).toEqual({ design: 3800, brief: 6300 });
+    expect(detectionFloors({ intervalMs: 1000, fastIntervalMs: 500, timeoutMs: 500, rise: 2, fall: 3 })).toEqual({
+      design: 2500,
+      brief: 2500,
+    });
+    expect(detectionFloors({ intervalMs: 2000, fastIntervalMs: 500, timeoutMs: 300, rise: 2, fall: 4 })).toEqual({
+      design: 3800,
+      brief: 6300,
+    });
   });
 });
 
@@ -60,8 +66,25 @@ describe('publish_ms', () => {
   });
   it('is null for a provider that did not take the write (API down) and skips writes that changed nothing', () => {
     const events = log(
-      write(F + 100, 2, [AWS], [AZURE], [{ provider: 'route53', result: 'out-of-sync', apiCalls: 0, changes: 0 }, { ...acknowledged('azure', 70), changes: 0 }, { ...acknowledged('clouddns', 80), changes: 0 }]),
-      write(F + 900, 3, [AWS], [AZURE], [{ provider: 'route53', result: 'out-of-sync', apiCalls: 0, changes: 0 }, acknowledged('azure', 90), acknowledged('clouddns', 95)], 'partial'),
+      write(
+        F + 100,
+        2,
+        [AWS],
+        [AZURE],
+        [
+          { provider: 'route53', result: 'out-of-sync', apiCalls: 0, changes: 0 },
+          { ...acknowledged('azure', 70), changes: 0 },
+          { ...acknowledged('clouddns', 80), changes: 0 },
+        ],
+      ),
+      write(
+        F + 900,
+        3,
+        [AWS],
+        [AZURE],
+        [{ provider: 'route53', result: 'out-of-sync', apiCalls: 0, changes: 0 }, acknowledged('azure', 90), acknowledged('clouddns', 95)],
+        'partial',
+      ),
     );
     const moved = movingWrite(events, [AZURE], F);
     expect(moved?.generation).toBe(3);
@@ -92,7 +115,11 @@ describe('stale_writes_applied', () => {
     expect(staleWritesFromEvents(events)).toEqual({ count: 1, generations: [2] });
   });
   it('ignores publishes nobody took (refused, failed, nothing changed)', () => {
-    const events = log(write(1, 3, [], [AWS]), write(2, 2, [AWS], [AZURE], undefined, 'refused'), write(3, 1, [AWS], [AZURE], [{ ...acknowledged('azure', 5), changes: 0 }]));
+    const events = log(
+      write(1, 3, [], [AWS]),
+      write(2, 2, [AWS], [AZURE], undefined, 'refused'),
+      write(3, 1, [AWS], [AZURE], [{ ...acknowledged('azure', 5), changes: 0 }]),
+    );
     expect(staleWritesFromEvents(events).count).toBe(0);
   });
   it('counts an emulator’s ownership generation going below one held anywhere, once per change', () => {
@@ -114,7 +141,11 @@ describe('api_calls', () => {
   it('sums every operation per provider, counted since the drill’s baseline', () => {
     const zero = { total: 0, ok: 0, client_error: 0, server_error: 0, throttled: 0, injected_error: 0 };
     const before = { ListResourceRecordSets: { ...zero, total: 4, ok: 4 } };
-    const after = { ListResourceRecordSets: { ...zero, total: 6, ok: 6 }, ChangeResourceRecordSets: { ...zero, total: 1, ok: 1 }, GetChange: { ...zero, total: 0 } };
+    const after = {
+      ListResourceRecordSets: { ...zero, total: 6, ok: 6 },
+      ChangeResourceRecordSets: { ...zero, total: 1, ok: 1 },
+      GetChange: { ...zero, total: 0 },
+    };
     const since = countersSince(before, after);
     expect(since).toEqual({ ListResourceRecordSets: { ...zero, total: 2, ok: 2 }, ChangeResourceRecordSets: { ...zero, total: 1, ok: 1 } });
     expect(apiCallTotals({ route53: since, azure: {} })).toEqual({ route53: 3, azure: 0 });
@@ -123,7 +154,16 @@ describe('api_calls', () => {
 
 describe('the whole report', () => {
   const traffic = [...requests(F - 1000, 20, 'aws'), ...requests(F, 30, '!connect-refused', 21), ...requests(F + 1500, 20, 'azure', 51)];
-  const obs = observations({ faultAt: F, endedAt: F + 5000, faultTarget: 'aws', expectedAnswer: [AZURE], events: outage, answers, traffic, trafficEmptyAnswers: 0 });
+  const obs = observations({
+    faultAt: F,
+    endedAt: F + 5000,
+    faultTarget: 'aws',
+    expectedAnswer: [AZURE],
+    events: outage,
+    answers,
+    traffic,
+    trafficEmptyAnswers: 0,
+  });
 
   it('computes every figure of the brief', () => {
     const f = computeFigures(obs);
@@ -145,10 +185,24 @@ describe('the whole report', () => {
     expect(buildReport(obs, { invariants: [] }, F - 2000)).toMatchObject({ ok: true, scenario: 'synthetic', duration_ms: 7000 });
     const empty = buildReport({ ...obs, emptyAnswers: { route53: 0, azure: 2, clouddns: 0 } }, { invariants: [] }, F);
     expect(empty.ok).toBe(false);
-    expect(empty.invariants[0]).toEqual({ name: 'never-empty (I1)', ok: false, detail: '2 empty answers polled (azure 2), 0 seen by clients' });
+    expect(empty.invariants[0]).toEqual({
+      name: 'never-empty (I1)',
+      ok: false,
+      detail: '2 empty answers polled (azure 2), 0 seen by clients',
+    });
     const clientEmpty = buildReport({ ...obs, trafficEmptyAnswers: 1 }, { invariants: [] }, F);
     expect(clientEmpty.invariants[0]?.ok).toBe(false);
-    const stale = buildReport({ ...obs, generations: [{ provider: 'route53', at: 1, generation: 2 }, { provider: 'azure', at: 2, generation: 1 }] }, { invariants: [] }, F);
+    const stale = buildReport(
+      {
+        ...obs,
+        generations: [
+          { provider: 'route53', at: 1, generation: 2 },
+          { provider: 'azure', at: 2, generation: 1 },
+        ],
+      },
+      { invariants: [] },
+      F,
+    );
     expect(stale.stale_writes_applied).toBe(1);
     expect(stale.invariants[1]).toMatchObject({ name: 'no-stale-write (I2)', ok: false });
   });

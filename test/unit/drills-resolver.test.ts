@@ -28,8 +28,7 @@ function fillStore(): ZoneStore {
   return store;
 }
 
-const setA = (store: ZoneStore, name: string, values: string[]) =>
-  store.transact(ZONE, (d) => d.put({ name, type: 'A', ttl: 60, values }));
+const setA = (store: ZoneStore, name: string, values: string[]) => store.transact(ZONE, (d) => d.put({ name, type: 'A', ttl: 60, values }));
 
 function fakeClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;
@@ -69,7 +68,16 @@ describe('positive caching', () => {
     const resolver = new StubResolver({ nameservers: [addr(good)], now: clock.now });
     try {
       const first = await resolver.resolve('app.example.test');
-      expect(first).toMatchObject({ name: 'app.example.test', addresses: ['127.0.0.11'], ttl: 60, rcode: 'NOERROR', empty: false, nameserver: addr(good), transport: 'udp', fromCache: false });
+      expect(first).toMatchObject({
+        name: 'app.example.test',
+        addresses: ['127.0.0.11'],
+        ttl: 60,
+        rcode: 'NOERROR',
+        empty: false,
+        nameserver: addr(good),
+        transport: 'udp',
+        fromCache: false,
+      });
 
       setA(goodStore, 'app.example.test', ['127.0.0.12']);
       clock.advance(59_000);
@@ -98,7 +106,11 @@ describe('positive caching', () => {
 
   it('asks once for concurrent questions about the same name', async () => {
     const resolver = new StubResolver({ nameservers: [addr(good)], now: fakeClock().now });
-    const answers = await Promise.all([resolver.resolve('app.example.test'), resolver.resolve('app.example.test'), resolver.resolve('app.example.test')]);
+    const answers = await Promise.all([
+      resolver.resolve('app.example.test'),
+      resolver.resolve('app.example.test'),
+      resolver.resolve('app.example.test'),
+    ]);
     expect(answers.map((a) => a.addresses)).toEqual([['127.0.0.11'], ['127.0.0.11'], ['127.0.0.11']]);
     expect(resolver.stats().nameservers[addr(good)]?.queries).toBe(1);
   });
@@ -145,7 +157,11 @@ describe('choosing among the providers’ name servers', () => {
   it('moves on after a timeout and a REFUSED, and then asks the failing servers last', async () => {
     const clock = fakeClock();
     const resolver = new StubResolver({
-      nameservers: [{ ...toNameserver(addr(silent)), label: 'silent' }, { ...toNameserver(addr(refusing)), label: 'refusing' }, { ...toNameserver(addr(good)), label: 'good' }],
+      nameservers: [
+        { ...toNameserver(addr(silent)), label: 'silent' },
+        { ...toNameserver(addr(refusing)), label: 'refusing' },
+        { ...toNameserver(addr(good)), label: 'good' },
+      ],
       timeoutMs: 150,
       failurePenaltyMs: 5_000,
       now: clock.now,

@@ -3,8 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { clientErrorWindow, percentile, type RequestOutcome, type TrafficErrorKind } from '../../src/drills/traffic-timeline.js';
 
 let seq = 0;
-const ok = (endedAt: number, cloud = 'aws'): RequestOutcome => ({ seq: ++seq, startedAt: endedAt - 5, endedAt, latencyMs: 5, ok: true, cloud, status: 200 });
-const fail = (endedAt: number, error: TrafficErrorKind = 'timeout'): RequestOutcome => ({ seq: ++seq, startedAt: endedAt - 5, endedAt, latencyMs: 5, ok: false, error, detail: error });
+const ok = (endedAt: number, cloud = 'aws'): RequestOutcome => ({
+  seq: ++seq,
+  startedAt: endedAt - 5,
+  endedAt,
+  latencyMs: 5,
+  ok: true,
+  cloud,
+  status: 200,
+});
+const fail = (endedAt: number, error: TrafficErrorKind = 'timeout'): RequestOutcome => ({
+  seq: ++seq,
+  startedAt: endedAt - 5,
+  endedAt,
+  latencyMs: 5,
+  ok: false,
+  error,
+  detail: error,
+});
 const oks = (from: number, n: number, step = 50, cloud = 'azure') => Array.from({ length: n }, (_, i) => ok(from + i * step, cloud));
 
 describe('client error window', () => {
@@ -51,11 +67,22 @@ describe('client error window', () => {
   it('orders by when the client saw each outcome, and honours toMs', () => {
     // Recorded out of order (a slow timeout finishes after later requests).
     const timeline = [ok(100), fail(400), fail(250, 'connect-refused'), ok(300), fail(900)];
-    expect(clientErrorWindow(timeline, 0, { steadySuccesses: 3, toMs: 500 })).toMatchObject({ client_errors: 2, client_error_window_ms: 150, firstErrorAt: 250, lastErrorAt: 400, recovered: false });
+    expect(clientErrorWindow(timeline, 0, { steadySuccesses: 3, toMs: 500 })).toMatchObject({
+      client_errors: 2,
+      client_error_window_ms: 150,
+      firstErrorAt: 250,
+      lastErrorAt: 400,
+      recovered: false,
+    });
   });
 
   it('a single error is a window of 0 ms with one error', () => {
-    expect(clientErrorWindow([ok(10), fail(20), ...oks(30, 10)], 0)).toMatchObject({ client_errors: 1, client_error_window_ms: 0, recovered: true, steadySince: 30 });
+    expect(clientErrorWindow([ok(10), fail(20), ...oks(30, 10)], 0)).toMatchObject({
+      client_errors: 1,
+      client_error_window_ms: 0,
+      recovered: true,
+      steadySince: 30,
+    });
   });
 });
 

@@ -51,7 +51,9 @@ describe('ZoneStore', () => {
   it('refuses names outside the zone and finds the closest enclosing zone', () => {
     const store = seeded();
     store.createZone({ id: 'Z2', name: 'sub.example.test', nameServers: ['ns1.emu.test'] });
-    expect(() => store.transact('Z1', (d) => d.put({ name: 'x.other.test', type: 'A', ttl: 1, values: ['192.0.2.1'] }))).toThrow(/not in zone/);
+    expect(() => store.transact('Z1', (d) => d.put({ name: 'x.other.test', type: 'A', ttl: 1, values: ['192.0.2.1'] }))).toThrow(
+      /not in zone/,
+    );
     expect(store.findZoneFor('a.sub.example.test.')!.id).toBe('Z2');
     expect(store.findZoneFor('a.example.test.')!.id).toBe('Z1');
     expect(store.findZoneFor('a.example.org.')).toBeUndefined();
@@ -74,7 +76,8 @@ describe('TokenBucket', () => {
 });
 
 describe('FaultInjector', () => {
-  const make = (random = () => 0.5) => new FaultInjector({ bucket: { capacity: 2, refillPerSecond: 1 }, now: () => 0, random, sleep: async () => undefined });
+  const make = (random = () => 0.5) =>
+    new FaultInjector({ bucket: { capacity: 2, refillPerSecond: 1 }, now: () => 0, random, sleep: async () => undefined });
 
   it('passes by default and throttles or errors as configured', async () => {
     const f = make(() => 0.1);
@@ -153,7 +156,12 @@ describe('ManagedListener started while down', () => {
     await new Promise<void>((r) => probe.close(() => r()));
     const faults = new FaultInjector({ bucket: { capacity: 1, refillPerSecond: 1 } });
     faults.set({ apiDown: true });
-    const listener = new ManagedListener(createServer((_q, s) => s.end('ok')), '127.0.0.1', port, faults);
+    const listener = new ManagedListener(
+      createServer((_q, s) => s.end('ok')),
+      '127.0.0.1',
+      port,
+      faults,
+    );
     await listener.start();
     expect(await tryConnect(port)).toBe('ECONNREFUSED');
     faults.heal();

@@ -213,7 +213,11 @@ describe('health monitor: scheduling', () => {
     const done = monitor.probeNow('azure');
     await clock.advance(ANSWER_MS);
     await done;
-    expect(probes.map((p) => `${p.targetId}@${p.vantageId}:${p.state}`)).toEqual(['azure@vp-1:unknown', 'azure@vp-2:unknown', 'azure@vp-3:unknown']);
+    expect(probes.map((p) => `${p.targetId}@${p.vantageId}:${p.state}`)).toEqual([
+      'azure@vp-1:unknown',
+      'azure@vp-2:unknown',
+      'azure@vp-3:unknown',
+    ]);
     expect(net.sends.every((s) => s.url === AZURE.healthUrl)).toBe(true);
     expect(clock.pending).toBe(0);
     await expect(monitor.probeNow('gcp')).rejects.toThrow("unknown target 'gcp'; monitored targets: aws, azure");
@@ -281,8 +285,12 @@ describe('health monitor: quorum of vantage points', () => {
   it('refuses a quorum larger than the number of vantage points, and duplicate ids', () => {
     const clock = new FakeClock();
     const vantagePoints = ['vp-1', 'vp-2'].map((id) => new VantagePoint({ id, clock }));
-    expect(() => new HealthMonitor({ health: { ...HEALTH, quorum: 3 }, targets: [AWS], vantagePoints, clock, breakers: false })).toThrow(QuorumConfigError);
-    expect(() => new HealthMonitor({ health: HEALTH, targets: [AWS, AWS], vantagePoints, clock, breakers: false })).toThrow("duplicate target id 'aws'");
+    expect(() => new HealthMonitor({ health: { ...HEALTH, quorum: 3 }, targets: [AWS], vantagePoints, clock, breakers: false })).toThrow(
+      QuorumConfigError,
+    );
+    expect(() => new HealthMonitor({ health: HEALTH, targets: [AWS, AWS], vantagePoints, clock, breakers: false })).toThrow(
+      "duplicate target id 'aws'",
+    );
   });
 });
 
@@ -302,7 +310,14 @@ describe('health monitor: stop', () => {
     await monitor.stop();
     expect(clock.pending).toBe(0);
     expect(monitor.running).toBe(false);
-    expect(monitor.snapshot().targets.flatMap((t) => t.vantages.map((v) => v.inFlight))).toEqual([false, false, false, false, false, false]);
+    expect(monitor.snapshot().targets.flatMap((t) => t.vantages.map((v) => v.inFlight))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     const sent = net.sends.length;
     await clock.advance(10_000);
     expect(net.sends).toHaveLength(sent);

@@ -23,7 +23,14 @@ function state(kind: TargetState['kind'], age = 100, error?: string): TargetStat
 }
 
 function judge(states: Record<string, TargetState>, quorum?: number, vantageIds = vps) {
-  return judgeTarget({ targetId: 'aws', vantageIds, states: new Map(Object.entries(states)), staleAfterMs: STALE_AFTER, now: NOW, ...(quorum !== undefined ? { quorum } : {}) });
+  return judgeTarget({
+    targetId: 'aws',
+    vantageIds,
+    states: new Map(Object.entries(states)),
+    staleAfterMs: STALE_AFTER,
+    now: NOW,
+    ...(quorum !== undefined ? { quorum } : {}),
+  });
 }
 
 describe('quorum across vantage points', () => {
@@ -34,10 +41,25 @@ describe('quorum across vantage points', () => {
     ['suspect counts as up', { 'vp-1': state('suspect'), 'vp-2': state('suspect'), 'vp-3': state('down') }, undefined, 'up'],
     ['custom quorum 1: any down vantage point wins', { 'vp-1': state('down'), 'vp-2': state('up'), 'vp-3': state('up') }, 1, 'down'],
     ['custom quorum 1: up needs all three', { 'vp-1': state('up'), 'vp-2': state('up'), 'vp-3': state('up', 9000) }, 1, 'unknown'],
-    ['custom quorum 3: 2 down is not enough, 1 up suffices', { 'vp-1': state('down'), 'vp-2': state('down'), 'vp-3': state('up') }, 3, 'up'],
-    ['stale down vantage point does not count as down', { 'vp-1': state('down', 9000), 'vp-2': state('down'), 'vp-3': state('up') }, undefined, 'unknown'],
+    [
+      'custom quorum 3: 2 down is not enough, 1 up suffices',
+      { 'vp-1': state('down'), 'vp-2': state('down'), 'vp-3': state('up') },
+      3,
+      'up',
+    ],
+    [
+      'stale down vantage point does not count as down',
+      { 'vp-1': state('down', 9000), 'vp-2': state('down'), 'vp-3': state('up') },
+      undefined,
+      'unknown',
+    ],
     ['stale vantage point, the other two up', { 'vp-1': state('down', 9000), 'vp-2': state('up'), 'vp-3': state('up') }, undefined, 'up'],
-    ['stale up vantage point does not count as up', { 'vp-1': state('up', 9000), 'vp-2': state('up'), 'vp-3': state('down') }, undefined, 'unknown'],
+    [
+      'stale up vantage point does not count as up',
+      { 'vp-1': state('up', 9000), 'vp-2': state('up'), 'vp-3': state('down') },
+      undefined,
+      'unknown',
+    ],
     ['cold start: all undecided', { 'vp-1': state('unknown'), 'vp-2': state('unknown'), 'vp-3': state('unknown') }, undefined, 'unknown'],
     ['missing reports count neither way', { 'vp-1': state('down') }, undefined, 'unknown'],
   ] as const)('%s → %s', (_name, states, quorum, kind) => {
@@ -45,7 +67,11 @@ describe('quorum across vantage points', () => {
   });
 
   it('reports thresholds, counts and per-vantage detail with reasons', () => {
-    const v = judge({ 'vp-1': state('down', 100, 'timeout after 500 ms'), 'vp-2': state('down', 100, 'status 503'), 'vp-3': state('up', 9000) });
+    const v = judge({
+      'vp-1': state('down', 100, 'timeout after 500 ms'),
+      'vp-2': state('down', 100, 'status 503'),
+      'vp-3': state('up', 9000),
+    });
     expect(v).toMatchObject({ targetId: 'aws', kind: 'down', quorum: 2, upNeeded: 2, counts: { up: 0, down: 2, unknown: 0, stale: 1 } });
     expect(v.vantages.map((d) => [d.vantageId, d.view, d.state, d.lastProbeAt])).toEqual([
       ['vp-1', 'down', 'down', NOW - 100],
@@ -86,11 +112,22 @@ describe('quorum properties', () => {
   const kinds = fc.constantFrom<TargetState['kind']>('unknown', 'up', 'suspect', 'down');
   const vantage = fc.record({ kind: kinds, stale: fc.boolean() });
   const setup = fc.integer({ min: 1, max: 7 }).chain((n) =>
-    fc.record({ views: fc.array(vantage, { minLength: n, maxLength: n }), quorum: fc.integer({ min: 1, max: n }), flip: fc.integer({ min: 0, max: n - 1 }) }),
+    fc.record({
+      views: fc.array(vantage, { minLength: n, maxLength: n }),
+      quorum: fc.integer({ min: 1, max: n }),
+      flip: fc.integer({ min: 0, max: n - 1 }),
+    }),
   );
   const verdictOf = (views: { kind: TargetState['kind']; stale: boolean }[], quorum: number) => {
     const ids = views.map((_, i) => `vp-${i}`);
-    return judgeTarget({ targetId: 't', vantageIds: ids, quorum, staleAfterMs: STALE_AFTER, now: NOW, states: new Map(views.map((v, i) => [`vp-${i}`, state(v.kind, v.stale ? 9000 : 100)])) });
+    return judgeTarget({
+      targetId: 't',
+      vantageIds: ids,
+      quorum,
+      staleAfterMs: STALE_AFTER,
+      now: NOW,
+      states: new Map(views.map((v, i) => [`vp-${i}`, state(v.kind, v.stale ? 9000 : 100)])),
+    });
   };
 
   it('down only with a quorum of fresh down reports; up and down are exclusive', () => {
@@ -108,7 +145,9 @@ describe('quorum properties', () => {
     fc.assert(
       fc.property(setup, fc.constantFrom('stale', 'undecided'), ({ views, quorum, flip }, how) => {
         const before = verdictOf(views, quorum);
-        const lost = views.map((x, i) => (i !== flip ? x : how === 'stale' ? { ...x, stale: true } : { kind: 'unknown' as const, stale: false }));
+        const lost = views.map((x, i) =>
+          i !== flip ? x : how === 'stale' ? { ...x, stale: true } : { kind: 'unknown' as const, stale: false },
+        );
         if (before.kind !== 'down') expect(verdictOf(lost, quorum).kind).not.toBe('down');
         const worse = views.map((x, i) => (i === flip ? { kind: 'down' as const, stale: false } : x));
         if (before.kind !== 'up') expect(verdictOf(worse, quorum).kind).not.toBe('up');

@@ -128,7 +128,12 @@ describe('target state properties', () => {
 
   it('detection bound: with probes sent at nextProbeAt, a failure at F is declared down by F + interval + (fall-1) × fast', () => {
     const setup = fc
-      .record({ intervalMs: fc.integer({ min: 100, max: 5000 }), fastIntervalMs: fc.integer({ min: 50, max: 5000 }), rise: fc.integer({ min: 1, max: 5 }), fall: fc.integer({ min: 1, max: 6 }) })
+      .record({
+        intervalMs: fc.integer({ min: 100, max: 5000 }),
+        fastIntervalMs: fc.integer({ min: 50, max: 5000 }),
+        rise: fc.integer({ min: 1, max: 5 }),
+        fall: fc.integer({ min: 1, max: 6 }),
+      })
       .filter((c) => c.fastIntervalMs <= c.intervalMs);
     fc.assert(
       fc.property(setup, fc.array(fc.boolean(), { maxLength: 40 }), fc.integer({ min: 0, max: 20_000 }), (c, before, faultAt) => {
@@ -140,7 +145,8 @@ describe('target state properties', () => {
         while (downAt === undefined) {
           const failing = t >= faultAt;
           const isOk = failing ? false : (before[i % Math.max(before.length, 1)] ?? true);
-          if (failing && state.kind === 'down') downAt = faultAt; // already down when the fault hit
+          if (failing && state.kind === 'down')
+            downAt = faultAt; // already down when the fault hit
           else {
             state = observe(state, { ok: isOk, at: t }, c);
             if (failing && state.kind === 'down') downAt = t;

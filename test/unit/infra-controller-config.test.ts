@@ -147,7 +147,11 @@ describe('infra/envs/example: controller configuration', () => {
     expect(config.owner).toBe('failover-prod');
     expect(config.zone).toBe('example.com');
     expect(config.providers.route53).toMatchObject({ hostedZoneId: 'Z0412345ABCDEFGHIJKLM', region: 'us-east-1' });
-    expect(config.providers.azure).toMatchObject({ subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'failover-rg', zoneName: 'example.com' });
+    expect(config.providers.azure).toMatchObject({
+      subscriptionId: '00000000-0000-0000-0000-000000000000',
+      resourceGroup: 'failover-rg',
+      zoneName: 'example.com',
+    });
     expect(config.providers.clouddns).toMatchObject({ projectId: 'my-failover-project', managedZone: 'example-com' });
     // No endpoints or static credentials: production uses each cloud's credential chain.
     for (const p of Object.values(config.providers)) {
@@ -173,7 +177,10 @@ describe('infra/envs/example: controller configuration', () => {
   });
 
   it('is refused by the controller when a module gives a hostname instead of a static IP', () => {
-    const outputs = { ...SAMPLE_OUTPUTS, aws: { ...SAMPLE_OUTPUTS.aws, service_address: 'failover-nlb-0123456789.elb.eu-west-1.amazonaws.com' } };
+    const outputs = {
+      ...SAMPLE_OUTPUTS,
+      aws: { ...SAMPLE_OUTPUTS.aws, service_address: 'failover-nlb-0123456789.elb.eu-west-1.amazonaws.com' },
+    };
     let caught: unknown;
     try {
       parseConfig(renderControllerYaml(outputs), configSchema, 'controller.yaml');
@@ -181,7 +188,9 @@ describe('infra/envs/example: controller configuration', () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(ConfigError);
-    expect((caught as ConfigError).problems).toEqual([expect.objectContaining({ path: 'services[0].targets[0].address', message: 'expected an IPv4 or IPv6 address' })]);
+    expect((caught as ConfigError).problems).toEqual([
+      expect.objectContaining({ path: 'services[0].targets[0].address', message: 'expected an IPv4 or IPv6 address' }),
+    ]);
   });
 
   it('fails loudly when the template asks for a value that is not passed', () => {

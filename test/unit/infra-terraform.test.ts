@@ -23,7 +23,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const literalStrings = (v: unknown): string[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null);
+const literalStrings = (v: unknown): string[] | null =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
 const isExpression = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
 
 interface TfFile {
@@ -51,7 +52,9 @@ async function parseHcl(path: string, text: string): Promise<TfFile> {
 
 async function loadModule(dir: string): Promise<TfModule> {
   const abs = join(INFRA, dir);
-  const names = readdirSync(abs).filter((f) => f.endsWith('.tf')).sort();
+  const names = readdirSync(abs)
+    .filter((f) => f.endsWith('.tf'))
+    .sort();
   const files = await Promise.all(names.map((f) => parseHcl(join(dir, f), readFileSync(join(abs, f), 'utf8'))));
   return { dir, files };
 }
@@ -62,7 +65,8 @@ function blocks(mod: TfModule, kind: 'resource' | 'data'): Block[] {
   for (const file of mod.files) {
     for (const [type, byName] of Object.entries(obj(file.hcl[kind]))) {
       for (const [name, bodies] of Object.entries(obj(byName))) {
-        for (const body of arr(bodies)) out.push({ type, name, body: obj(body), where: `${file.path}: ${kind === 'data' ? 'data.' : ''}${type}.${name}` });
+        for (const body of arr(bodies))
+          out.push({ type, name, body: obj(body), where: `${file.path}: ${kind === 'data' ? 'data.' : ''}${type}.${name}` });
       }
     }
   }
@@ -136,7 +140,9 @@ function fromPolicyDocument(st: Obj, scope: Obj): Statement {
     notActions: resolveList(st.not_actions, scope) ?? [],
     resources: st.resources === undefined ? [] : resolveList(st.resources, scope),
     notResources: resolveList(st.not_resources, scope) ?? [],
-    conditions: arr(st.condition).map(obj).map((c) => ({ test: String(c.test), variable: String(c.variable) })),
+    conditions: arr(st.condition)
+      .map(obj)
+      .map((c) => ({ test: String(c.test), variable: String(c.variable) })),
   };
 }
 
@@ -148,7 +154,9 @@ function fromPolicyJson(st: Obj): Statement {
     notActions: list(st.NotAction),
     resources: list(st.Resource),
     notResources: list(st.NotResource),
-    conditions: Object.entries(obj(st.Condition)).flatMap(([test, byKey]) => Object.keys(obj(byKey)).map((variable) => ({ test, variable }))),
+    conditions: Object.entries(obj(st.Condition)).flatMap(([test, byKey]) =>
+      Object.keys(obj(byKey)).map((variable) => ({ test, variable })),
+    ),
   };
 }
 
@@ -178,12 +186,20 @@ function checkStatement(where: string, st: Statement, report: GrantReport): void
   }
   if (actions.includes('route53:changeresourcerecordsets')) {
     const typed = st.conditions.some((c) => c.variable === RECORD_TYPES_KEY && c.test.startsWith('ForAllValues:'));
-    if (!typed) report.violations.push(`${where}: ChangeResourceRecordSets without a ForAllValues ${RECORD_TYPES_KEY} condition can rewrite NS and SOA`);
+    if (!typed)
+      report.violations.push(
+        `${where}: ChangeResourceRecordSets without a ForAllValues ${RECORD_TYPES_KEY} condition can rewrite NS and SOA`,
+      );
   }
 }
 
 const POLICY_RESOURCES = ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy'];
-const ATTACHMENTS = ['aws_iam_role_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment', 'aws_iam_policy_attachment'];
+const ATTACHMENTS = [
+  'aws_iam_role_policy_attachment',
+  'aws_iam_user_policy_attachment',
+  'aws_iam_group_policy_attachment',
+  'aws_iam_policy_attachment',
+];
 
 function checkPolicyAttribute(where: string, policy: unknown, report: GrantReport): void {
   if (typeof policy !== 'string') return;
@@ -199,7 +215,8 @@ function checkPolicyAttribute(where: string, policy: unknown, report: GrantRepor
     return;
   }
   const statements = obj(doc).Statement;
-  for (const [i, st] of (Array.isArray(statements) ? statements : [statements]).entries()) checkStatement(`${where} Statement[${i}]`, fromPolicyJson(obj(st)), report);
+  for (const [i, st] of (Array.isArray(statements) ? statements : [statements]).entries())
+    checkStatement(`${where} Statement[${i}]`, fromPolicyJson(obj(st)), report);
 }
 
 function checkAwsDnsGrants(mod: TfModule): GrantReport {
@@ -210,10 +227,13 @@ function checkAwsDnsGrants(mod: TfModule): GrantReport {
   }
   for (const b of blocks(mod, 'resource')) {
     if (POLICY_RESOURCES.includes(b.type)) checkPolicyAttribute(b.where, b.body.policy, report);
-    if (b.type === 'aws_iam_role') for (const inline of arr(b.body.inline_policy)) checkPolicyAttribute(`${b.where} inline_policy`, obj(inline).policy, report);
+    if (b.type === 'aws_iam_role')
+      for (const inline of arr(b.body.inline_policy)) checkPolicyAttribute(`${b.where} inline_policy`, obj(inline).policy, report);
     const arns = [b.body.policy_arn, ...arr(b.body.managed_policy_arns)].filter((v): v is string => typeof v === 'string');
     if (ATTACHMENTS.includes(b.type) || b.type === 'aws_iam_role') {
-      for (const arn of arns) if (/route53/i.test(arn) && /:iam::aws:policy\//.test(arn)) report.violations.push(`${b.where}: AWS-managed ${arn} covers every hosted zone of the account`);
+      for (const arn of arns)
+        if (/route53/i.test(arn) && /:iam::aws:policy\//.test(arn))
+          report.violations.push(`${b.where}: AWS-managed ${arn} covers every hosted zone of the account`);
     }
   }
   return report;
@@ -224,8 +244,10 @@ function checkAwsDnsGrants(mod: TfModule): GrantReport {
 // ---------------------------------------------------------------------------
 
 /** Reads of the zone, and read/write/delete of the record types the controller publishes; NS/SOA stay read-only. */
-const AZURE_ALLOWED_ACTION = /^Microsoft\.Network\/dnszones\/(?:read|recordsets\/read|all\/read|(?:A|AAAA|TXT|CNAME)\/(?:read|write|delete))$/i;
-const AZURE_BROAD_SCOPE = /azurerm_resource_group\.|azurerm_subscription|subscription_id|management_?group|^\/subscriptions\/[^/]+\/?$|^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/?$|^\/$/i;
+const AZURE_ALLOWED_ACTION =
+  /^Microsoft\.Network\/dnszones\/(?:read|recordsets\/read|all\/read|(?:A|AAAA|TXT|CNAME)\/(?:read|write|delete))$/i;
+const AZURE_BROAD_SCOPE =
+  /azurerm_resource_group\.|azurerm_subscription|subscription_id|management_?group|^\/subscriptions\/[^/]+\/?$|^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/?$|^\/$/i;
 const AZURE_ZONE_SCOPE = /^\$\{(?:data\.)?azurerm_dns_zone\.[\w-]+\.id\}$/;
 const AZURE_WIDE_ROLES = /^(?:Owner|Contributor|Network Contributor|User Access Administrator|Role Based Access Control Administrator)$/i;
 const AZURE_DNS_ZONE_CONTRIBUTOR_ID = 'befefa01-2a29-4197-83a8-272ff33ce314';
@@ -244,7 +266,11 @@ function checkAzureDnsGrants(mod: TfModule): GrantReport {
       const dns = actions.filter((a) => /dnszones|^\*$|^Microsoft\.Network\/\*$/i.test(a));
       if (dns.length === 0) continue;
       dnsRoleDefinitions.add(b.name);
-      for (const a of dns) if (!AZURE_ALLOWED_ACTION.test(a)) report.violations.push(`${b.where}: action ${a} is more than record-set read/write (no wildcards, no NS/SOA writes, no zone writes)`);
+      for (const a of dns)
+        if (!AZURE_ALLOWED_ACTION.test(a))
+          report.violations.push(
+            `${b.where}: action ${a} is more than record-set read/write (no wildcards, no NS/SOA writes, no zone writes)`,
+          );
     }
   }
   for (const b of resources.filter((r) => r.type === 'azurerm_role_assignment')) {
@@ -252,13 +278,19 @@ function checkAzureDnsGrants(mod: TfModule): GrantReport {
     const roleName = typeof b.body.role_definition_name === 'string' ? b.body.role_definition_name : '';
     const roleId = typeof b.body.role_definition_id === 'string' ? b.body.role_definition_id : '';
     const customRef = /azurerm_role_definition\.([\w-]+)\./.exec(roleId)?.[1];
-    const isDns = /dns/i.test(roleName) || roleId.includes(AZURE_DNS_ZONE_CONTRIBUTOR_ID) || (customRef !== undefined && dnsRoleDefinitions.has(customRef));
-    if (AZURE_BROAD_SCOPE.test(scope)) report.violations.push(`${b.where}: scope ${scope} is a resource group or subscription; grant on the resource itself`);
+    const isDns =
+      /dns/i.test(roleName) ||
+      roleId.includes(AZURE_DNS_ZONE_CONTRIBUTOR_ID) ||
+      (customRef !== undefined && dnsRoleDefinitions.has(customRef));
+    if (AZURE_BROAD_SCOPE.test(scope))
+      report.violations.push(`${b.where}: scope ${scope} is a resource group or subscription; grant on the resource itself`);
     if (AZURE_WIDE_ROLES.test(roleName)) report.violations.push(`${b.where}: role ${roleName} is far wider than this project needs`);
     if (!isDns) continue;
     report.dnsGrants.push(`${b.where}: ${roleName || roleId} on ${scope}`);
-    if (!AZURE_ZONE_SCOPE.test(scope)) report.violations.push(`${b.where}: a DNS role must be scoped to the zone (azurerm_dns_zone.<name>.id), not ${scope}`);
-    if (roleName !== '' && roleName !== 'DNS Zone Contributor') report.violations.push(`${b.where}: ${roleName} is not a public-zone record role`);
+    if (!AZURE_ZONE_SCOPE.test(scope))
+      report.violations.push(`${b.where}: a DNS role must be scoped to the zone (azurerm_dns_zone.<name>.id), not ${scope}`);
+    if (roleName !== '' && roleName !== 'DNS Zone Contributor')
+      report.violations.push(`${b.where}: ${roleName} is not a public-zone record role`);
   }
   return report;
 }
@@ -292,7 +324,9 @@ function checkGcpDnsGrants(mod: TfModule): GrantReport {
     const dns = permissions.filter((p) => p.startsWith('dns.') || p.includes('*'));
     if (dns.length === 0) continue;
     dnsCustomRoles.add(`${b.type}.${b.name}`);
-    for (const p of dns) if (!GCP_ALLOWED_PERMISSIONS.has(p)) report.violations.push(`${b.where}: permission ${p} is more than record-set read/write and change status`);
+    for (const p of dns)
+      if (!GCP_ALLOWED_PERMISSIONS.has(p))
+        report.violations.push(`${b.where}: permission ${p} is more than record-set read/write and change status`);
   }
   const isDnsRole = (role: string): boolean => {
     if (/^roles\/(?:dns\.|owner$|editor$)/.test(role)) return true;
@@ -303,15 +337,24 @@ function checkGcpDnsGrants(mod: TfModule): GrantReport {
     const role = typeof b.body.role === 'string' ? b.body.role : '';
     if (GCP_BROAD_BINDING.test(b.type) && isDnsRole(role)) {
       report.dnsGrants.push(`${b.where}: ${role}`);
-      report.violations.push(`${b.where}: ${role} bound on a whole project/folder/organisation; bind it on the managed zone (google_dns_managed_zone_iam_member)`);
+      report.violations.push(
+        `${b.where}: ${role} bound on a whole project/folder/organisation; bind it on the managed zone (google_dns_managed_zone_iam_member)`,
+      );
     }
-    if (b.type === 'google_dns_managed_zone_iam_policy') report.violations.push(`${b.where}: an authoritative zone policy replaces every other binding; use google_dns_managed_zone_iam_member`);
+    if (b.type === 'google_dns_managed_zone_iam_policy')
+      report.violations.push(
+        `${b.where}: an authoritative zone policy replaces every other binding; use google_dns_managed_zone_iam_member`,
+      );
     if (b.type === 'google_dns_managed_zone_iam_member' || b.type === 'google_dns_managed_zone_iam_binding') {
       report.dnsGrants.push(`${b.where}: ${role}`);
       const custom = /google_(?:project|organization)_iam_custom_role\.[\w-]+\.(?:name|id)/.test(role);
-      if (!custom || !isDnsRole(role)) report.violations.push(`${b.where}: role ${role} is not this configuration's record-writer custom role (roles/dns.admin also creates and deletes zones)`);
+      if (!custom || !isDnsRole(role))
+        report.violations.push(
+          `${b.where}: role ${role} is not this configuration's record-writer custom role (roles/dns.admin also creates and deletes zones)`,
+        );
       const zone = String(b.body.managed_zone ?? '');
-      if (!/^\$\{(?:data\.)?google_dns_managed_zone\.[\w-]+\.name\}$/.test(zone)) report.violations.push(`${b.where}: managed_zone ${zone} is not a google_dns_managed_zone reference`);
+      if (!/^\$\{(?:data\.)?google_dns_managed_zone\.[\w-]+\.name\}$/.test(zone))
+        report.violations.push(`${b.where}: managed_zone ${zone} is not a google_dns_managed_zone reference`);
     }
   }
   return report;
@@ -330,8 +373,24 @@ const SECRET_TEXT: [RegExp, string][] = [
   [/\b(?:ghp|gho|github_pat|xox[abprs])_?[A-Za-z0-9_-]{20,}/, 'an API token'],
 ];
 const SECRET_KEY = /password|passwd|secret|token|access_key|private_key|api_key|connection_string|account_key|sas_key/i;
-const PROVIDER_CREDENTIAL_KEYS = ['access_key', 'secret_key', 'token', 'client_secret', 'client_certificate', 'client_certificate_password', 'credentials', 'access_token', 'oidc_token'];
-const SECRET_RESOURCES = ['aws_iam_access_key', 'aws_iam_user_login_profile', 'google_service_account_key', 'azuread_application_password', 'azuread_service_principal_password'];
+const PROVIDER_CREDENTIAL_KEYS = [
+  'access_key',
+  'secret_key',
+  'token',
+  'client_secret',
+  'client_certificate',
+  'client_certificate_password',
+  'credentials',
+  'access_token',
+  'oidc_token',
+];
+const SECRET_RESOURCES = [
+  'aws_iam_access_key',
+  'aws_iam_user_login_profile',
+  'google_service_account_key',
+  'azuread_application_password',
+  'azuread_service_principal_password',
+];
 
 function checkNoSecrets(files: TfFile[]): string[] {
   const problems: string[] = [];
@@ -341,7 +400,8 @@ function checkNoSecrets(files: TfFile[]): string[] {
       if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
       else if (isObj(v)) {
         for (const [k, x] of Object.entries(v)) {
-          if (SECRET_KEY.test(k) && typeof x === 'string' && x !== '' && !isExpression(x)) problems.push(`${f.path}: ${path}${k} is a literal secret-like value`);
+          if (SECRET_KEY.test(k) && typeof x === 'string' && x !== '' && !isExpression(x))
+            problems.push(`${f.path}: ${path}${k} is a literal secret-like value`);
           walk(x, `${path}${k}.`);
         }
       }
@@ -349,13 +409,16 @@ function checkNoSecrets(files: TfFile[]): string[] {
     walk(f.hcl, '');
     for (const [name, bodies] of Object.entries(obj(f.hcl.provider))) {
       for (const body of arr(bodies).map(obj)) {
-        for (const key of PROVIDER_CREDENTIAL_KEYS) if (key in body) problems.push(`${f.path}: provider "${name}" sets ${key}; use the provider's standard credential chain`);
+        for (const key of PROVIDER_CREDENTIAL_KEYS)
+          if (key in body) problems.push(`${f.path}: provider "${name}" sets ${key}; use the provider's standard credential chain`);
       }
     }
-    for (const type of Object.keys(obj(f.hcl.resource))) if (SECRET_RESOURCES.includes(type)) problems.push(`${f.path}: ${type} creates a long-lived secret that ends up in the state`);
+    for (const type of Object.keys(obj(f.hcl.resource)))
+      if (SECRET_RESOURCES.includes(type)) problems.push(`${f.path}: ${type} creates a long-lived secret that ends up in the state`);
     for (const [name, bodies] of Object.entries(obj(f.hcl.variable))) {
       for (const body of arr(bodies).map(obj)) {
-        if (SECRET_KEY.test(name) && body.default !== undefined && body.default !== null) problems.push(`${f.path}: variable "${name}" has a default value`);
+        if (SECRET_KEY.test(name) && body.default !== undefined && body.default !== null)
+          problems.push(`${f.path}: variable "${name}" has a default value`);
       }
     }
   }
@@ -378,14 +441,24 @@ beforeAll(async () => {
   example = ex!;
   const tfvarsPath = join(EXAMPLE_DIR, 'terraform.tfvars.example');
   const tfvars = await parseHcl(tfvarsPath, readFileSync(join(INFRA, tfvarsPath), 'utf8'));
-  const template = { path: join(EXAMPLE_DIR, 'controller-config.tftpl'), text: readFileSync(join(INFRA, EXAMPLE_DIR, 'controller-config.tftpl'), 'utf8'), hcl: {} };
+  const template = {
+    path: join(EXAMPLE_DIR, 'controller-config.tftpl'),
+    text: readFileSync(join(INFRA, EXAMPLE_DIR, 'controller-config.tftpl'), 'utf8'),
+    hcl: {},
+  };
   allFiles = [...Object.values(modules), example].flatMap((m) => m.files).concat(tfvars, template);
 });
 
 describe('infra: variables and outputs', () => {
   it('parses every .tf file under infra/', () => {
     const onDisk = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() && !e.name.startsWith('.') ? onDisk(join(dir, e.name)) : e.name.endsWith('.tf') ? [relative(INFRA, join(dir, e.name))] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() && !e.name.startsWith('.')
+          ? onDisk(join(dir, e.name))
+          : e.name.endsWith('.tf')
+            ? [relative(INFRA, join(dir, e.name))]
+            : [],
+      );
     const parsed = allFiles.map((f) => f.path).filter((p) => p.endsWith('.tf'));
     expect(parsed.sort()).toEqual(onDisk(INFRA).sort());
     expect(parsed.length).toBeGreaterThanOrEqual(15);
@@ -416,7 +489,11 @@ describe('infra: variables and outputs', () => {
   });
 
   it('runs the service on 0.0.0.0 with SERVICE_CLOUD/REGION/VERSION/PORT and probes /readyz in every cloud', () => {
-    for (const [dir, cloud] of [['modules/aws', 'aws'], ['modules/azure', 'azure'], ['modules/gcp', 'gcp']] as const) {
+    for (const [dir, cloud] of [
+      ['modules/aws', 'aws'],
+      ['modules/azure', 'azure'],
+      ['modules/gcp', 'gcp'],
+    ] as const) {
       const text = modules[dir].files.map((f) => f.text).join('\n');
       expect(text, dir).toMatch(new RegExp(`SERVICE_CLOUD\\s*=\\s*"${cloud}"`));
       expect(text, dir).toMatch(/SERVICE_HOST\s*=\s*"0\.0\.0\.0"/);
@@ -439,15 +516,20 @@ describe('infra/envs/example composes the modules', () => {
     for (const call of named(example, 'module')) {
       const mod = modules[`modules/${call.name}` as (typeof MODULE_DIRS)[number]];
       const declared = new Map(named(mod, 'variable').map((v) => [v.name, v.body]));
-      const passed = Object.keys(call.body).filter((k) => !['source', 'version', 'providers', 'depends_on', 'count', 'for_each'].includes(k));
+      const passed = Object.keys(call.body).filter(
+        (k) => !['source', 'version', 'providers', 'depends_on', 'count', 'for_each'].includes(k),
+      );
       for (const k of passed) if (!declared.has(k)) problems.push(`${call.where}: input ${k} is not a variable of ${mod.dir}`);
-      for (const [name, body] of declared) if (!('default' in body) && !passed.includes(name)) problems.push(`${call.where}: required input ${name} is not passed`);
+      for (const [name, body] of declared)
+        if (!('default' in body) && !passed.includes(name)) problems.push(`${call.where}: required input ${name} is not passed`);
     }
     expect(problems).toEqual([]);
   });
 
   it('references only module outputs that exist', () => {
-    const refs = example.files.flatMap((f) => [...f.text.matchAll(/\bmodule\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)/g)].map((m) => ({ file: f.path, module: m[1]!, output: m[2]! })));
+    const refs = example.files.flatMap((f) =>
+      [...f.text.matchAll(/\bmodule\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)/g)].map((m) => ({ file: f.path, module: m[1]!, output: m[2]! })),
+    );
     expect(refs.length).toBeGreaterThan(15);
     const missing = refs
       .filter((r) => {
@@ -470,7 +552,10 @@ describe('infra/envs/example composes the modules', () => {
   });
 
   it('declares a provider for every resource type in use, satisfying each module minimum', () => {
-    const pins = Object.assign({}, ...example.files.flatMap((f) => arr(f.hcl.terraform).map(obj)).flatMap((t) => arr(t.required_providers).map(obj))) as Obj;
+    const pins = Object.assign(
+      {},
+      ...example.files.flatMap((f) => arr(f.hcl.terraform).map(obj)).flatMap((t) => arr(t.required_providers).map(obj)),
+    ) as Obj;
     const pinned = (name: string) => String(obj(pins[name]).version).replace(/^=\s*/, '');
     const versionAtLeast = (v: string, min: string) => {
       const [a, b] = [v, min].map((s) => s.split('.').map(Number));
@@ -572,12 +657,36 @@ describe('infra: DNS write grants are scoped to the zone', () => {
   });
 
   it.each([
-    ['wildcard resource', `statement {\n actions = ["route53:ChangeResourceRecordSets"]\n resources = ["*"]\n condition {\n test = "ForAllValues:StringEquals"\n variable = "route53:ChangeResourceRecordSetsRecordTypes"\n values = ["A"]\n }\n }`, 'resource * is not the hosted zone'],
-    ['every hosted zone', `statement {\n actions = ["route53:ChangeResourceRecordSets"]\n resources = ["arn:aws:route53:::hostedzone/*"]\n condition {\n test = "ForAllValues:StringEquals"\n variable = "route53:ChangeResourceRecordSetsRecordTypes"\n values = ["A"]\n }\n }`, 'hostedzone/* is not the hosted zone'],
-    ['wildcard action', `statement {\n actions = ["route53:*"]\n resources = ["arn:aws:route53:::hostedzone/\${aws_route53_zone.z.zone_id}"]\n }`, 'wildcard action route53:*'],
-    ['writes on change/*', `statement {\n actions = ["route53:GetChange", "route53:ListResourceRecordSets"]\n resources = ["arn:aws:route53:::change/*"]\n }`, 'change/* is not the hosted zone'],
-    ['no record-type condition', `statement {\n actions = ["route53:ChangeResourceRecordSets"]\n resources = ["arn:aws:route53:::hostedzone/\${aws_route53_zone.z.zone_id}"]\n }`, 'can rewrite NS and SOA'],
-    ['NotResource', `statement {\n actions = ["route53:ListResourceRecordSets"]\n not_resources = ["arn:aws:route53:::hostedzone/Z1"]\n }`, 'NotResource'],
+    [
+      'wildcard resource',
+      `statement {\n actions = ["route53:ChangeResourceRecordSets"]\n resources = ["*"]\n condition {\n test = "ForAllValues:StringEquals"\n variable = "route53:ChangeResourceRecordSetsRecordTypes"\n values = ["A"]\n }\n }`,
+      'resource * is not the hosted zone',
+    ],
+    [
+      'every hosted zone',
+      `statement {\n actions = ["route53:ChangeResourceRecordSets"]\n resources = ["arn:aws:route53:::hostedzone/*"]\n condition {\n test = "ForAllValues:StringEquals"\n variable = "route53:ChangeResourceRecordSetsRecordTypes"\n values = ["A"]\n }\n }`,
+      'hostedzone/* is not the hosted zone',
+    ],
+    [
+      'wildcard action',
+      `statement {\n actions = ["route53:*"]\n resources = ["arn:aws:route53:::hostedzone/\${aws_route53_zone.z.zone_id}"]\n }`,
+      'wildcard action route53:*',
+    ],
+    [
+      'writes on change/*',
+      `statement {\n actions = ["route53:GetChange", "route53:ListResourceRecordSets"]\n resources = ["arn:aws:route53:::change/*"]\n }`,
+      'change/* is not the hosted zone',
+    ],
+    [
+      'no record-type condition',
+      `statement {\n actions = ["route53:ChangeResourceRecordSets"]\n resources = ["arn:aws:route53:::hostedzone/\${aws_route53_zone.z.zone_id}"]\n }`,
+      'can rewrite NS and SOA',
+    ],
+    [
+      'NotResource',
+      `statement {\n actions = ["route53:ListResourceRecordSets"]\n not_resources = ["arn:aws:route53:::hostedzone/Z1"]\n }`,
+      'NotResource',
+    ],
   ])('AWS checker fails on %s', async (_name, statement, expected) => {
     const mod = await snippet(`data "aws_iam_policy_document" "bad" {\n${statement}\n}`);
     expect(checkAwsDnsGrants(mod).violations.join('\n')).toContain(expected);
@@ -621,12 +730,32 @@ describe('infra: DNS write grants are scoped to the zone', () => {
   });
 
   it.each([
-    ['a resource group', 'scope = azurerm_resource_group.rg.id\n role_definition_name = "DNS Zone Contributor"', 'is a resource group or subscription'],
-    ['a subscription', 'scope = "/subscriptions/${var.subscription}"\n role_definition_name = "DNS Zone Contributor"', 'is a resource group or subscription'],
-    ['a literal resource group', 'scope = "/subscriptions/0000/resourceGroups/dns"\n role_definition_name = "DNS Zone Contributor"', 'is a resource group or subscription'],
-    ['something other than the zone', 'scope = azurerm_container_app.app.id\n role_definition_name = "DNS Zone Contributor"', 'must be scoped to the zone'],
+    [
+      'a resource group',
+      'scope = azurerm_resource_group.rg.id\n role_definition_name = "DNS Zone Contributor"',
+      'is a resource group or subscription',
+    ],
+    [
+      'a subscription',
+      'scope = "/subscriptions/${var.subscription}"\n role_definition_name = "DNS Zone Contributor"',
+      'is a resource group or subscription',
+    ],
+    [
+      'a literal resource group',
+      'scope = "/subscriptions/0000/resourceGroups/dns"\n role_definition_name = "DNS Zone Contributor"',
+      'is a resource group or subscription',
+    ],
+    [
+      'something other than the zone',
+      'scope = azurerm_container_app.app.id\n role_definition_name = "DNS Zone Contributor"',
+      'must be scoped to the zone',
+    ],
     ['Contributor on the zone', 'scope = azurerm_dns_zone.z.id\n role_definition_name = "Contributor"', 'far wider'],
-    ['the private-zone role', 'scope = azurerm_dns_zone.z.id\n role_definition_name = "Private DNS Zone Contributor"', 'not a public-zone record role'],
+    [
+      'the private-zone role',
+      'scope = azurerm_dns_zone.z.id\n role_definition_name = "Private DNS Zone Contributor"',
+      'not a public-zone record role',
+    ],
   ])('Azure checker fails on a DNS role assignment scoped to %s', async (_name, body, expected) => {
     const mod = await snippet(`resource "azurerm_role_assignment" "bad" {\n principal_id = "p"\n ${body}\n}`);
     expect(checkAzureDnsGrants(mod).violations.join('\n')).toContain(expected);
@@ -657,10 +786,26 @@ describe('infra: DNS write grants are scoped to the zone', () => {
   });
 
   it.each([
-    ['roles/dns.admin on the project', 'resource "google_project_iam_member" "bad" {\n project = "p"\n role = "roles/dns.admin"\n member = "serviceAccount:x"\n}', 'bound on a whole project'],
-    ['roles/editor on the project', 'resource "google_project_iam_member" "bad" {\n project = "p"\n role = "roles/editor"\n member = "serviceAccount:x"\n}', 'bound on a whole project'],
-    ['roles/dns.admin on the zone', 'resource "google_dns_managed_zone_iam_member" "bad" {\n managed_zone = google_dns_managed_zone.z.name\n role = "roles/dns.admin"\n member = "serviceAccount:x"\n}', 'roles/dns.admin also creates and deletes zones'],
-    ['an authoritative zone policy', 'resource "google_dns_managed_zone_iam_policy" "bad" {\n managed_zone = "z"\n policy_data = "{}"\n}', 'authoritative zone policy'],
+    [
+      'roles/dns.admin on the project',
+      'resource "google_project_iam_member" "bad" {\n project = "p"\n role = "roles/dns.admin"\n member = "serviceAccount:x"\n}',
+      'bound on a whole project',
+    ],
+    [
+      'roles/editor on the project',
+      'resource "google_project_iam_member" "bad" {\n project = "p"\n role = "roles/editor"\n member = "serviceAccount:x"\n}',
+      'bound on a whole project',
+    ],
+    [
+      'roles/dns.admin on the zone',
+      'resource "google_dns_managed_zone_iam_member" "bad" {\n managed_zone = google_dns_managed_zone.z.name\n role = "roles/dns.admin"\n member = "serviceAccount:x"\n}',
+      'roles/dns.admin also creates and deletes zones',
+    ],
+    [
+      'an authoritative zone policy',
+      'resource "google_dns_managed_zone_iam_policy" "bad" {\n managed_zone = "z"\n policy_data = "{}"\n}',
+      'authoritative zone policy',
+    ],
   ])('Google checker fails on %s', async (_name, text, expected) => {
     expect(checkGcpDnsGrants(await snippet(text)).violations.join('\n')).toContain(expected);
   });

@@ -5,7 +5,13 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { EventLog } from '../../src/controller/events.js';
 import type { HealthMonitorEvents } from '../../src/health/monitor-events.js';
-import { bindControllerMetrics, bindHealthMetrics, ControllerMetrics, metricsHandler, seedFromSnapshot } from '../../src/observability/metrics.js';
+import {
+  bindControllerMetrics,
+  bindHealthMetrics,
+  ControllerMetrics,
+  metricsHandler,
+  seedFromSnapshot,
+} from '../../src/observability/metrics.js';
 
 /** prom2json-shaped output of parse-prometheus-text-format (it ships no types). */
 interface Family {
@@ -24,7 +30,10 @@ async function scrape(metrics: ControllerMetrics): Promise<Map<string, Family>> 
 function sample(families: Map<string, Family>, name: string, labels: Record<string, string>): Family['metrics'][number] | undefined {
   const family = families.get(name);
   if (family === undefined) throw new Error(`no metric family ${name} in the exposition`);
-  return family.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v) && Object.keys(m.labels ?? {}).length === Object.keys(labels).length);
+  return family.metrics.find(
+    (m) =>
+      Object.entries(labels).every(([k, v]) => m.labels?.[k] === v) && Object.keys(m.labels ?? {}).length === Object.keys(labels).length,
+  );
 }
 
 /**
@@ -32,7 +41,11 @@ function sample(families: Map<string, Family>, name: string, labels: Record<stri
  * folds every series of a labelled histogram into one and drops the labels, so
  * it validates the exposition but cannot read labelled histograms back.
  */
-async function histogram(h: ControllerMetrics['probeDuration'] | ControllerMetrics['dnsWriteDuration'], name: string, labels: Record<string, string>) {
+async function histogram(
+  h: ControllerMetrics['probeDuration'] | ControllerMetrics['dnsWriteDuration'],
+  name: string,
+  labels: Record<string, string>,
+) {
   const { values } = await h.get();
   const matches = (l: Record<string, unknown>) => Object.entries(labels).every(([k, v]) => l[k] === v);
   const of = (suffix: string) => values.filter((v) => v.metricName === `${name}${suffix}` && matches(v.labels));
@@ -89,9 +102,24 @@ describe('controller metrics', () => {
   it('counts probes by result and observes their latency in seconds', async () => {
     const { metrics, monitor } = setup();
     monitor.emit('probe', { targetId: 'aws', vantageId: 'vp-1', state: 'up', result: { ok: true, at: 1, latencyMs: 12, status: 200 } });
-    monitor.emit('probe', { targetId: 'aws', vantageId: 'vp-1', state: 'suspect', result: { ok: false, at: 2, latencyMs: 500, code: 'ETIMEDOUT', error: 'timeout after 500 ms' } });
-    monitor.emit('probe', { targetId: 'aws', vantageId: 'vp-1', state: 'down', result: { ok: false, at: 3, latencyMs: 0, code: 'EOPENBREAKER', error: 'circuit open' } });
-    monitor.emit('probe', { targetId: 'aws', vantageId: 'vp-2', state: 'suspect', result: { ok: false, at: 4, latencyMs: 3, status: 503, code: 'EBADSTATUS', error: 'status 503' } });
+    monitor.emit('probe', {
+      targetId: 'aws',
+      vantageId: 'vp-1',
+      state: 'suspect',
+      result: { ok: false, at: 2, latencyMs: 500, code: 'ETIMEDOUT', error: 'timeout after 500 ms' },
+    });
+    monitor.emit('probe', {
+      targetId: 'aws',
+      vantageId: 'vp-1',
+      state: 'down',
+      result: { ok: false, at: 3, latencyMs: 0, code: 'EOPENBREAKER', error: 'circuit open' },
+    });
+    monitor.emit('probe', {
+      targetId: 'aws',
+      vantageId: 'vp-2',
+      state: 'suspect',
+      result: { ok: false, at: 4, latencyMs: 3, status: 503, code: 'EBADSTATUS', error: 'status 503' },
+    });
     const families = await scrape(metrics);
     expect(value(families, 'failover_probe_total', { target: 'aws', vantage: 'vp-1', result: 'ok' })).toBe(1);
     expect(value(families, 'failover_probe_total', { target: 'aws', vantage: 'vp-1', result: 'timeout' })).toBe(1);
@@ -115,15 +143,25 @@ describe('controller metrics', () => {
     monitor.emit('breaker', { targetId: 'aws', vantageId: 'vp-1', from: 'closed', to: 'open', at: 5 });
     const families = await scrape(metrics);
     expect(value(families, 'failover_target_up', { target: 'aws', cloud: 'aws' })).toBe(0);
-    expect(['up', 'down', 'unknown'].map((state) => value(families, 'failover_target_state', { target: 'aws', cloud: 'aws', state }))).toEqual([0, 1, 0]);
-    expect(['unknown', 'up', 'suspect', 'down'].map((state) => value(families, 'failover_vantage_state', { target: 'aws', vantage: 'vp-1', state }))).toEqual([0, 0, 0, 1]);
-    expect(['closed', 'open', 'halfOpen'].map((state) => value(families, 'failover_breaker_state', { target: 'aws', vantage: 'vp-1', state }))).toEqual([0, 1, 0]);
+    expect(
+      ['up', 'down', 'unknown'].map((state) => value(families, 'failover_target_state', { target: 'aws', cloud: 'aws', state })),
+    ).toEqual([0, 1, 0]);
+    expect(
+      ['unknown', 'up', 'suspect', 'down'].map((state) =>
+        value(families, 'failover_vantage_state', { target: 'aws', vantage: 'vp-1', state }),
+      ),
+    ).toEqual([0, 0, 0, 1]);
+    expect(
+      ['closed', 'open', 'halfOpen'].map((state) => value(families, 'failover_breaker_state', { target: 'aws', vantage: 'vp-1', state })),
+    ).toEqual([0, 1, 0]);
 
     log.record({ type: 'verdict', targetId: 'aws', before: 'down', after: 'up', reason: 'recovered' });
     monitor.emit('breaker', { targetId: 'aws', vantageId: 'vp-1', from: 'open', to: 'halfOpen', at: 6 });
     const after = await scrape(metrics);
     expect(value(after, 'failover_target_up', { target: 'aws', cloud: 'aws' })).toBe(1);
-    expect(['closed', 'open', 'halfOpen'].map((state) => value(after, 'failover_breaker_state', { target: 'aws', vantage: 'vp-1', state }))).toEqual([0, 0, 1]);
+    expect(
+      ['closed', 'open', 'halfOpen'].map((state) => value(after, 'failover_breaker_state', { target: 'aws', vantage: 'vp-1', state })),
+    ).toEqual([0, 0, 1]);
   });
 
   it('seeds state gauges from a monitor snapshot', async () => {
@@ -139,7 +177,19 @@ describe('controller metrics', () => {
             verdict: 'up',
             verdictSince: 0,
             reason: 'all up',
-            vantages: [{ vantageId: 'vp-3', state: 'up', breaker: 'closed', partitioned: false, inFlight: false, consecutiveSuccesses: 3, consecutiveFailures: 0, probes: 3, failedProbes: 0 }],
+            vantages: [
+              {
+                vantageId: 'vp-3',
+                state: 'up',
+                breaker: 'closed',
+                partitioned: false,
+                inFlight: false,
+                consecutiveSuccesses: 3,
+                consecutiveFailures: 0,
+                probes: 3,
+                failedProbes: 0,
+              },
+            ],
           },
         ],
       },
@@ -154,7 +204,19 @@ describe('controller metrics', () => {
   it('counts decisions and DNS writes per provider by outcome, with latency, and tracks the published generation', async () => {
     const { log, metrics } = setup();
     const service = 'app.example.test.';
-    log.record({ type: 'decision', service, kind: 'change', before: ['192.0.2.1'], after: ['192.0.2.2'], basedOnGeneration: 4, held: false, failOpen: false, paused: false, urgent: true, reason: 'aws down' });
+    log.record({
+      type: 'decision',
+      service,
+      kind: 'change',
+      before: ['192.0.2.1'],
+      after: ['192.0.2.2'],
+      basedOnGeneration: 4,
+      held: false,
+      failOpen: false,
+      paused: false,
+      urgent: true,
+      reason: 'aws down',
+    });
     log.record({
       type: 'write',
       service,
@@ -184,7 +246,16 @@ describe('controller metrics', () => {
       reason: 'in-sync',
     });
     // An older generation arriving late never lowers the gauge.
-    log.record({ type: 'write', service, generation: 3, status: 'in-sync', before: [], after: ['192.0.2.1'], providers: [], reason: 'late' });
+    log.record({
+      type: 'write',
+      service,
+      generation: 3,
+      status: 'in-sync',
+      before: [],
+      after: ['192.0.2.1'],
+      providers: [],
+      reason: 'late',
+    });
     const families = await scrape(metrics);
     expect(value(families, 'failover_decisions_total', { service, kind: 'change' })).toBe(1);
     expect(value(families, 'failover_dns_writes_total', { provider: 'route53', outcome: 'error' })).toBe(1);
@@ -196,7 +267,9 @@ describe('controller metrics', () => {
     const azure = await histogram(metrics.dnsWriteDuration, 'failover_dns_write_duration_seconds', { provider: 'azure' });
     expect(azure.count).toBe(1);
     expect(azure.sum).toBeCloseTo(0.04, 6);
-    expect((await histogram(metrics.dnsWriteDuration, 'failover_dns_write_duration_seconds', { provider: 'route53' })).count).toBeUndefined();
+    expect(
+      (await histogram(metrics.dnsWriteDuration, 'failover_dns_write_duration_seconds', { provider: 'route53' })).count,
+    ).toBeUndefined();
     expect(value(families, 'failover_published_generation', { service })).toBe(6);
   });
 
@@ -204,8 +277,24 @@ describe('controller metrics', () => {
     const { log, metrics } = setup();
     const service = 'app.example.test.';
     log.record({ type: 'provider-sync', provider: 'route53', service, before: 'in-sync', after: 'out-of-sync', reason: 'unreachable' });
-    log.record({ type: 'provider-sync', provider: 'route53', service: 'other.example.test.', before: 'in-sync', after: 'out-of-sync', reason: 'unreachable' });
-    log.record({ type: 'drift', provider: 'azure', service, name: service, expected: ['192.0.2.2'], found: ['203.0.113.9'], repaired: false, reason: 'hand edit' });
+    log.record({
+      type: 'provider-sync',
+      provider: 'route53',
+      service: 'other.example.test.',
+      before: 'in-sync',
+      after: 'out-of-sync',
+      reason: 'unreachable',
+    });
+    log.record({
+      type: 'drift',
+      provider: 'azure',
+      service,
+      name: service,
+      expected: ['192.0.2.2'],
+      found: ['203.0.113.9'],
+      repaired: false,
+      reason: 'hand edit',
+    });
     log.record({ type: 'fail-open', service, addresses: ['192.0.2.1'], active: true, reason: 'nothing usable' });
     log.record({ type: 'conflict', service, generation: 7, provider: 'clouddns', kind: 'cas', names: [service], reason: 'lost CAS' });
     log.record({ type: 'override', action: 'drain', operator: 'alice', cloud: 'aws', reason: 'maintenance' });
@@ -221,7 +310,14 @@ describe('controller metrics', () => {
     log.record({ type: 'provider-sync', provider: 'route53', service, before: 'out-of-sync', after: 'in-sync', reason: 'converged' });
     families = await scrape(metrics);
     expect(value(families, 'failover_provider_out_of_sync', { provider: 'route53' })).toBe(1);
-    log.record({ type: 'provider-sync', provider: 'route53', service: 'other.example.test.', before: 'out-of-sync', after: 'in-sync', reason: 'converged' });
+    log.record({
+      type: 'provider-sync',
+      provider: 'route53',
+      service: 'other.example.test.',
+      before: 'out-of-sync',
+      after: 'in-sync',
+      reason: 'converged',
+    });
     log.record({ type: 'fail-open', service, addresses: ['192.0.2.2'], active: false, reason: 'over' });
     families = await scrape(metrics);
     expect(value(families, 'failover_provider_out_of_sync', { provider: 'route53' })).toBe(0);

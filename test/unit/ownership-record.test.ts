@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeOwnership, isOwnershipName, ownedName, ownershipName, ownershipRecord, parseOwnership, parseOwnershipValue } from '../../src/dns/ownership.js';
+import {
+  encodeOwnership,
+  isOwnershipName,
+  ownedName,
+  ownershipName,
+  ownershipRecord,
+  parseOwnership,
+  parseOwnershipValue,
+} from '../../src/dns/ownership.js';
 import { MANAGED_TYPES } from '../../src/dns/record.js';
 
 describe('ownership names', () => {
@@ -38,7 +46,10 @@ describe('encodeOwnership / ownershipRecord', () => {
 
 describe('parseOwnershipValue', () => {
   it('parses quoted and bare values', () => {
-    expect(parseOwnershipValue('"mcf-owner=ctl-1;generation=0;type=CNAME"')).toEqual({ ok: true, ownership: { owner: 'ctl-1', generation: 0, types: ['CNAME'] } });
+    expect(parseOwnershipValue('"mcf-owner=ctl-1;generation=0;type=CNAME"')).toEqual({
+      ok: true,
+      ownership: { owner: 'ctl-1', generation: 0, types: ['CNAME'] },
+    });
     expect(parseOwnershipValue('mcf-owner=a.b_c;generation=9007199254740991;type=TXT,A')).toEqual({
       ok: true,
       ownership: { owner: 'a.b_c', generation: 9007199254740991, types: ['A', 'TXT'] },
@@ -74,7 +85,11 @@ describe('parseOwnership (record set)', () => {
     const base = { name: '_mcf.app.example.test.', ttl: 300 };
     const notTxt = parseOwnership({ ...base, type: 'A', values: ['192.0.2.1'] });
     expect(notTxt.ok ? undefined : notTxt.error.kind).toBe('not-txt');
-    const two = parseOwnership({ ...base, type: 'TXT', values: ['"mcf-owner=a;generation=1;type=A"', '"mcf-owner=b;generation=2;type=A"'] });
+    const two = parseOwnership({
+      ...base,
+      type: 'TXT',
+      values: ['"mcf-owner=a;generation=1;type=A"', '"mcf-owner=b;generation=2;type=A"'],
+    });
     expect(two.ok ? undefined : two.error.kind).toBe('value-count');
     expect(two.ok ? '' : two.error.message).toMatch(/has 2 values; an ownership record has exactly one/);
     const none = parseOwnership({ ...base, type: 'TXT', values: [] });

@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ownershipRecord } from '../../src/dns/ownership.js';
 import type { RecordSet } from '../../src/dns/record.js';
-import { BatchLimitError, CLOUD_DNS_LIMITS, ROUTE53_LIMITS, chunk, packCloudDns, packFirstFit, packRoute53, route53Actions, route53Cost } from '../../src/plan/batching.js';
+import {
+  BatchLimitError,
+  CLOUD_DNS_LIMITS,
+  ROUTE53_LIMITS,
+  chunk,
+  packCloudDns,
+  packFirstFit,
+  packRoute53,
+  route53Actions,
+  route53Cost,
+} from '../../src/plan/batching.js';
 import type { Change } from '../../src/plan/change.js';
 import { exactRecordToken } from '../../src/plan/state.js';
 
@@ -13,7 +23,14 @@ const own = (name: string, generation: number) => ownershipRecord(name, { owner:
 /** A failover move of one name: DELETE A + CREATE A + DELETE TXT + CREATE TXT. */
 function move(i: number): Change {
   const name = `n${i}.example.test.`;
-  return { kind: 'update', name, from: [obs(a(name, `10.${i >> 8}.${i & 255}.1`))], to: [a(name, `10.${i >> 8}.${i & 255}.2`)], ownershipFrom: obs(own(name, 41)), ownershipTo: own(name, 42) };
+  return {
+    kind: 'update',
+    name,
+    from: [obs(a(name, `10.${i >> 8}.${i & 255}.1`))],
+    to: [a(name, `10.${i >> 8}.${i & 255}.2`)],
+    ownershipFrom: obs(own(name, 41)),
+    ownershipTo: own(name, 42),
+  };
 }
 
 function assertPacked(changes: readonly Change[], batches: readonly { changes: readonly Change[] }[]) {
@@ -49,7 +66,12 @@ describe('Route 53 packing', () => {
   });
 
   it('refuses a single name larger than a request, naming it', () => {
-    const huge: Change = { kind: 'create', name: 'big.example.test.', records: [a('big.example.test.', ...Array.from({ length: 1000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`))], ownership: own('big.example.test.', 1) };
+    const huge: Change = {
+      kind: 'create',
+      name: 'big.example.test.',
+      records: [a('big.example.test.', ...Array.from({ length: 1000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`))],
+      ownership: own('big.example.test.', 1),
+    };
     expect(() => packRoute53([huge])).toThrow(BatchLimitError);
     expect(() => packRoute53([huge])).toThrow(/the create of big\.example\.test\. needs 1001 resourceRecords; one request allows 1000/);
   });
@@ -75,21 +97,32 @@ describe('generic packing', () => {
       [3, 3],
       [3, 3],
     ]);
-    expect(chunk(['aa', 'b', 'cccc', 'dd'], (s) => s.length, 5)).toEqual([['b', 'cccc'], ['aa', 'dd']]);
+    expect(chunk(['aa', 'b', 'cccc', 'dd'], (s) => s.length, 5)).toEqual([
+      ['b', 'cccc'],
+      ['aa', 'dd'],
+    ]);
     expect(chunk([], (x: number) => x, 5)).toEqual([]);
   });
 
-  const unitsArb = fc.array(fc.record({ records: fc.integer({ min: 1, max: 40 }), chars: fc.integer({ min: 0, max: 700 }) }), { maxLength: 200 });
+  const unitsArb = fc.array(fc.record({ records: fc.integer({ min: 1, max: 40 }), chars: fc.integer({ min: 0, max: 700 }) }), {
+    maxLength: 200,
+  });
   const limits = { records: 100, chars: 2000 };
   const dims = ['records', 'chars'] as const;
-  const total = (units: readonly { cost: Record<(typeof dims)[number], number> }[], d: (typeof dims)[number]) => units.reduce((n, u) => n + u.cost[d], 0);
+  const total = (units: readonly { cost: Record<(typeof dims)[number], number> }[], d: (typeof dims)[number]) =>
+    units.reduce((n, u) => n + u.cost[d], 0);
 
   it('packs every unit exactly once, never over a limit, within the first-fit bounds', () => {
     fc.assert(
       fc.property(unitsArb, (units) => {
         const items = units.map((cost, id) => ({ id, cost }));
         const batches = packFirstFit(items, (u) => u.cost, limits);
-        expect(batches.flat().map((u) => u.id).sort((x, y) => x - y)).toEqual(items.map((u) => u.id));
+        expect(
+          batches
+            .flat()
+            .map((u) => u.id)
+            .sort((x, y) => x - y),
+        ).toEqual(items.map((u) => u.id));
         for (const b of batches) {
           for (const d of dims) expect(total(b, d)).toBeLessThanOrEqual(limits[d]);
           expect(b.map((u) => u.id)).toEqual([...b.map((u) => u.id)].sort((x, y) => x - y));
@@ -108,11 +141,20 @@ describe('generic packing', () => {
 
   it('is optimal for units of equal cost', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 2000 }), (count, records, chars) => {
-        const batches = packFirstFit(Array.from({ length: count }, (_, i) => i), () => ({ records, chars }), limits);
-        const perBatch = Math.min(Math.floor(100 / records), chars === 0 ? Infinity : Math.floor(2000 / chars));
-        expect(batches.length).toBe(Math.ceil(count / perBatch));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 500 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 0, max: 2000 }),
+        (count, records, chars) => {
+          const batches = packFirstFit(
+            Array.from({ length: count }, (_, i) => i),
+            () => ({ records, chars }),
+            limits,
+          );
+          const perBatch = Math.min(Math.floor(100 / records), chars === 0 ? Infinity : Math.floor(2000 / chars));
+          expect(batches.length).toBe(Math.ceil(count / perBatch));
+        },
+      ),
     );
   });
 });

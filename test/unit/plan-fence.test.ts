@@ -13,7 +13,8 @@ const OWNER = 'ctl';
 const APP = 'app.example.test.';
 const obs = (rs: RecordSet): ObservedRecord => ({ record: canonicalRecordSet(rs), token: exactRecordToken(rs) });
 const a = (...values: string[]): RecordSet => ({ name: APP, type: 'A', ttl: 30, values });
-const start = (gen: number, ...values: string[]) => providerState('route53', [obs(a(...values)), obs(ownershipRecord(APP, { owner: OWNER, generation: gen, types: ['A'] }))]);
+const start = (gen: number, ...values: string[]) =>
+  providerState('route53', [obs(a(...values)), obs(ownershipRecord(APP, { owner: OWNER, generation: gen, types: ['A'] }))]);
 const valuesOf = (s: ProviderState) => s.records.get(recordKey(APP, 'A'))?.record.values;
 const genOf = (s: ProviderState) => {
   const o = s.records.get(recordKey(ownershipName(APP), 'TXT'));
@@ -47,23 +48,33 @@ describe('fence writes: a newer decision that changes no value still beats a slo
   });
 
   it('a fence is not repeated: the same generation planned again writes nothing (restart)', () => {
-    const s1 = applyPlan(start(2, '192.0.2.1'), planProvider([a('192.0.2.1')], start(2, '192.0.2.1'), { owner: OWNER, generation: 5, fenceNames: [APP] })).state;
+    const s1 = applyPlan(
+      start(2, '192.0.2.1'),
+      planProvider([a('192.0.2.1')], start(2, '192.0.2.1'), { owner: OWNER, generation: 5, fenceNames: [APP] }),
+    ).state;
     expect(planProvider([a('192.0.2.1')], s1, { owner: OWNER, generation: 5, fenceNames: [APP] }).changes).toEqual([]);
   });
 
   it('for every pair of plans made from one state, applying the newer fenced one first means the older never lands', () => {
     const addr = fc.constantFrom('192.0.2.1', '192.0.2.2', '192.0.2.3');
     fc.assert(
-      fc.property(addr, addr, addr, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), (current, oldWant, newWant, gap1, gap2) => {
-        const published = 10;
-        const s0 = start(published, current);
-        const older = planProvider([a(oldWant)], s0, { owner: OWNER, generation: published + gap1, fenceNames: [APP] });
-        const newer = planProvider([a(newWant)], s0, { owner: OWNER, generation: published + gap1 + gap2, fenceNames: [APP] });
-        const s1 = applyPlan(s0, newer).state;
-        const s2 = applyPlan(s1, older).state;
-        expect(valuesOf(s2)).toEqual([newWant]);
-        expect(genOf(s2)).toBe(published + gap1 + gap2);
-      }),
+      fc.property(
+        addr,
+        addr,
+        addr,
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        (current, oldWant, newWant, gap1, gap2) => {
+          const published = 10;
+          const s0 = start(published, current);
+          const older = planProvider([a(oldWant)], s0, { owner: OWNER, generation: published + gap1, fenceNames: [APP] });
+          const newer = planProvider([a(newWant)], s0, { owner: OWNER, generation: published + gap1 + gap2, fenceNames: [APP] });
+          const s1 = applyPlan(s0, newer).state;
+          const s2 = applyPlan(s1, older).state;
+          expect(valuesOf(s2)).toEqual([newWant]);
+          expect(genOf(s2)).toBe(published + gap1 + gap2);
+        },
+      ),
     );
   });
 });

@@ -39,12 +39,22 @@ describe('formatPlan', () => {
   });
 
   it('says when nothing changes, and shows removals and ownership-only clean-up', () => {
-    const unchanged = planProvider([a('app.example.test.', '192.0.2.1')], providerState('clouddns', [obs(a('app.example.test.', '192.0.2.1')), own('app.example.test.', 1)]), { owner: 'ctl', generation: 2 });
-    expect(formatPlan([unchanged])).toBe('clouddns (generation 2)\n  0 to create, 0 to update, 0 to delete, 0 skipped, 1 unchanged\nSummary: no changes on clouddns');
+    const unchanged = planProvider(
+      [a('app.example.test.', '192.0.2.1')],
+      providerState('clouddns', [obs(a('app.example.test.', '192.0.2.1')), own('app.example.test.', 1)]),
+      { owner: 'ctl', generation: 2 },
+    );
+    expect(formatPlan([unchanged])).toBe(
+      'clouddns (generation 2)\n  0 to create, 0 to update, 0 to delete, 0 skipped, 1 unchanged\nSummary: no changes on clouddns',
+    );
     const stray = planProvider([], providerState('clouddns', [own('gone.example.test.', 1)]), { owner: 'ctl', generation: 2 });
     expect(formatPlan([stray]).split('\n')[1]).toBe('  - delete gone.example.test. (ownership record only)');
     const cname: RecordSet = { name: 'app.example.test.', type: 'CNAME', ttl: 30, values: ['lb.example.test.'] };
-    const switched = planProvider([cname], providerState('azure', [obs(a('app.example.test.', '192.0.2.1')), own('app.example.test.', 1)]), { owner: 'ctl', generation: 2 });
+    const switched = planProvider(
+      [cname],
+      providerState('azure', [obs(a('app.example.test.', '192.0.2.1')), own('app.example.test.', 1)]),
+      { owner: 'ctl', generation: 2 },
+    );
     expect(formatPlan([switched]).split('\n').slice(1, 3)).toEqual([
       '  ~ update app.example.test. A 30 192.0.2.1 → (removed) [generation 1 → 2]',
       '  ~ update app.example.test. CNAME (absent) → 30 lb.example.test. [generation 1 → 2]',

@@ -38,12 +38,29 @@ const recordArb = (name: string, type: RecordType, allowEmpty: boolean) =>
 const ownershipArb = (name: string) =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constant<RecordSet[]>([]) },
-    { weight: 4, arbitrary: fc.record({ g: fc.nat(10), t: fc.subarray([...MANAGED_TYPES], { minLength: 1 }) }).map(({ g, t }) => [ownershipRecord(name, { owner: OWNER, generation: g, types: t })]) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .record({ g: fc.nat(10), t: fc.subarray([...MANAGED_TYPES], { minLength: 1 }) })
+        .map(({ g, t }) => [ownershipRecord(name, { owner: OWNER, generation: g, types: t })]),
+    },
     { weight: 2, arbitrary: fc.nat(10).map((g) => [ownershipRecord(name, { owner: 'other', generation: g, types: ['A', 'CNAME'] })]) },
-    { weight: 1, arbitrary: fc.constant([{ name: ownershipName(name), type: 'TXT' as const, ttl: 300, values: ['"mcf-owner=ctl;generation=?;type=A"'] }]) },
     {
       weight: 1,
-      arbitrary: fc.constant([{ name: ownershipName(name), type: 'TXT' as const, ttl: 300, values: ['"mcf-owner=ctl;generation=1;type=A"', '"mcf-owner=x;generation=2;type=A"'] }]),
+      arbitrary: fc.constant([
+        { name: ownershipName(name), type: 'TXT' as const, ttl: 300, values: ['"mcf-owner=ctl;generation=?;type=A"'] },
+      ]),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constant([
+        {
+          name: ownershipName(name),
+          type: 'TXT' as const,
+          ttl: 300,
+          values: ['"mcf-owner=ctl;generation=1;type=A"', '"mcf-owner=x;generation=2;type=A"'],
+        },
+      ]),
     },
   );
 
@@ -52,31 +69,46 @@ const nameStateArb = (name: string) =>
     .tuple(ownershipArb(name), ...MANAGED_TYPES.map((t) => fc.option(recordArb(name, t, false), { nil: undefined, freq: 2 })))
     .map(([own, ...records]) => [...own, ...records.filter((r): r is RecordSet => r !== undefined)]);
 
-const stateArb = (provider: ProviderId) => fc.tuple(...NAMES.map(nameStateArb)).map((perName) => providerState(provider, perName.flat().map(obs)));
+const stateArb = (provider: ProviderId) =>
+  fc.tuple(...NAMES.map(nameStateArb)).map((perName) => providerState(provider, perName.flat().map(obs)));
 
 const desiredArb = fc
   .subarray(NAMES)
-  .chain((names) => fc.tuple(...names.map((n) => fc.subarray([...MANAGED_TYPES], { minLength: 1, maxLength: 2 }).chain((ts) => fc.tuple(...ts.map((t) => recordArb(n, t, true)))))))
+  .chain((names) =>
+    fc.tuple(
+      ...names.map((n) =>
+        fc.subarray([...MANAGED_TYPES], { minLength: 1, maxLength: 2 }).chain((ts) => fc.tuple(...ts.map((t) => recordArb(n, t, true)))),
+      ),
+    ),
+  )
   .map((perName) => perName.flat());
 
-const worldArb = fc
-  .subarray([...PROVIDER_IDS], { minLength: 1 })
-  .chain((providers) =>
-    fc.record({
-      states: fc.tuple(...providers.map(stateArb)),
-      desired: desiredArb,
-      paused: fc.subarray(NAMES, { maxLength: 2 }),
-      generationOffset: fc.integer({ min: -3, max: 2 }),
-      force: fc.boolean(),
-      maxChangeShare: fc.constantFrom(0.3, 0.5, 1),
-      minNamesForShareLimit: fc.constantFrom(0, 3, 10),
-      mutation: fc.record({
-        kind: fc.constantFrom('none', 'none', 'empty-values', 'drop-to', 'update-to-delete', 'older-generation', 'delete-name', 'delete-name', 'remove-extra'),
-        at: fc.nat(50),
-        name: fc.constantFrom(...NAMES),
-      }),
+const worldArb = fc.subarray([...PROVIDER_IDS], { minLength: 1 }).chain((providers) =>
+  fc.record({
+    states: fc.tuple(...providers.map(stateArb)),
+    desired: desiredArb,
+    paused: fc.subarray(NAMES, { maxLength: 2 }),
+    generationOffset: fc.integer({ min: -3, max: 2 }),
+    force: fc.boolean(),
+    maxChangeShare: fc.constantFrom(0.3, 0.5, 1),
+    minNamesForShareLimit: fc.constantFrom(0, 3, 10),
+    mutation: fc.record({
+      kind: fc.constantFrom(
+        'none',
+        'none',
+        'empty-values',
+        'drop-to',
+        'update-to-delete',
+        'older-generation',
+        'delete-name',
+        'delete-name',
+        'remove-extra',
+      ),
+      at: fc.nat(50),
+      name: fc.constantFrom(...NAMES),
     }),
-  );
+  }),
+);
 type World = typeof worldArb extends fc.Arbitrary<infer W> ? W : never;
 
 // ── on-purpose corruption, to test the checks as a guard ──────────────────
@@ -101,14 +133,17 @@ function corrupt(plan: ProviderPlan, state: ProviderState, m: World['mutation'])
   const target = changes[i];
   switch (m.kind) {
     case 'empty-values':
-      if (target?.kind === 'create') changes[i] = { ...target, records: target.records.map((r, j) => (j === 0 ? { ...r, values: [] } : r)) };
-      if (target?.kind === 'update' && target.to.length > 0) changes[i] = { ...target, to: target.to.map((r, j) => (j === 0 ? { ...r, values: [] } : r)) };
+      if (target?.kind === 'create')
+        changes[i] = { ...target, records: target.records.map((r, j) => (j === 0 ? { ...r, values: [] } : r)) };
+      if (target?.kind === 'update' && target.to.length > 0)
+        changes[i] = { ...target, to: target.to.map((r, j) => (j === 0 ? { ...r, values: [] } : r)) };
       break;
     case 'drop-to':
       if (target?.kind === 'update') changes[i] = { ...target, to: [] };
       break;
     case 'update-to-delete':
-      if (target?.kind === 'update') changes[i] = { kind: 'delete', name: target.name, from: target.from, ownershipFrom: target.ownershipFrom };
+      if (target?.kind === 'update')
+        changes[i] = { kind: 'delete', name: target.name, from: target.from, ownershipFrom: target.ownershipFrom };
       break;
     case 'older-generation': {
       const generation = Math.max(1, plan.generation - 1 - (m.at % 3));
@@ -116,7 +151,10 @@ function corrupt(plan: ProviderPlan, state: ProviderState, m: World['mutation'])
     }
     case 'delete-name': {
       if (isOwnershipName(m.name)) break;
-      const ownership = state.records.get(recordKey(ownershipName(m.name), 'TXT')) ?? { record: ownershipRecord(m.name, { owner: OWNER, generation: 0, types: ['A'] }), token: 'made-up' };
+      const ownership = state.records.get(recordKey(ownershipName(m.name), 'TXT')) ?? {
+        record: ownershipRecord(m.name, { owner: OWNER, generation: 0, types: ['A'] }),
+        token: 'made-up',
+      };
       const del: Change = { kind: 'delete', name: m.name, from: recordsAt(state, m.name), ownershipFrom: ownership };
       return { ...plan, changes: [...changes.filter((c) => c.name !== m.name), del] };
     }
@@ -184,11 +222,13 @@ describe('planner + checkPlan + conditional apply: for all generated states', ()
           // (i) never empty: no managed name loses its last value, no desired record loses its values
           for (const name of managedNames) {
             if (valueCount(before, name) > 0) expect(valueCount(after, name), `${name} emptied on ${plan.provider}`).toBeGreaterThan(0);
-            if (desiredNames.has(name) && changedNames.has(name)) expect(valueCount(after, name), `${name} written empty`).toBeGreaterThan(0);
+            if (desiredNames.has(name) && changedNames.has(name))
+              expect(valueCount(after, name), `${name} written empty`).toBeGreaterThan(0);
           }
           for (const d of w.desired) {
             const key = recordKey(d.name, d.type);
-            if ((before.records.get(key)?.record.values.length ?? 0) > 0) expect(after.records.get(key)?.record.values.length ?? 0, `${key} emptied`).toBeGreaterThan(0);
+            if ((before.records.get(key)?.record.values.length ?? 0) > 0)
+              expect(after.records.get(key)?.record.values.length ?? 0, `${key} emptied`).toBeGreaterThan(0);
           }
           // (ii) generations only move forward, past everything published anywhere
           for (const name of NAMES) {
@@ -234,7 +274,11 @@ describe('planner + checkPlan + conditional apply: for all generated states', ()
       fc.property(worldArb, (w) => {
         const { states, managedNames, plans } = setup({ ...w, generationOffset: 0 });
         const verdict = checkPlan(plans, { owner: OWNER, desired: w.desired, managedNames, states, force: true });
-        const structural = verdict.ok ? [] : verdict.violations.filter((v) => v.kind !== 'deletes-live-value' && !(v.kind === 'empty-answer' && w.desired.some((d) => d.values.length === 0)));
+        const structural = verdict.ok
+          ? []
+          : verdict.violations.filter(
+              (v) => v.kind !== 'deletes-live-value' && !(v.kind === 'empty-answer' && w.desired.some((d) => d.values.length === 0)),
+            );
         expect(structural).toEqual([]);
       }),
       { numRuns: 300 },

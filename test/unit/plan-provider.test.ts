@@ -8,7 +8,8 @@ import type { ObservedRecord } from '../../src/plan/state.js';
 
 const OWNER = 'ctl';
 const obs = (rs: RecordSet): ObservedRecord => ({ record: canonicalRecordSet(rs), token: exactRecordToken(rs) });
-const own = (name: string, generation: number, types: RecordType[] = ['A'], owner = OWNER) => obs(ownershipRecord(name, { owner, generation, types }));
+const own = (name: string, generation: number, types: RecordType[] = ['A'], owner = OWNER) =>
+  obs(ownershipRecord(name, { owner, generation, types }));
 const rec = (name: string, type: RecordType, ...values: string[]): RecordSet => ({ name, type, ttl: 30, values });
 const a = (name: string, ...values: string[]) => rec(name, 'A', ...values);
 const state = (...records: ObservedRecord[]) => providerState('route53', records);
@@ -21,7 +22,14 @@ describe('planProvider: creating and updating owned names', () => {
       provider: 'route53',
       owner: OWNER,
       generation: 5,
-      changes: [{ kind: 'create', name: APP, records: [a(APP, '192.0.2.1', '192.0.2.2')], ownership: ownershipRecord(APP, { owner: OWNER, generation: 5, types: ['A'] }) }],
+      changes: [
+        {
+          kind: 'create',
+          name: APP,
+          records: [a(APP, '192.0.2.1', '192.0.2.2')],
+          ownership: ownershipRecord(APP, { owner: OWNER, generation: 5, types: ['A'] }),
+        },
+      ],
       skipped: [],
       unchanged: 0,
     });
@@ -39,19 +47,38 @@ describe('planProvider: creating and updating owned names', () => {
     const ownership = own(APP, 3);
     const plan = planProvider([a(APP, '192.0.2.9')], state(current, ownership), { owner: OWNER, generation: 4 });
     expect(plan.changes).toEqual([
-      { kind: 'update', name: APP, from: [current], to: [a(APP, '192.0.2.9')], ownershipFrom: ownership, ownershipTo: ownershipRecord(APP, { owner: OWNER, generation: 4, types: ['A'] }) },
+      {
+        kind: 'update',
+        name: APP,
+        from: [current],
+        to: [a(APP, '192.0.2.9')],
+        ownershipFrom: ownership,
+        ownershipTo: ownershipRecord(APP, { owner: OWNER, generation: 4, types: ['A'] }),
+      },
     ]);
   });
 
   it('treats a TTL difference as a change', () => {
-    const plan = planProvider([{ ...a(APP, '192.0.2.1'), ttl: 60 }], state(obs(a(APP, '192.0.2.1')), own(APP, 1)), { owner: OWNER, generation: 2 });
+    const plan = planProvider([{ ...a(APP, '192.0.2.1'), ttl: 60 }], state(obs(a(APP, '192.0.2.1')), own(APP, 1)), {
+      owner: OWNER,
+      generation: 2,
+    });
     expect(plan.changes.map((c) => c.kind)).toEqual(['update']);
   });
 
   it('re-creates a hand-deleted record of an owned name as a conditional create inside an update', () => {
     const ownership = own(APP, 1);
     const plan = planProvider([a(APP, '192.0.2.1')], state(ownership), { owner: OWNER, generation: 2 });
-    expect(plan.changes).toEqual([{ kind: 'update', name: APP, from: [], to: [a(APP, '192.0.2.1')], ownershipFrom: ownership, ownershipTo: ownershipRecord(APP, { owner: OWNER, generation: 2, types: ['A'] }) }]);
+    expect(plan.changes).toEqual([
+      {
+        kind: 'update',
+        name: APP,
+        from: [],
+        to: [a(APP, '192.0.2.1')],
+        ownershipFrom: ownership,
+        ownershipTo: ownershipRecord(APP, { owner: OWNER, generation: 2, types: ['A'] }),
+      },
+    ]);
   });
 
   it('switches an owned A to a CNAME in one change', () => {
@@ -69,7 +96,10 @@ describe('planProvider: creating and updating owned names', () => {
     const verification = obs(rec(APP, 'TXT', '"site-verification=abc"'));
     const plan = planProvider([a(APP, '192.0.2.1')], state(verification), { owner: OWNER, generation: 1 });
     expect(plan.changes.map((c) => [c.kind, c.name])).toEqual([['create', APP]]);
-    const cname = planProvider([a(APP, '192.0.2.1')], state(obs(rec(APP, 'CNAME', 'other.example.test.'))), { owner: OWNER, generation: 1 });
+    const cname = planProvider([a(APP, '192.0.2.1')], state(obs(rec(APP, 'CNAME', 'other.example.test.'))), {
+      owner: OWNER,
+      generation: 1,
+    });
     expect(cname.changes).toEqual([]);
     expect(cname.skipped).toEqual([expect.objectContaining({ name: APP, type: 'A', reason: 'unowned-record' })]);
   });
@@ -90,9 +120,14 @@ describe('planProvider: what it leaves alone', () => {
   });
 
   it('skips a name owned by someone else', () => {
-    const plan = planProvider([a(APP, '192.0.2.9')], state(obs(a(APP, '192.0.2.1')), own(APP, 1, ['A'], 'other')), { owner: OWNER, generation: 2 });
+    const plan = planProvider([a(APP, '192.0.2.9')], state(obs(a(APP, '192.0.2.1')), own(APP, 1, ['A'], 'other')), {
+      owner: OWNER,
+      generation: 2,
+    });
     expect(plan.changes).toEqual([]);
-    expect(plan.skipped).toEqual([{ name: APP, reason: 'foreign-owner', detail: `${APP} belongs to owner 'other' (TXT _mcf.${APP}); owner 'ctl' leaves it alone` }]);
+    expect(plan.skipped).toEqual([
+      { name: APP, reason: 'foreign-owner', detail: `${APP} belongs to owner 'other' (TXT _mcf.${APP}); owner 'ctl' leaves it alone` },
+    ]);
   });
 
   it('skips a name whose ownership record is garbled', () => {
@@ -105,7 +140,10 @@ describe('planProvider: what it leaves alone', () => {
 
   it('skips a change to a name written by the same or a newer generation (stale plan)', () => {
     for (const published of [7, 8]) {
-      const plan = planProvider([a(APP, '192.0.2.9')], state(obs(a(APP, '192.0.2.1')), own(APP, published)), { owner: OWNER, generation: 7 });
+      const plan = planProvider([a(APP, '192.0.2.9')], state(obs(a(APP, '192.0.2.1')), own(APP, published)), {
+        owner: OWNER,
+        generation: 7,
+      });
       expect(plan.changes).toEqual([]);
       expect(plan.skipped).toEqual([
         {
@@ -120,7 +158,10 @@ describe('planProvider: what it leaves alone', () => {
   it('updates the owned type and skips a type held by an unowned record at the same name', () => {
     const current = obs(a(APP, '192.0.2.1'));
     const foreignAaaa = obs(rec(APP, 'AAAA', '2001:db8::1'));
-    const plan = planProvider([a(APP, '192.0.2.9'), rec(APP, 'AAAA', '2001:db8::9')], state(current, foreignAaaa, own(APP, 1)), { owner: OWNER, generation: 2 });
+    const plan = planProvider([a(APP, '192.0.2.9'), rec(APP, 'AAAA', '2001:db8::9')], state(current, foreignAaaa, own(APP, 1)), {
+      owner: OWNER,
+      generation: 2,
+    });
     expect(plan.skipped.map((s) => [s.name, s.type, s.reason])).toEqual([[APP, 'AAAA', 'unowned-record']]);
     const change = plan.changes[0];
     if (change?.kind !== 'update') throw new Error('expected an update');
@@ -130,7 +171,11 @@ describe('planProvider: what it leaves alone', () => {
   });
 
   it('keeps an owned A when its replacement CNAME would clash with an unowned record (never empties the name)', () => {
-    const plan = planProvider([rec(APP, 'CNAME', 'lb.example.test.')], state(obs(a(APP, '192.0.2.1')), obs(rec(APP, 'TXT', '"x"')), own(APP, 1)), { owner: OWNER, generation: 2 });
+    const plan = planProvider(
+      [rec(APP, 'CNAME', 'lb.example.test.')],
+      state(obs(a(APP, '192.0.2.1')), obs(rec(APP, 'TXT', '"x"')), own(APP, 1)),
+      { owner: OWNER, generation: 2 },
+    );
     expect(plan.changes).toEqual([]);
     expect(plan.skipped.map((s) => s.reason)).toEqual(['unowned-record']);
   });
@@ -149,7 +194,10 @@ describe('planProvider: clean-up', () => {
     const oldA = obs(a(OLD, '192.0.2.5'));
     const handMadeTxt = obs(rec(OLD, 'TXT', '"keep me"'));
     const ownership = own(OLD, 2);
-    const plan = planProvider([a(APP, '192.0.2.1')], state(oldA, handMadeTxt, ownership, obs(a(APP, '192.0.2.1')), own(APP, 2)), { owner: OWNER, generation: 3 });
+    const plan = planProvider([a(APP, '192.0.2.1')], state(oldA, handMadeTxt, ownership, obs(a(APP, '192.0.2.1')), own(APP, 2)), {
+      owner: OWNER,
+      generation: 3,
+    });
     expect(plan.changes).toEqual([{ kind: 'delete', name: OLD, from: [oldA], ownershipFrom: ownership }]);
     expect(plan.unchanged).toBe(1);
   });
@@ -173,7 +221,9 @@ describe('planProvider: clean-up', () => {
 
 describe('planProvider: input errors', () => {
   it('throws PlanInputError on input no configuration can produce', () => {
-    expect(() => planProvider([a(APP, '192.0.2.1'), a('APP.example.test', '192.0.2.2')], state(), { owner: OWNER, generation: 1 })).toThrow(PlanInputError);
+    expect(() => planProvider([a(APP, '192.0.2.1'), a('APP.example.test', '192.0.2.2')], state(), { owner: OWNER, generation: 1 })).toThrow(
+      PlanInputError,
+    );
     expect(() => planProvider([], state(), { owner: OWNER, generation: 0 })).toThrow(/generation 0 is invalid/);
     expect(() => planProvider([], state(), { owner: 'no spaces', generation: 1 })).toThrow(/owner 'no spaces' is invalid/);
   });

@@ -15,11 +15,25 @@ const OWNER = 'ctl';
 const APP = 'app.example.test.';
 const OLD = 'old.example.test.';
 const obs = (rs: RecordSet): ObservedRecord => ({ record: canonicalRecordSet(rs), token: exactRecordToken(rs) });
-const ownRec = (name: string, generation: number, types: RecordType[] = ['A'], owner = OWNER) => ownershipRecord(name, { owner, generation, types });
+const ownRec = (name: string, generation: number, types: RecordType[] = ['A'], owner = OWNER) =>
+  ownershipRecord(name, { owner, generation, types });
 const own = (name: string, generation: number, types: RecordType[] = ['A'], owner = OWNER) => obs(ownRec(name, generation, types, owner));
 const a = (name: string, ...values: string[]): RecordSet => ({ name, type: 'A', ttl: 30, values });
-const plan = (changes: Change[], generation = 5, provider: ProviderId = 'route53'): ProviderPlan => ({ provider, owner: OWNER, generation, changes, skipped: [], unchanged: 0 });
-const ctx = (over: Partial<CheckContext> = {}): CheckContext => ({ owner: OWNER, desired: [a(APP, '192.0.2.1')], states: [], publishedGenerations: new Map(), ...over });
+const plan = (changes: Change[], generation = 5, provider: ProviderId = 'route53'): ProviderPlan => ({
+  provider,
+  owner: OWNER,
+  generation,
+  changes,
+  skipped: [],
+  unchanged: 0,
+});
+const ctx = (over: Partial<CheckContext> = {}): CheckContext => ({
+  owner: OWNER,
+  desired: [a(APP, '192.0.2.1')],
+  states: [],
+  publishedGenerations: new Map(),
+  ...over,
+});
 const update = (name: string, from: RecordSet[], to: RecordSet[], fromGen: number, toGen = 5, types: RecordType[] = ['A']): Change => ({
   kind: 'update',
   name,
@@ -48,7 +62,16 @@ describe('checkPlan I1: never empty', () => {
     const result = checkPlan([plan([create])], ctx({ desired: [a(APP)] }));
     expect(result).toEqual({
       ok: false,
-      violations: [{ kind: 'empty-answer', invariant: 'I1', provider: 'route53', name: APP, type: 'A', message: `route53: ${APP} A would be written with no values; an empty answer is never published` }],
+      violations: [
+        {
+          kind: 'empty-answer',
+          invariant: 'I1',
+          provider: 'route53',
+          name: APP,
+          type: 'A',
+          message: `route53: ${APP} A would be written with no values; an empty answer is never published`,
+        },
+      ],
     });
   });
 
@@ -105,10 +128,14 @@ describe('checkPlan I2: no stale plan wins', () => {
   it('refuses an ownership write that does not carry this owner and generation or does not cover its records', () => {
     const wrongGen = update(APP, [a(APP, '192.0.2.9')], [a(APP, '192.0.2.1')], 4, 3);
     const result = checkPlan([plan([wrongGen])], ctx());
-    expect(result.ok ? [] : result.violations.map((v) => v.message)).toEqual([`route53: ${APP} would write ownership owner 'ctl' generation 3, expected owner 'ctl' generation 5`]);
+    expect(result.ok ? [] : result.violations.map((v) => v.message)).toEqual([
+      `route53: ${APP} would write ownership owner 'ctl' generation 3, expected owner 'ctl' generation 5`,
+    ]);
     const uncovered = update(APP, [], [a(APP, '192.0.2.1'), { name: APP, type: 'AAAA', ttl: 30, values: ['2001:db8::1'] }], 4, 5, ['A']);
     const r2 = checkPlan([plan([uncovered])], ctx());
-    expect(r2.ok ? [] : r2.violations.map((v) => v.message)).toEqual([`route53: ${APP} would write AAAA without listing it in its ownership record`]);
+    expect(r2.ok ? [] : r2.violations.map((v) => v.message)).toEqual([
+      `route53: ${APP} would write AAAA without listing it in its ownership record`,
+    ]);
   });
 });
 
@@ -141,10 +168,19 @@ describe('checkPlan I3: clean-up never removes what is live', () => {
   it('refuses to touch a name owned by someone else, or a type its ownership does not list', () => {
     const foreign: Change = { kind: 'delete', name: OLD, from: [obs(a(OLD, '192.0.2.5'))], ownershipFrom: own(OLD, 4, ['A'], 'other') };
     const r1 = checkPlan([plan([foreign])], ctx());
-    expect(r1.ok ? [] : r1.violations.map((v) => v.message)).toEqual([`route53: delete of ${OLD} refused, it belongs to owner 'other'; owner 'ctl' only changes names it owns`]);
-    const unlisted: Change = { kind: 'delete', name: OLD, from: [obs({ name: OLD, type: 'TXT', ttl: 30, values: ['"hand-made"'] })], ownershipFrom: own(OLD, 4, ['A']) };
+    expect(r1.ok ? [] : r1.violations.map((v) => v.message)).toEqual([
+      `route53: delete of ${OLD} refused, it belongs to owner 'other'; owner 'ctl' only changes names it owns`,
+    ]);
+    const unlisted: Change = {
+      kind: 'delete',
+      name: OLD,
+      from: [obs({ name: OLD, type: 'TXT', ttl: 30, values: ['"hand-made"'] })],
+      ownershipFrom: own(OLD, 4, ['A']),
+    };
     const r2 = checkPlan([plan([unlisted])], ctx());
-    expect(r2.ok ? [] : r2.violations.map((v) => v.message)).toEqual([`route53: delete of ${OLD} would remove ${OLD} TXT, which its ownership record (type=A) does not cover`]);
+    expect(r2.ok ? [] : r2.violations.map((v) => v.message)).toEqual([
+      `route53: delete of ${OLD} would remove ${OLD} TXT, which its ownership record (type=A) does not cover`,
+    ]);
     const elsewhere: Change = { kind: 'delete', name: OLD, from: [obs(a(OLD, '192.0.2.5'))], ownershipFrom: own(APP, 4) };
     expect(kinds(checkPlan([plan([elsewhere])], ctx()))).toEqual(['touches-unowned']);
   });
@@ -167,7 +203,8 @@ describe('checkPlan I7: blast radius', () => {
           changed: 4,
           managed: 10,
           limit: 0.3,
-          message: 'plan changes 4 of 10 managed names (40%), over the limit of 30% (safety.maxChangeShare); re-run with --force to apply anyway',
+          message:
+            'plan changes 4 of 10 managed names (40%), over the limit of 30% (safety.maxChangeShare); re-run with --force to apply anyway',
         },
       ],
     });
@@ -182,7 +219,9 @@ describe('checkPlan I7: blast radius', () => {
 
   it('prints fractional shares with one decimal', () => {
     const result = checkPlan([plan(updates(1))], ctx({ desired: desired.slice(0, 3), maxChangeShare: 0.25, minNamesForShareLimit: 3 }));
-    expect(result.ok ? '' : result.violations[0]?.message).toBe('plan changes 1 of 3 managed names (33.3%), over the limit of 25% (safety.maxChangeShare); re-run with --force to apply anyway');
+    expect(result.ok ? '' : result.violations[0]?.message).toBe(
+      'plan changes 1 of 3 managed names (33.3%), over the limit of 25% (safety.maxChangeShare); re-run with --force to apply anyway',
+    );
   });
 
   it('does not apply below minNamesForShareLimit, nor with --force (which lifts nothing else)', () => {
@@ -210,6 +249,8 @@ describe('the October 2025 race, replayed', () => {
     expect(late.applied).toEqual([]);
     expect(late.conflicts.map((c) => c.reason)).toEqual([`${APP} A changed since it was read`]);
     // And re-planning from fresh state with A's old generation changes nothing.
-    expect(planProvider([a(APP, '192.0.2.5')], afterB.state, { owner: OWNER, generation: 5 }).skipped.map((s) => s.reason)).toEqual(['stale-generation']);
+    expect(planProvider([a(APP, '192.0.2.5')], afterB.state, { owner: OWNER, generation: 5 }).skipped.map((s) => s.reason)).toEqual([
+      'stale-generation',
+    ]);
   });
 });

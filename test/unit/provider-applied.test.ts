@@ -77,14 +77,28 @@ describe('applyEverywhere: onProviderApplied', () => {
       now,
       decidedAt: 900,
       onProviderApplied: (provider, report, generation, timing) => {
-        heard.push({ provider, generation, names: report.applied.map((c) => `${c.kind} ${c.name}`), timing, azureReturned: azure.returned });
+        heard.push({
+          provider,
+          generation,
+          names: report.applied.map((c) => `${c.kind} ${c.name}`),
+          timing,
+          azureReturned: azure.returned,
+        });
       },
     });
     let settled = false;
     void run.then(() => (settled = true));
 
     await until(() => heard.length > 0, 'the hook for route53');
-    expect(heard).toEqual([{ provider: 'route53', generation: 7, names: [`create ${API}`, `create ${APP}`], timing: { decidedAt: 900, acknowledgedAt: 1_000 }, azureReturned: 0 }]);
+    expect(heard).toEqual([
+      {
+        provider: 'route53',
+        generation: 7,
+        names: [`create ${API}`, `create ${APP}`],
+        timing: { decidedAt: 900, acknowledgedAt: 1_000 },
+        azureReturned: 0,
+      },
+    ]);
     // Azure's apply is still waiting: it has written nothing and the run has not finished.
     expect([azure.entered, azure.returned]).toEqual([1, 0]);
     expect(azure.served(APP, 'A')).toBeUndefined();
@@ -101,7 +115,15 @@ describe('applyEverywhere: onProviderApplied', () => {
 
     // Nothing to write the second time: no acknowledgement to report.
     const again: ProviderId[] = [];
-    await applyEverywhere({ providers: [route53, azure], desired: [a(APP, '192.0.2.1'), a(API, '192.0.2.2')], owner: 'ctl', generation: 7, safety: SAFETY, now, onProviderApplied: (p) => again.push(p) });
+    await applyEverywhere({
+      providers: [route53, azure],
+      desired: [a(APP, '192.0.2.1'), a(API, '192.0.2.2')],
+      owner: 'ctl',
+      generation: 7,
+      safety: SAFETY,
+      now,
+      onProviderApplied: (p) => again.push(p),
+    });
     expect(again).toEqual([]);
   });
 
@@ -129,7 +151,11 @@ describe('applyEverywhere: onProviderApplied', () => {
 describe('controller: provider-write', () => {
   it('is in the audit file for the fast providers before the slow one answers; the write follows; DNS writes are counted once', async () => {
     const clock = new FakeClock();
-    const providers = [new MemoryProvider('route53', { now: () => clock.now() }), new GatedProvider('azure', { now: () => clock.now() }), new MemoryProvider('clouddns', { now: () => clock.now() })];
+    const providers = [
+      new MemoryProvider('route53', { now: () => clock.now() }),
+      new GatedProvider('azure', { now: () => clock.now() }),
+      new MemoryProvider('clouddns', { now: () => clock.now() }),
+    ];
     const azure = providers[1] as GatedProvider;
     const r = rig({ clock, providers });
     const audit = AuditLog.open(join(dir, 'audit.jsonl'));
@@ -149,7 +175,10 @@ describe('controller: provider-write', () => {
     // AWS fails while Azure DNS's API is slow: Route 53 and Cloud DNS acknowledge first.
     azure.hold();
     r.monitor.set('aws', 'down');
-    await until(() => r.controller.events.ofType('provider-write').filter((e) => e.generation === 2).length === 2, 'the fast providers to acknowledge generation 2');
+    await until(
+      () => r.controller.events.ofType('provider-write').filter((e) => e.generation === 2).length === 2,
+      'the fast providers to acknowledge generation 2',
+    );
     expect([azure.entered, azure.returned]).toEqual([2, 1]); // generation 2's apply is still waiting
     const early = (await readAuditLog(audit.path)).records.filter((rec) => rec.generation === 2);
     expect(early.map((rec) => [rec.kind, rec.providers?.[0]?.provider])).toEqual([
@@ -160,15 +189,26 @@ describe('controller: provider-write', () => {
       actor: 'controller',
       service: 'app.example.test',
       providers: [{ provider: 'route53', result: 'ok', changes: 1, apiCalls: 1, latencyMs: 0 }],
-      detail: { provider: 'route53', services: ['app.example.test'], changes: [{ kind: 'update', name: NAME, records: [{ type: 'A', ttl: 30, values: [ADDR.azure] }] }] },
+      detail: {
+        provider: 'route53',
+        services: ['app.example.test'],
+        changes: [{ kind: 'update', name: NAME, records: [{ type: 'A', ttl: 30, values: [ADDR.azure] }] }],
+      },
     });
     expect(early[0]?.reason).toBe(`route53 acknowledged update ${NAME} [${ADDR.azure}] at generation 2 after 0 ms`);
-    expect(JSON.parse(JSON.stringify(r.controller.events.ofType('provider-write').at(-1)))).toEqual(r.controller.events.ofType('provider-write').at(-1));
+    expect(JSON.parse(JSON.stringify(r.controller.events.ofType('provider-write').at(-1)))).toEqual(
+      r.controller.events.ofType('provider-write').at(-1),
+    );
 
     azure.release();
     await r.controller.idle();
     const records = (await readAuditLog(audit.path)).records.filter((rec) => rec.generation === 2);
-    expect(records.map((rec) => `${rec.kind} ${rec.providers?.map((p) => p.provider).join(',')}`)).toEqual(['provider-write route53', 'provider-write clouddns', 'provider-write azure', 'write route53,azure,clouddns']);
+    expect(records.map((rec) => `${rec.kind} ${rec.providers?.map((p) => p.provider).join(',')}`)).toEqual([
+      'provider-write route53',
+      'provider-write clouddns',
+      'provider-write azure',
+      'write route53,azure,clouddns',
+    ]);
 
     // Two publishes, three providers each: every provider's write counted once, not once more per provider-write.
     const writes = (await metrics.dnsWrites.get()).values.map((v) => `${v.labels.provider} ${v.labels.outcome} ${v.value}`).sort();

@@ -15,7 +15,11 @@ const HARNESS_ONLY = /(?:^|\/)naive-(?:writer|writes)(?:\.js|\.ts)?$/;
 /** Module specifiers a TypeScript/JavaScript source imports, re-exports or loads dynamically. */
 function importedSpecifiers(source: string): string[] {
   const found: string[] = [];
-  const patterns = [/\bimport\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/g, /\bexport\s+(?:type\s+)?[^'"]*?\s+from\s+['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /\bimport\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/g,
+    /\bexport\s+(?:type\s+)?[^'"]*?\s+from\s+['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const pattern of patterns) for (const m of source.matchAll(pattern)) found.push(m[1] as string);
   return found;
 }

@@ -21,11 +21,22 @@ const SAFETY = { maxChangeShare: 1, minNamesForShareLimit: 10, force: false };
 const GRACE_MS = 300;
 const HANG_MS = 5_000;
 const a = (name: string, ...values: string[]): RecordSet => ({ name, type: 'A', ttl: 30, values });
-const target = (generation: number, app: string): ReconcileTarget => ({ desired: [a(APP, app), a(API, '192.0.2.2')], generation, fenceNames: [APP] });
+const target = (generation: number, app: string): ReconcileTarget => ({
+  desired: [a(APP, app), a(API, '192.0.2.2')],
+  generation,
+  fenceNames: [APP],
+});
 
 function setup() {
   const ps = [new MemoryProvider('route53'), new MemoryProvider('azure'), new MemoryProvider('clouddns')] as const;
-  const reconciler = new Reconciler({ providers: ps, owner: OWNER, safety: SAFETY, providerTimeoutMs: 10_000, readGraceMs: GRACE_MS, random: () => 0.5 });
+  const reconciler = new Reconciler({
+    providers: ps,
+    owner: OWNER,
+    safety: SAFETY,
+    providerTimeoutMs: 10_000,
+    readGraceMs: GRACE_MS,
+    random: () => 0.5,
+  });
   const events: ReconcileEvent[] = [];
   reconciler.onEvent((e) => events.push(e));
   return { ps, reconciler, events };
@@ -38,7 +49,11 @@ function track<T>(work: Promise<T>): { result: () => T | undefined } {
   return { result: () => value };
 }
 
-const brief = (o: ProviderOutcome) => ({ provider: o.provider, status: o.status, ...(o.status === 'out-of-sync' ? { errorKind: o.errorKind, reason: o.reason } : {}) });
+const brief = (o: ProviderOutcome) => ({
+  provider: o.provider,
+  status: o.status,
+  ...(o.status === 'out-of-sync' ? { errorKind: o.errorKind, reason: o.reason } : {}),
+});
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });
@@ -54,7 +69,11 @@ async function retryInFlight() {
   route53.setDelay(HANG_MS);
   const first = track(s.reconciler.publish(target(1, '192.0.2.1')));
   await vi.advanceTimersByTimeAsync(GRACE_MS);
-  expect((first.result() as ApplyOutcome).providers.map((o) => `${o.provider} ${o.status}`)).toEqual(['route53 out-of-sync', 'azure in-sync', 'clouddns in-sync']);
+  expect((first.result() as ApplyOutcome).providers.map((o) => `${o.provider} ${o.status}`)).toEqual([
+    'route53 out-of-sync',
+    'azure in-sync',
+    'clouddns in-sync',
+  ]);
   await vi.advanceTimersByTimeAsync((s.reconciler.nextRetryAt() as number) - Date.now());
   const retry = track(s.reconciler.retryDue());
   await vi.advanceTimersByTimeAsync(1_000);

@@ -44,14 +44,32 @@ describe('policies', () => {
   });
 
   it('an unknown target keeps traffic it already has but never receives new traffic', () => {
-    const kept = decide({ service: failover, verdicts: verdicts({ aws: 'unknown', azure: 'up' }), published: published(['192.0.2.1']), now: NOW, dwellMs: 0 });
+    const kept = decide({
+      service: failover,
+      verdicts: verdicts({ aws: 'unknown', azure: 'up' }),
+      published: published(['192.0.2.1']),
+      now: NOW,
+      dwellMs: 0,
+    });
     expect(kept).toMatchObject({ kind: 'keep', targetIds: ['aws'] });
-    const notMoved = decide({ service: failover, verdicts: verdicts({ aws: 'unknown', azure: 'up' }), published: published(['192.0.2.2']), now: NOW, dwellMs: 0 });
+    const notMoved = decide({
+      service: failover,
+      verdicts: verdicts({ aws: 'unknown', azure: 'up' }),
+      published: published(['192.0.2.2']),
+      now: NOW,
+      dwellMs: 0,
+    });
     expect(notMoved).toMatchObject({ kind: 'keep', targetIds: ['azure'] });
   });
 
   it('publishes first from health alone, without waiting for dwell', () => {
-    const d = decide({ service: failover, verdicts: verdicts({ aws: 'up', azure: 'up', gcp: 'up' }), published: undefined, now: 5, dwellMs: 60_000 });
+    const d = decide({
+      service: failover,
+      verdicts: verdicts({ aws: 'up', azure: 'up', gcp: 'up' }),
+      published: undefined,
+      now: 5,
+      dwellMs: 60_000,
+    });
     expect(d).toMatchObject({ kind: 'change', addresses: ['192.0.2.1'], previous: undefined, urgent: false, basedOnGeneration: undefined });
     expect(d.reason).toBe('first publish of [192.0.2.1]: failover over usable targets (aws up, azure up, gcp up)');
     expect(shouldPublish(d)).toBe(true);
@@ -67,7 +85,13 @@ describe('policies', () => {
         { id: 'gcp', cloud: 'gcp', address: '2001:db8::2', priority: 1 },
       ],
     };
-    const d = decide({ service: v6, verdicts: verdicts({ aws: 'up', gcp: 'up' }), published: published(['2001:DB8::2', '2001:DB8::1']), now: NOW, dwellMs: 0 });
+    const d = decide({
+      service: v6,
+      verdicts: verdicts({ aws: 'up', gcp: 'up' }),
+      published: published(['2001:DB8::2', '2001:DB8::1']),
+      now: NOW,
+      dwellMs: 0,
+    });
     expect(d).toMatchObject({ kind: 'keep', addresses: ['2001:db8::1', '2001:db8::2'], targetIds: ['aws', 'gcp'], basedOnGeneration: 7 });
     expect(shouldPublish(d)).toBe(false);
   });
@@ -75,7 +99,13 @@ describe('policies', () => {
 
 describe('fail-open: never an empty answer', () => {
   it('all targets down: keeps the last published answer and alerts', () => {
-    const d = decide({ service: failover, verdicts: verdicts({ aws: 'down', azure: 'down', gcp: 'down' }), published: published(['192.0.2.2']), now: NOW, dwellMs: 0 });
+    const d = decide({
+      service: failover,
+      verdicts: verdicts({ aws: 'down', azure: 'down', gcp: 'down' }),
+      published: published(['192.0.2.2']),
+      now: NOW,
+      dwellMs: 0,
+    });
     expect(d).toMatchObject({ kind: 'fail-open', failOpen: true, firstPublish: false, addresses: ['192.0.2.2'], targetIds: ['azure'] });
     if (d.kind !== 'fail-open') throw new Error('expected fail-open');
     expect(d.alert).toBe('no usable target for app.example.test (aws down, azure down, gcp down)');
@@ -84,7 +114,13 @@ describe('fail-open: never an empty answer', () => {
   });
 
   it('keeps a published address no target owns rather than emptying the name', () => {
-    const d = decide({ service: multivalue, verdicts: verdicts({ aws: 'down', azure: 'down', gcp: 'down' }), published: published(['198.51.100.7']), now: NOW, dwellMs: 0 });
+    const d = decide({
+      service: multivalue,
+      verdicts: verdicts({ aws: 'down', azure: 'down', gcp: 'down' }),
+      published: published(['198.51.100.7']),
+      now: NOW,
+      dwellMs: 0,
+    });
     expect(d).toMatchObject({ kind: 'fail-open', addresses: ['198.51.100.7'], targetIds: [] });
   });
 

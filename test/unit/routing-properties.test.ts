@@ -22,7 +22,10 @@ import type { ServiceOverrides } from '../../src/routing/overrides.js';
 const serviceArb: fc.Arbitrary<RoutedService> = fc
   .record({
     policy: fc.constantFrom('failover' as const, 'multivalue' as const),
-    targets: fc.array(fc.record({ cloud: fc.constantFrom(...CLOUDS), priority: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 4 }),
+    targets: fc.array(fc.record({ cloud: fc.constantFrom(...CLOUDS), priority: fc.integer({ min: 0, max: 3 }) }), {
+      minLength: 1,
+      maxLength: 4,
+    }),
   })
   .map(({ policy, targets }) => ({
     name: 'app.example.test',
@@ -51,7 +54,11 @@ const stepArb = (kinds: readonly VerdictKind[], withOverrides: boolean): fc.Arbi
   });
 
 const publishedArb = fc.option(
-  fc.record({ addresses: fc.subarray(['192.0.2.1', '192.0.2.2', '198.51.100.9']), changedAt: fc.integer({ min: -10_000, max: 0 }), generation: fc.nat(5) }),
+  fc.record({
+    addresses: fc.subarray(['192.0.2.1', '192.0.2.2', '198.51.100.9']),
+    changedAt: fc.integer({ min: -10_000, max: 0 }),
+    generation: fc.nat(5),
+  }),
   { nil: undefined },
 );
 
@@ -72,29 +79,38 @@ function simulate(service: RoutedService, initial: PublishedAnswer | undefined, 
     const verdicts = new Map(service.targets.map((t, i) => [t.id, { kind: step.health[i] ?? 'unknown' }]));
     const decision = decide({ service, verdicts, published, overrides: step.overrides, now, dwellMs });
     out.push({ at: now, decision, before: published, step });
-    if (shouldPublish(decision)) published = { addresses: decision.addresses, changedAt: now, generation: (published?.generation ?? 0) + 1 };
+    if (shouldPublish(decision))
+      published = { addresses: decision.addresses, changedAt: now, generation: (published?.generation ?? 0) + 1 };
   }
   return out;
 }
 
-const healthOf = (service: RoutedService, step: Step, id: string): VerdictKind => step.health[service.targets.findIndex((t) => t.id === id)] ?? 'unknown';
+const healthOf = (service: RoutedService, step: Step, id: string): VerdictKind =>
+  step.health[service.targets.findIndex((t) => t.id === id)] ?? 'unknown';
 
 describe('I1: never an empty answer', () => {
   it('holds for every decision over arbitrary health, overrides and published state', () => {
     fc.assert(
-      fc.property(serviceArb, publishedArb, fc.array(stepArb(['up', 'down', 'unknown'], true), { maxLength: 40 }), fc.integer({ min: 0, max: 10_000 }), (service, initial, steps, dwellMs) => {
-        const known = new Set([...service.targets.map((t) => t.address), ...(initial?.addresses ?? [])]);
-        for (const { decision, before } of simulate(service, initial, steps, dwellMs)) {
-          expect(decision.addresses.length).toBeGreaterThan(0);
-          for (const a of decision.addresses) expect(known.has(a)).toBe(true);
-          for (const id of decision.targetIds) expect(service.targets.some((t) => t.id === id)).toBe(true);
-          // A decision that writes nothing describes exactly what is live.
-          if (!shouldPublish(decision) && before !== undefined && before.addresses.length > 0) {
-            expect(sameAddresses(service, decision.addresses, before.addresses)).toBe(true);
+      fc.property(
+        serviceArb,
+        publishedArb,
+        fc.array(stepArb(['up', 'down', 'unknown'], true), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        (service, initial, steps, dwellMs) => {
+          const known = new Set([...service.targets.map((t) => t.address), ...(initial?.addresses ?? [])]);
+          for (const { decision, before } of simulate(service, initial, steps, dwellMs)) {
+            expect(decision.addresses.length).toBeGreaterThan(0);
+            for (const a of decision.addresses) expect(known.has(a)).toBe(true);
+            for (const id of decision.targetIds) expect(service.targets.some((t) => t.id === id)).toBe(true);
+            // A decision that writes nothing describes exactly what is live.
+            if (!shouldPublish(decision) && before !== undefined && before.addresses.length > 0) {
+              expect(sameAddresses(service, decision.addresses, before.addresses)).toBe(true);
+            }
+            if (shouldPublish(decision))
+              expect(decision.kind === 'change' || (decision.kind === 'fail-open' && (before?.addresses.length ?? 0) === 0)).toBe(true);
           }
-          if (shouldPublish(decision)) expect(decision.kind === 'change' || (decision.kind === 'fail-open' && (before?.addresses.length ?? 0) === 0)).toBe(true);
-        }
-      }),
+        },
+      ),
     );
   });
 });
@@ -102,21 +118,34 @@ describe('I1: never an empty answer', () => {
 describe('I6: dwell bounds flapping', () => {
   it('non-urgent changes are at least dwellMs apart; urgent ones only leave a down or drained target or apply a pin', () => {
     fc.assert(
-      fc.property(serviceArb, publishedArb, fc.array(stepArb(['up', 'down', 'unknown'], true), { maxLength: 40 }), fc.integer({ min: 1, max: 10_000 }), (service, initial, steps, dwellMs) => {
-        for (const { at, decision, before, step } of simulate(service, initial, steps, dwellMs)) {
-          if (decision.kind !== 'change' || before === undefined || before.addresses.length === 0) continue;
-          if (!decision.urgent) {
-            expect(at - before.changedAt).toBeGreaterThanOrEqual(dwellMs);
-            continue;
+      fc.property(
+        serviceArb,
+        publishedArb,
+        fc.array(stepArb(['up', 'down', 'unknown'], true), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 10_000 }),
+        (service, initial, steps, dwellMs) => {
+          for (const { at, decision, before, step } of simulate(service, initial, steps, dwellMs)) {
+            if (decision.kind !== 'change' || before === undefined || before.addresses.length === 0) continue;
+            if (!decision.urgent) {
+              expect(at - before.changedAt).toBeGreaterThanOrEqual(dwellMs);
+              continue;
+            }
+            const leftDown =
+              decision.previous?.targetIds.some((id) => healthOf(service, step, id) === 'down' && !decision.targetIds.includes(id)) ??
+              false;
+            const leftDrained =
+              !decision.overrides.drainIgnored &&
+              (decision.previous?.targetIds.some(
+                (id) =>
+                  step.overrides.drainedClouds.includes(service.targets.find((t) => t.id === id)!.cloud) &&
+                  !decision.targetIds.includes(id),
+              ) ??
+                false);
+            const pinApplied = step.overrides.pinnedTargetId !== undefined && !decision.overrides.pinIgnored;
+            expect(leftDown || leftDrained || pinApplied).toBe(true);
           }
-          const leftDown = decision.previous?.targetIds.some((id) => healthOf(service, step, id) === 'down' && !decision.targetIds.includes(id)) ?? false;
-          const leftDrained =
-            !decision.overrides.drainIgnored &&
-            (decision.previous?.targetIds.some((id) => step.overrides.drainedClouds.includes(service.targets.find((t) => t.id === id)!.cloud) && !decision.targetIds.includes(id)) ?? false);
-          const pinApplied = step.overrides.pinnedTargetId !== undefined && !decision.overrides.pinIgnored;
-          expect(leftDown || leftDrained || pinApplied).toBe(true);
-        }
-      }),
+        },
+      ),
     );
   });
 
@@ -192,22 +221,30 @@ describe('probe → state → quorum → decision', () => {
 
   it('never publishes an empty answer for any probe history', () => {
     fc.assert(
-      fc.property(fc.constantFrom('failover' as const, 'multivalue' as const), fc.array(outcome, { minLength: 1, maxLength: 40 }), (policy, rounds) => {
-        for (const d of pipeline(policy, rounds).decisions) expect(d.addresses.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.constantFrom('failover' as const, 'multivalue' as const),
+        fc.array(outcome, { minLength: 1, maxLength: 40 }),
+        (policy, rounds) => {
+          for (const d of pipeline(policy, rounds).decisions) expect(d.addresses.length).toBeGreaterThan(0);
+        },
+      ),
     );
   });
 
   it('one misbehaving vantage point never moves traffic', () => {
     fc.assert(
-      fc.property(fc.constantFrom('failover' as const, 'multivalue' as const), fc.array(fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 40 }), (policy, vp1) => {
-        // vp-1 sees arbitrary results for each target; vp-2 and vp-3 always succeed.
-        const rounds = vp1.map((perTarget) => perTarget.map((ok) => [ok, true, true]));
-        const { decisions, publishes } = pipeline(policy, rounds);
-        expect(publishes).toBe(1);
-        const expected = policy === 'failover' ? ['192.0.2.1'] : ['192.0.2.1', '192.0.2.2', '192.0.2.3'];
-        for (const d of decisions) expect(d.addresses).toEqual(expected);
-      }),
+      fc.property(
+        fc.constantFrom('failover' as const, 'multivalue' as const),
+        fc.array(fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 40 }),
+        (policy, vp1) => {
+          // vp-1 sees arbitrary results for each target; vp-2 and vp-3 always succeed.
+          const rounds = vp1.map((perTarget) => perTarget.map((ok) => [ok, true, true]));
+          const { decisions, publishes } = pipeline(policy, rounds);
+          expect(publishes).toBe(1);
+          const expected = policy === 'failover' ? ['192.0.2.1'] : ['192.0.2.1', '192.0.2.2', '192.0.2.3'];
+          for (const d of decisions) expect(d.addresses).toEqual(expected);
+        },
+      ),
     );
   });
 });

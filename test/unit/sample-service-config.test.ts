@@ -28,7 +28,16 @@ function configError(run: () => unknown): ConfigError {
 describe('sample service configuration', () => {
   it('fills defaults around the one required setting', () => {
     const config = loadServiceConfig({ env: { SERVICE_CLOUD: 'gcp' } });
-    expect(config).toMatchObject({ cloud: 'gcp', region: 'local', version: 'dev', host: '127.0.0.1', port: 8080, drainMs: 10_000, shutdownDelayMs: 0, chaos: { enabled: false } });
+    expect(config).toMatchObject({
+      cloud: 'gcp',
+      region: 'local',
+      version: 'dev',
+      host: '127.0.0.1',
+      port: 8080,
+      drainMs: 10_000,
+      shutdownDelayMs: 0,
+      chaos: { enabled: false },
+    });
     expect(config.instanceId).toMatch(/^gcp-/);
     expect(config.dependency).toBeUndefined();
   });
@@ -69,8 +78,16 @@ describe('sample service configuration', () => {
 
   it('layers file < environment < flags', () => {
     const path = file('layers.yaml', 'cloud: aws\nregion: us-east-1\nport: 7000\ndependency:\n  host: app-db.example.test\n');
-    const config = loadServiceConfig({ env: { SERVICE_CONFIG: path, SERVICE_PORT: '7001', SERVICE_REGION: 'us-west-2' }, flags: { port: '7002' } });
-    expect(config).toMatchObject({ cloud: 'aws', region: 'us-west-2', port: 7002, dependency: { host: 'app-db.example.test', timeoutMs: 1000 } });
+    const config = loadServiceConfig({
+      env: { SERVICE_CONFIG: path, SERVICE_PORT: '7001', SERVICE_REGION: 'us-west-2' },
+      flags: { port: '7002' },
+    });
+    expect(config).toMatchObject({
+      cloud: 'aws',
+      region: 'us-west-2',
+      port: 7002,
+      dependency: { host: 'app-db.example.test', timeoutMs: 1000 },
+    });
   });
 
   it('treats empty variables as unset', () => {
@@ -116,40 +133,61 @@ describe('sample service configuration', () => {
   it('says where to set a missing required setting', () => {
     const err = configError(() => loadServiceConfig({ env: {} }));
     expect(err.source).toBe('defaults');
-    expect(err.problems).toEqual([{ path: 'cloud', message: expect.stringContaining('(set SERVICE_CLOUD, --cloud or cloud in the config file)') }]);
+    expect(err.problems).toEqual([
+      { path: 'cloud', message: expect.stringContaining('(set SERVICE_CLOUD, --cloud or cloud in the config file)') },
+    ]);
   });
 
   it('refuses chaos without a token', () => {
     const err = configError(() => loadServiceConfig({ env: { SERVICE_CLOUD: 'aws', CHAOS_ENABLED: 'true' } }));
     expect(err.problems).toEqual([
-      { path: 'chaos.token', message: 'expected a token when chaos is enabled: every chaos request must carry it (set CHAOS_TOKEN, --chaos-token or chaos.token in the config file)' },
+      {
+        path: 'chaos.token',
+        message:
+          'expected a token when chaos is enabled: every chaos request must carry it (set CHAOS_TOKEN, --chaos-token or chaos.token in the config file)',
+      },
     ]);
   });
 
   it('refuses chaos on an address other machines can reach', () => {
-    const err = configError(() => loadServiceConfig({ env: { SERVICE_CLOUD: 'aws', CHAOS_TOKEN: 'long-enough-token' }, flags: { chaosEnabled: true, host: '0.0.0.0' } }));
+    const err = configError(() =>
+      loadServiceConfig({
+        env: { SERVICE_CLOUD: 'aws', CHAOS_TOKEN: 'long-enough-token' },
+        flags: { chaosEnabled: true, host: '0.0.0.0' },
+      }),
+    );
     expect(err.source).toBe('command line + environment');
     expect(err.problems[0]?.path).toBe('chaos.enabled');
     expect(err.problems[0]?.message).toContain('chaos is local only: it cannot be enabled while listening on 0.0.0.0');
   });
 
   it('refuses a chaos admin port without chaos, and one equal to the service port', () => {
-    expect(configError(() => parseServiceConfig({ cloud: 'aws', chaos: { port: 9000 } })).problems[0]).toMatchObject({ path: 'chaos.port', message: 'the chaos admin listener only exists when chaos is enabled' });
-    expect(configError(() => parseServiceConfig({ cloud: 'aws', port: 9000, chaos: { enabled: true, token: 'long-enough-token', port: 9000 } })).problems[0]).toMatchObject({
+    expect(configError(() => parseServiceConfig({ cloud: 'aws', chaos: { port: 9000 } })).problems[0]).toMatchObject({
+      path: 'chaos.port',
+      message: 'the chaos admin listener only exists when chaos is enabled',
+    });
+    expect(
+      configError(() => parseServiceConfig({ cloud: 'aws', port: 9000, chaos: { enabled: true, token: 'long-enough-token', port: 9000 } }))
+        .problems[0],
+    ).toMatchObject({
       path: 'chaos.port',
       message: 'expected a port other than the service port (9000)',
     });
   });
 
   it('refuses a dependency given both as URL and as host, or as neither', () => {
-    const both = configError(() => parseServiceConfig({ cloud: 'aws', dependency: { url: 'http://a.example.test/', host: 'b.example.test' } }));
+    const both = configError(() =>
+      parseServiceConfig({ cloud: 'aws', dependency: { url: 'http://a.example.test/', host: 'b.example.test' } }),
+    );
     expect(both.problems[0]?.path).toBe('dependency.host');
     const neither = configError(() => parseServiceConfig({ cloud: 'aws', dependency: { timeoutMs: 500 } }));
     expect(neither.problems[0]?.path).toBe('dependency');
   });
 
   it('checks the DNS server address and short tokens', () => {
-    const err = configError(() => loadServiceConfig({ env: { SERVICE_CLOUD: 'aws', DEPENDENCY_DNS_SERVER: 'dns.example.test:53', CHAOS_TOKEN: 'short' } }));
+    const err = configError(() =>
+      loadServiceConfig({ env: { SERVICE_CLOUD: 'aws', DEPENDENCY_DNS_SERVER: 'dns.example.test:53', CHAOS_TOKEN: 'short' } }),
+    );
     expect(err.problems).toEqual(
       expect.arrayContaining([
         { path: 'DEPENDENCY_DNS_SERVER', message: 'expected a DNS server address such as 127.0.0.1:5353' },

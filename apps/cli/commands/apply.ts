@@ -43,10 +43,14 @@ function results(outcome: ApplyOutcome): string {
   const written = outcome.providers.filter((o) => o.status === 'in-sync').map((o) => o.provider);
   if (outcome.status === 'superseded' && outcome.superseded) {
     const s = outcome.superseded;
-    lines.push(`Stopped: generation ${s.published} is already published for ${s.name} on ${s.provider} (this plan is ${s.planGeneration}); another writer is newer. Re-run 'failover plan' to see the current state.`);
+    lines.push(
+      `Stopped: generation ${s.published} is already published for ${s.name} on ${s.provider} (this plan is ${s.planGeneration}); another writer is newer. Re-run 'failover plan' to see the current state.`,
+    );
   } else if (behind.length > 0) {
     const others = written.length > 0 ? `${written.join(' and ')} ${written.length === 1 ? 'was' : 'were'} still written. ` : '';
-    lines.push(`${behind.join(' and ')} ${behind.length === 1 ? 'is' : 'are'} OUT OF SYNC: ${others}Re-run 'failover apply' once ${behind.length === 1 ? 'it answers' : 'they answer'}; ${behind.length === 1 ? 'its' : 'their'} records stay as they were until then.`);
+    lines.push(
+      `${behind.join(' and ')} ${behind.length === 1 ? 'is' : 'are'} OUT OF SYNC: ${others}Re-run 'failover apply' once ${behind.length === 1 ? 'it answers' : 'they answer'}; ${behind.length === 1 ? 'its' : 'their'} records stay as they were until then.`,
+    );
   } else {
     lines.push(`All ${outcome.providers.length} providers are in sync.`);
   }
@@ -62,11 +66,18 @@ async function run(opts: ApplyOptions, setup: Setup): Promise<number> {
   }
   if (!hasChanges(view.round)) {
     const down = view.unreachable.map((u) => u.provider);
-    process.stdout.write(down.length > 0 ? `\nNothing to apply on the providers that answered; ${down.join(' and ')} could not be read.\n` : '\nNothing to apply: every provider already serves the desired state.\n');
+    process.stdout.write(
+      down.length > 0
+        ? `\nNothing to apply on the providers that answered; ${down.join(' and ')} could not be read.\n`
+        : '\nNothing to apply: every provider already serves the desired state.\n',
+    );
     return down.length > 0 ? EXIT.failure : EXIT.ok;
   }
   if (opts.yes !== true) {
-    if (!process.stdin.isTTY) throw new CommandInputError("refusing to apply without confirmation: stdin is not a terminal; re-run with --yes to apply the plan above");
+    if (!process.stdin.isTTY)
+      throw new CommandInputError(
+        'refusing to apply without confirmation: stdin is not a terminal; re-run with --yes to apply the plan above',
+      );
     if (!(await confirmed(view.round.plans.map((p) => p.provider).join(', ')))) {
       process.stdout.write('Not applied.\n');
       return EXIT.failure;
@@ -79,7 +90,11 @@ async function run(opts: ApplyOptions, setup: Setup): Promise<number> {
     managedNames: target.managedNames,
     owner: config.owner,
     generation: view.generation,
-    safety: { maxChangeShare: config.safety.maxChangeShare, minNamesForShareLimit: config.safety.minNamesForShareLimit, force: opts.force === true },
+    safety: {
+      maxChangeShare: config.safety.maxChangeShare,
+      minNamesForShareLimit: config.safety.minNamesForShareLimit,
+      force: opts.force === true,
+    },
     providerTimeoutMs: CLI_PROVIDER_TIMEOUT_MS,
     // Apply exactly what was shown; a conflict since then means re-read and re-plan.
     initialReads: view.reads,
@@ -108,7 +123,9 @@ export function registerApply(program: Command): void {
     .description('apply a static desired state to every provider with compare-and-swap writes')
     .requiredOption('--config <file>', 'controller configuration (YAML)')
     .addOption(new Option('--endpoints-file <file>', "use the local emulators written by 'failover emulators --endpoints-file'"))
-    .addOption(new Option('--force', 'apply even if the plan changes more than safety.maxChangeShare of the managed names (lifts nothing else)'))
+    .addOption(
+      new Option('--force', 'apply even if the plan changes more than safety.maxChangeShare of the managed names (lifts nothing else)'),
+    )
     .addOption(new Option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)'))
     .addHelpText('after', HELP)
     .action(async (opts: ApplyOptions) => {

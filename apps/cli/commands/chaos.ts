@@ -5,7 +5,16 @@
  * API. Both are found in the demo's state file (.failover/demo.json).
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { applyRemoteCloudChaos, applyRemoteProviderChaos, ChaosArgumentError, ChaosRequestFailed, chaosChoices, parseChaosCommand, PROVIDER_TARGET_NAMES, type ChaosCommand } from '../../../src/drills/chaos.js';
+import {
+  applyRemoteCloudChaos,
+  applyRemoteProviderChaos,
+  ChaosArgumentError,
+  ChaosRequestFailed,
+  chaosChoices,
+  parseChaosCommand,
+  PROVIDER_TARGET_NAMES,
+  type ChaosCommand,
+} from '../../../src/drills/chaos.js';
 import { DEFAULT_STATE_DIR, DemoNotRunningError, DemoStateError, readDemoState } from '../../../src/drills/demo-state.js';
 import { EXIT } from '../exit-codes.js';
 import { CommandInputError, runCommand } from './plan.js';
@@ -40,7 +49,8 @@ Examples:
 Needs a running 'failover demo' (npm run demo); it finds it through .failover/demo.json.`;
 
 function delay(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 600_000) throw new InvalidArgumentError(`expected milliseconds from 0 to 600000, got '${text}'`);
+  if (!/^\d+$/.test(text) || Number(text) > 600_000)
+    throw new InvalidArgumentError(`expected milliseconds from 0 to 600000, got '${text}'`);
   return Number(text);
 }
 
@@ -80,7 +90,8 @@ async function run(target: string, action: string, opts: ChaosCliOptions): Promi
   try {
     cmd = parseChaosCommand(target, action, opts.delayMs !== undefined ? { delayMs: opts.delayMs } : {});
   } catch (err) {
-    if (err instanceof ChaosArgumentError) throw new CommandInputError(`${err.message} (choices: ${chaosChoices()}; see failover chaos --help)`);
+    if (err instanceof ChaosArgumentError)
+      throw new CommandInputError(`${err.message} (choices: ${chaosChoices()}; see failover chaos --help)`);
     throw err;
   }
   try {
@@ -108,7 +119,10 @@ export function registerChaos(program: Command): void {
     .command('chaos')
     .description('break or heal a local cloud or DNS provider of the running demo')
     .argument('<target>', 'aws | azure | gcp | route53 | azuredns (azure-dns) | clouddns')
-    .argument('<action>', 'clouds: down | blackhole | slow | error | dependency-dns-empty | heal; DNS providers: api-down | dns-down | throttle | heal')
+    .argument(
+      '<action>',
+      'clouds: down | blackhole | slow | error | dependency-dns-empty | heal; DNS providers: api-down | dns-down | throttle | heal',
+    )
     .addOption(new Option('--delay-ms <ms>', "the delay of a cloud's 'slow' action").argParser(delay))
     .option('--state-dir <dir>', "the running demo's state directory", DEFAULT_STATE_DIR)
     .addHelpText('after', HELP)

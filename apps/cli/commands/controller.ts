@@ -55,7 +55,8 @@ Bad configuration exits 2 and names the file, line and field. See docs/controlle
 and docs/operations.md.`;
 
 function port(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidArgumentError(`expected a port number from 0 to 65535 (0 picks a free one), got '${text}'`);
+  if (!/^\d+$/.test(text) || Number(text) > 65535)
+    throw new InvalidArgumentError(`expected a port number from 0 to 65535 (0 picks a free one), got '${text}'`);
   return Number(text);
 }
 
@@ -65,7 +66,9 @@ export async function loadControllerConfig(opts: ControllerCliOptions): Promise<
   if (opts.endpointsFile !== undefined) {
     const endpoints = await readEndpointsFile(opts.endpointsFile);
     if (canonicalName(endpoints.zone) !== canonicalName(config.zone)) {
-      throw new CommandInputError(`${opts.endpointsFile} is for zone ${endpoints.zone}, but ${opts.config} manages zone ${config.zone}; start the emulators with --zone ${config.zone}`);
+      throw new CommandInputError(
+        `${opts.endpointsFile} is for zone ${endpoints.zone}, but ${opts.config} manages zone ${config.zone}; start the emulators with --zone ${config.zone}`,
+      );
     }
     config = { ...config, providers: providersFromEndpoints(endpoints) };
   }
@@ -76,7 +79,9 @@ export async function loadControllerConfig(opts: ControllerCliOptions): Promise<
 /** The version in package.json, for failover_build_info. */
 function productVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+    return (
+      (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown'
+    );
   } catch {
     return 'unknown';
   }
@@ -122,16 +127,30 @@ async function run(opts: ControllerCliOptions): Promise<number> {
   let api: Awaited<ReturnType<typeof startControllerApi>>;
   try {
     // The API binds the audit log to the controller's events, so it starts before the controller does.
-    api = await startControllerApi({ controller, logger, adminToken, host: config.api.host, port: config.api.port, auditLog: audit, monitor: controller.healthMonitor, version: productVersion() });
+    api = await startControllerApi({
+      controller,
+      logger,
+      adminToken,
+      host: config.api.host,
+      port: config.api.port,
+      auditLog: audit,
+      monitor: controller.healthMonitor,
+      version: productVersion(),
+    });
   } catch (err) {
     await closeProviders(providers);
     audit.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
-      throw new CommandInputError(`the API cannot listen on ${config.api.host}:${config.api.port} (${(err as NodeJS.ErrnoException).code}); choose another with --api-port <port> or api.port in ${opts.config}`);
+      throw new CommandInputError(
+        `the API cannot listen on ${config.api.host}:${config.api.port} (${(err as NodeJS.ErrnoException).code}); choose another with --api-port <port> or api.port in ${opts.config}`,
+      );
     }
     throw err;
   }
-  logger.info({ url: api.url, admin: adminToken !== undefined, services: config.services.map((s) => s.name), providers: providers.map((p) => p.id) }, 'controller API listening');
+  logger.info(
+    { url: api.url, admin: adminToken !== undefined, services: config.services.map((s) => s.name), providers: providers.map((p) => p.id) },
+    'controller API listening',
+  );
   try {
     await controller.start();
   } catch (err) {

@@ -12,7 +12,16 @@ import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ControllerEvent } from '../../../src/controller/events.js';
-import { ADMIN_TOKEN_FILE, DEFAULT_STATE_DIR, DEMO_LOG_FILE, demoStateOf, removeDemoState, runningDemo, writeDemoState, writePrivateFile } from '../../../src/drills/demo-state.js';
+import {
+  ADMIN_TOKEN_FILE,
+  DEFAULT_STATE_DIR,
+  DEMO_LOG_FILE,
+  demoStateOf,
+  removeDemoState,
+  runningDemo,
+  writeDemoState,
+  writePrivateFile,
+} from '../../../src/drills/demo-state.js';
 import { PROVIDER_LABELS } from '../../../src/drills/topology-config.js';
 import type { Topology, TopologyOptions, TopologyStartError as TopologyStartErrorType } from '../../../src/drills/topology.js';
 import { createLogger, type Logger } from '../../../src/observability/logger.js';
@@ -49,13 +58,15 @@ Ctrl-C or SIGTERM stops everything (nothing is left running) and exits 0.
 A port already in use exits 2 and names it. See docs/demo.md.`;
 
 function port(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidArgumentError(`expected a port number from 0 to 65535 (0 picks a free one), got '${text}'`);
+  if (!/^\d+$/.test(text) || Number(text) > 65535)
+    throw new InvalidArgumentError(`expected a port number from 0 to 65535 (0 picks a free one), got '${text}'`);
   return Number(text);
 }
 
 function rate(text: string): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || n > 500) throw new InvalidArgumentError(`expected requests per second above 0 and at most 500, got '${text}'`);
+  if (!Number.isFinite(n) || n <= 0 || n > 500)
+    throw new InvalidArgumentError(`expected requests per second above 0 and at most 500, got '${text}'`);
   return n;
 }
 
@@ -85,7 +96,9 @@ export function eventLine(e: ControllerEvent): string | undefined {
     case 'verdict':
       return `${clock(e.at)}  ${e.targetId} ${e.before} → ${e.after}: ${e.reason}`;
     case 'write': {
-      const providers = e.providers.map((p) => `${p.provider} ${p.result}${p.latencyMs !== undefined ? ` ${p.latencyMs} ms` : ''}`).join(', ');
+      const providers = e.providers
+        .map((p) => `${p.provider} ${p.result}${p.latencyMs !== undefined ? ` ${p.latencyMs} ms` : ''}`)
+        .join(', ');
       return `${clock(e.at)}  publish generation ${e.generation}: [${e.before.join(', ')}] → [${e.after.join(', ')}] ${e.status} (${providers || 'no provider'})`;
     }
     case 'fail-open':
@@ -105,7 +118,11 @@ function table(rows: string[][]): string[] {
 }
 
 /** What runs where, and how to break it. */
-export function describeDemo(t: Topology, files: { stateDir: string; tokenFile: string; logFile: string; dashboard?: string }, startedInMs: number): string {
+export function describeDemo(
+  t: Topology,
+  files: { stateDir: string; tokenFile: string; logFile: string; dashboard?: string },
+  startedInMs: number,
+): string {
   const e = t.emulators;
   const name = t.serviceName.replace(/\.$/, '');
   const stateFlag = shown(files.stateDir) === DEFAULT_STATE_DIR ? '' : ` --state-dir ${shown(files.stateDir)}`;
@@ -120,7 +137,11 @@ export function describeDemo(t: Topology, files: { stateDir: string; tokenFile: 
     '',
     ...table([
       ['DNS provider', 'API emulator', 'ask its nameserver'],
-      ...t.nameservers.map((ns) => [PROVIDER_LABELS[ns.provider], e[ns.provider].endpoint, `dig @${ns.host} -p ${ns.port} ${name} A +short`]),
+      ...t.nameservers.map((ns) => [
+        PROVIDER_LABELS[ns.provider],
+        e[ns.provider].endpoint,
+        `dig @${ns.host} -p ${ns.port} ${name} A +short`,
+      ]),
       ['emulator admin', e.admin.endpoint, 'faults and counters (docs/emulators.md)'],
     ]),
     '',
@@ -148,7 +169,10 @@ class LiveLine {
   #shown = false;
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(out: NodeJS.WriteStream, private readonly line: () => string) {
+  constructor(
+    out: NodeJS.WriteStream,
+    private readonly line: () => string,
+  ) {
     this.#out = out;
     this.#tty = out.isTTY === true;
   }
@@ -202,7 +226,10 @@ function openLog(path: string): { logger: Logger; stream: WriteStream } {
 async function run(opts: DemoCliOptions): Promise<number> {
   const stateDir = opts.stateDir;
   const already = await runningDemo(stateDir);
-  if (already) throw new CommandInputError(`a demo is already running (process ${already.pid}, ${shown(join(stateDir, 'demo.json'))}); stop it first, or start another with --state-dir <dir> --free-ports`);
+  if (already)
+    throw new CommandInputError(
+      `a demo is already running (process ${already.pid}, ${shown(join(stateDir, 'demo.json'))}); stop it first, or start another with --state-dir <dir> --free-ports`,
+    );
   await mkdir(stateDir, { recursive: true });
   const logFile = join(stateDir, DEMO_LOG_FILE);
   const tokenFile = join(stateDir, ADMIN_TOKEN_FILE);
@@ -229,7 +256,10 @@ async function run(opts: DemoCliOptions): Promise<number> {
     topology = await startTopology(options);
   } catch (err) {
     await closeLog();
-    if (err instanceof TopologyStartError && err.portInUse) throw new CommandInputError(`port ${err.detail.port} on ${err.detail.host} is already in use (${err.detail.what}); ${portAdvice(err)}`);
+    if (err instanceof TopologyStartError && err.portInUse)
+      throw new CommandInputError(
+        `port ${err.detail.port} on ${err.detail.host} is already in use (${err.detail.what}); ${portAdvice(err)}`,
+      );
     if (err instanceof TopologyStartError) throw new Error(`${err.message} (logs: ${shown(logFile)})`, { cause: err });
     throw err;
   }
@@ -237,7 +267,10 @@ async function run(opts: DemoCliOptions): Promise<number> {
 
   await writePrivateFile(tokenFile, `${topology.api.token}\n`);
   const dashboard = await dashboardUrl(topology.api.url);
-  await writeDemoState(stateDir, demoStateOf(topology, { pid: process.pid, startedAt: new Date(started), tokenFile, logFile, ...(dashboard ? { dashboard } : {}) }));
+  await writeDemoState(
+    stateDir,
+    demoStateOf(topology, { pid: process.pid, startedAt: new Date(started), tokenFile, logFile, ...(dashboard ? { dashboard } : {}) }),
+  );
 
   const out = process.stdout;
   out.write(describeDemo(topology, { stateDir, tokenFile, logFile, ...(dashboard ? { dashboard } : {}) }, startedInMs));

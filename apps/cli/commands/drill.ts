@@ -55,7 +55,8 @@ Examples:
 
 function integer(min: number, max: number) {
   return (text: string): number => {
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got '${text}'`);
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got '${text}'`);
     return Number(text);
   };
 }
@@ -93,12 +94,13 @@ function abortOnSignal(controller: AbortController): () => void {
 
 async function run(scenario: string, opts: DrillCliOptions): Promise<number> {
   // Loaded here: the topology pulls in the three SDKs, which other commands do not need.
-  const [{ runDrill, DrillAborted }, { scenarioNamed, SCENARIOS, UnknownScenarioError }, { formatReport, formatTable }, { ConfigError }] = await Promise.all([
-    import('../../../src/drills/run-drill.js'),
-    import('../../../src/drills/scenarios/index.js'),
-    import('../../../src/drills/report-format.js'),
-    import('../../../src/config/load.js'),
-  ]);
+  const [{ runDrill, DrillAborted }, { scenarioNamed, SCENARIOS, UnknownScenarioError }, { formatReport, formatTable }, { ConfigError }] =
+    await Promise.all([
+      import('../../../src/drills/run-drill.js'),
+      import('../../../src/drills/scenarios/index.js'),
+      import('../../../src/drills/report-format.js'),
+      import('../../../src/config/load.js'),
+    ]);
   let names: string[];
   try {
     names = scenario === 'all' ? SCENARIOS.map((s) => s.name) : [scenarioNamed(scenario).name];
@@ -114,7 +116,12 @@ async function run(scenario: string, opts: DrillCliOptions): Promise<number> {
   const reports: DrillReport[] = [];
   try {
     for (const name of names) {
-      const report = await runDrill(name, { settings: settingsFrom(opts), signal: abort.signal, progress, ...(opts.failInvariant !== undefined ? { forceFailure: opts.failInvariant } : {}) });
+      const report = await runDrill(name, {
+        settings: settingsFrom(opts),
+        signal: abort.signal,
+        progress,
+        ...(opts.failInvariant !== undefined ? { forceFailure: opts.failInvariant } : {}),
+      });
       reports.push(report);
       process.stdout.write(`${formatReport(report)}\n\n`);
     }

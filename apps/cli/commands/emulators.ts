@@ -38,13 +38,15 @@ const PORT_OPTION: Record<EmulatorComponent, string> = {
 };
 
 function port(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidArgumentError(`expected a port number from 0 to 65535 (0 picks a free one), got '${text}'`);
+  if (!/^\d+$/.test(text) || Number(text) > 65535)
+    throw new InvalidArgumentError(`expected a port number from 0 to 65535 (0 picks a free one), got '${text}'`);
   return Number(text);
 }
 
 function zoneName(text: string): string {
   const name = text.trim().toLowerCase().replace(/\.$/, '');
-  if (!/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/.test(name)) throw new InvalidArgumentError(`expected a domain name with at least two labels, e.g. example.test, got '${text}'`);
+  if (!/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/.test(name))
+    throw new InvalidArgumentError(`expected a domain name with at least two labels, e.g. example.test, got '${text}'`);
   return name;
 }
 
@@ -97,7 +99,9 @@ function table(emu: RunningEmulators, endpointsFile: string): string {
 async function run(opts: EmulatorsOptions): Promise<void> {
   const emulators = await import('../../../src/emulators/index.js');
   if (!emulators.isLoopbackHost(opts.host)) {
-    process.stderr.write(`failover emulators: --host must be a loopback address (127.0.0.0/8), got '${opts.host}': the emulators accept any credentials\n`);
+    process.stderr.write(
+      `failover emulators: --host must be a loopback address (127.0.0.0/8), got '${opts.host}': the emulators accept any credentials\n`,
+    );
     process.exitCode = EXIT.badInput;
     return;
   }
@@ -120,7 +124,9 @@ async function run(opts: EmulatorsOptions): Promise<void> {
     });
   } catch (err) {
     if (err instanceof emulators.EmulatorStartError && err.code === 'EADDRINUSE') {
-      process.stderr.write(`failover emulators: ${err.message} on ${opts.host}; choose another with ${PORT_OPTION[err.component]} <port> (0 picks a free one)\n`);
+      process.stderr.write(
+        `failover emulators: ${err.message} on ${opts.host}; choose another with ${PORT_OPTION[err.component]} <port> (0 picks a free one)\n`,
+      );
       process.exitCode = EXIT.badInput;
       return;
     }
@@ -157,8 +163,12 @@ export function registerEmulators(program: Command): void {
     .addOption(new Option('--azure-dns-port <port>', 'Azure DNS server (UDP and TCP)').default(d.azure.dnsPort).argParser(port))
     .addOption(new Option('--clouddns-port <port>', 'Cloud DNS API (http)').default(d.clouddns.apiPort).argParser(port))
     .addOption(new Option('--clouddns-dns-port <port>', 'Cloud DNS server (UDP and TCP)').default(d.clouddns.dnsPort).argParser(port))
-    .addOption(new Option('--endpoints-file <path>', 'where to write the endpoints JSON (default: <state-dir>/endpoints.json); removed on exit'))
-    .addOption(new Option('--state-dir <dir>', 'directory for the Azure CA certificate and the endpoints file').default('.failover/emulators'))
+    .addOption(
+      new Option('--endpoints-file <path>', 'where to write the endpoints JSON (default: <state-dir>/endpoints.json); removed on exit'),
+    )
+    .addOption(
+      new Option('--state-dir <dir>', 'directory for the Azure CA certificate and the endpoints file').default('.failover/emulators'),
+    )
     .addOption(new Option('--log-requests', 'log every API request and DNS query as a JSON line'))
     .addHelpText('after', HELP)
     // Usage errors reach main() (exit 2): the program's exitOverride is set after commands are registered.

@@ -59,7 +59,9 @@ export async function loadSetup(configFile: string, endpointsFile?: string): Pro
   if (endpointsFile !== undefined) {
     const endpoints = await readEndpointsFile(endpointsFile);
     if (canonicalName(endpoints.zone) !== canonicalName(config.zone)) {
-      throw new CommandInputError(`${endpointsFile} is for zone ${endpoints.zone}, but ${configFile} manages zone ${config.zone}; start the emulators with --zone ${config.zone}`);
+      throw new CommandInputError(
+        `${endpointsFile} is for zone ${endpoints.zone}, but ${configFile} manages zone ${config.zone}; start the emulators with --zone ${config.zone}`,
+      );
     }
     config = { ...config, providers: providersFromEndpoints(endpoints) };
   }
@@ -87,10 +89,18 @@ export async function computePlan(setup: Setup, force: boolean): Promise<PlanVie
 
 export function formatView(setup: Setup, view: PlanView): string {
   const { config, target } = setup;
-  const lines = [`Plan for zone ${config.zone.replace(/\.$/, '')} (owner ${config.owner}, generation ${view.generation}, ${target.managedNames.length} managed names)`, ''];
+  const lines = [
+    `Plan for zone ${config.zone.replace(/\.$/, '')} (owner ${config.owner}, generation ${view.generation}, ${target.managedNames.length} managed names)`,
+    '',
+  ];
   if (view.round.plans.length > 0) lines.push(formatPlan(view.round.plans));
-  for (const u of view.unreachable) lines.push(`${u.provider}: NOT REACHABLE (${u.kind}): ${u.message}; not planned, it stays as it is until it answers`);
-  lines.push(view.round.check.ok ? 'Safety checks: passed' : `Safety checks: REFUSED\n${view.round.check.violations.map((v) => `  [${v.invariant}] ${v.message}`).join('\n')}`);
+  for (const u of view.unreachable)
+    lines.push(`${u.provider}: NOT REACHABLE (${u.kind}): ${u.message}; not planned, it stays as it is until it answers`);
+  lines.push(
+    view.round.check.ok
+      ? 'Safety checks: passed'
+      : `Safety checks: REFUSED\n${view.round.check.violations.map((v) => `  [${v.invariant}] ${v.message}`).join('\n')}`,
+  );
   return lines.join('\n');
 }
 
@@ -103,7 +113,9 @@ function asJson(setup: Setup, view: PlanView): unknown {
     providers: setup.providers.map((p) => {
       const plan = view.round.plans.find((x) => x.provider === p.id);
       const down = view.unreachable.find((u) => u.provider === p.id);
-      return plan ? { provider: p.id, reachable: true, plan } : { provider: p.id, reachable: false, error: { kind: down?.kind, message: down?.message } };
+      return plan
+        ? { provider: p.id, reachable: true, plan }
+        : { provider: p.id, reachable: false, error: { kind: down?.kind, message: down?.message } };
     }),
     safety: view.round.check.ok ? { ok: true, violations: [] } : { ok: false, violations: view.round.check.violations },
   };

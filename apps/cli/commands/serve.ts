@@ -40,10 +40,18 @@ export function registerServe(program: Command): void {
   const command = program
     .command('serve')
     .description("run the sample service (one cloud's instance)")
-    .addOption(new Option('--config <file>', `YAML file with the same settings (keys as in apps/sample-service/README.md) (env: ${CONFIG_FILE_ENV})`));
+    .addOption(
+      new Option(
+        '--config <file>',
+        `YAML file with the same settings (keys as in apps/sample-service/README.md) (env: ${CONFIG_FILE_ENV})`,
+      ),
+    );
 
   const options = SETTINGS.map((setting) => {
-    const option = new Option(setting.flag, `${setting.help} (env: ${setting.env}${setting.fallback ? `; default: ${setting.fallback}` : ''})`);
+    const option = new Option(
+      setting.flag,
+      `${setting.help} (env: ${setting.env}${setting.fallback ? `; default: ${setting.fallback}` : ''})`,
+    );
     command.addOption(option);
     return { setting, attribute: option.attributeName() };
   });
@@ -55,7 +63,10 @@ export function registerServe(program: Command): void {
       if (value !== undefined) flags[setting.key] = value;
     }
     const config = loadServiceConfig({ env: process.env, flags, file: typeof opts.config === 'string' ? opts.config : undefined });
-    const logger = createLogger({ name: 'sample-service', base: { cloud: config.cloud, region: config.region, instanceId: config.instanceId } });
+    const logger = createLogger({
+      name: 'sample-service',
+      base: { cloud: config.cloud, region: config.region, instanceId: config.instanceId },
+    });
     const service = await startSampleService(config, { logger });
     await stopOnSignal(service, logger);
   });

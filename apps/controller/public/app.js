@@ -10,7 +10,19 @@ const CLOUDS = [
   { id: 'gcp', name: 'Google Cloud' },
 ];
 const PROVIDERS = { route53: 'Route 53', azure: 'Azure DNS', clouddns: 'Cloud DNS' };
-const EVENT_KINDS = ['verdict', 'probe-state', 'decision', 'write', 'provider-write', 'verify', 'conflict', 'fail-open', 'drift', 'override', 'provider-sync'];
+const EVENT_KINDS = [
+  'verdict',
+  'probe-state',
+  'decision',
+  'write',
+  'provider-write',
+  'verify',
+  'conflict',
+  'fail-open',
+  'drift',
+  'override',
+  'provider-sync',
+];
 // Each provider's acknowledgement is also in the publish's `write` event: hidden until someone ticks it.
 const HIDDEN_BY_DEFAULT = ['provider-write'];
 const MAX_EVENTS = 400;
@@ -122,7 +134,20 @@ function vantageTable(t) {
     'table',
     null,
     h('caption.visually-hidden', null, `${t.id} seen from each vantage point`),
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'vantage'), h('th', { scope: 'col' }, 'state'), h('th', { scope: 'col' }, 'breaker'), h('th.num', { scope: 'col' }, 'latency'), h('th.num', { scope: 'col', title: 'consecutive successes / failures (rise / fall counters)' }, 'ok / fail'), h('th', { scope: 'col' }, 'last probe'))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'col' }, 'vantage'),
+        h('th', { scope: 'col' }, 'state'),
+        h('th', { scope: 'col' }, 'breaker'),
+        h('th.num', { scope: 'col' }, 'latency'),
+        h('th.num', { scope: 'col', title: 'consecutive successes / failures (rise / fall counters)' }, 'ok / fail'),
+        h('th', { scope: 'col' }, 'last probe'),
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -135,7 +160,11 @@ function vantageTable(t) {
           h('td.state', { dataset: { s: v.breaker } }, BREAKER_MARK[v.breaker] ?? v.breaker),
           h('td.num', null, v.lastLatencyMs === null ? '–' : duration(v.lastLatencyMs)),
           h('td.num', null, `${v.consecutiveSuccesses} / ${v.consecutiveFailures}`),
-          h('td.last', { title: v.lastError ?? undefined }, v.lastError ? h('span.err', null, v.lastError) : h('span.hint', null, timeOf(v.lastProbeAt))),
+          h(
+            'td.last',
+            { title: v.lastError ?? undefined },
+            v.lastError ? h('span.err', null, v.lastError) : h('span.hint', null, timeOf(v.lastProbeAt)),
+          ),
         ),
       ),
     ),
@@ -147,11 +176,27 @@ function renderClouds(s) {
   const drained = new Set(s.overrides?.drainedClouds ?? []);
   const cards = CLOUDS.map((cloud) => {
     const targets = s.targets.filter((t) => t.cloud === cloud.id);
-    const worst = targets.some((t) => t.verdict === 'down') ? 'down' : targets.some((t) => t.verdict === 'unknown') ? 'unknown' : targets.length ? 'up' : 'unknown';
+    const worst = targets.some((t) => t.verdict === 'down')
+      ? 'down'
+      : targets.some((t) => t.verdict === 'unknown')
+        ? 'unknown'
+        : targets.length
+          ? 'up'
+          : 'unknown';
     return h(
       'article.card',
       { dataset: { cloud: cloud.id, verdict: worst }, 'aria-label': `${cloud.name}: ${worst}` },
-      h('div.card-head', null, h('div', null, h('div.cloud-name', null, cloud.name), h('div.cloud-sub', null, targets.length ? `${targets.length} target${targets.length > 1 ? 's' : ''}` : 'no target configured')), drained.has(cloud.id) ? chip('drained', 'warn', 'an operator drained this cloud') : null),
+      h(
+        'div.card-head',
+        null,
+        h(
+          'div',
+          null,
+          h('div.cloud-name', null, cloud.name),
+          h('div.cloud-sub', null, targets.length ? `${targets.length} target${targets.length > 1 ? 's' : ''}` : 'no target configured'),
+        ),
+        drained.has(cloud.id) ? chip('drained', 'warn', 'an operator drained this cloud') : null,
+      ),
       targets.map((t) =>
         h(
           'section.target',
@@ -161,7 +206,9 @@ function renderClouds(s) {
             null,
             h('span.verdict', { dataset: { v: t.verdict }, role: 'status' }, VERDICT_TEXT[t.verdict] ?? t.verdict),
             h('span.addr', null, t.address),
-            serving.has(t.address) ? chip('in the answer', 'info', 'DNS currently publishes this address') : chip('standby', '', 'not in any published answer'),
+            serving.has(t.address)
+              ? chip('in the answer', 'info', 'DNS currently publishes this address')
+              : chip('standby', '', 'not in any published answer'),
           ),
           h('p.reason-line', null, `${t.id} · ${t.reason} · since ${timeOf(t.verdictSince)}`),
           vantageTable(t),
@@ -181,9 +228,21 @@ function servingCell(p, expected) {
   return h(
     'td',
     null,
-    h('span.addr-list', null, p.serving.addresses.length ? p.serving.addresses.map((a) => h('span.addr', null, a)) : h('span.err', null, `empty (${p.serving.rcode})`)),
+    h(
+      'span.addr-list',
+      null,
+      p.serving.addresses.length
+        ? p.serving.addresses.map((a) => h('span.addr', null, a))
+        : h('span.err', null, `empty (${p.serving.rcode})`),
+    ),
     ' ',
-    expected === undefined ? null : h(`span.match.${ok ? 'ok' : 'bad'}`, { title: ok ? 'matches the published answer' : 'differs from the published answer' }, ok ? '✓ matches' : '✗ differs'),
+    expected === undefined
+      ? null
+      : h(
+          `span.match.${ok ? 'ok' : 'bad'}`,
+          { title: ok ? 'matches the published answer' : 'differs from the published answer' },
+          ok ? '✓ matches' : '✗ differs',
+        ),
   );
 }
 
@@ -193,10 +252,18 @@ function renderServices(s) {
     const expected = svc.published?.addresses;
     const d = svc.decision;
     const flags = [
-      d ? chip(d.kind, d.kind === 'change' ? 'info' : d.kind === 'fail-open' ? 'bad' : d.kind === 'hold' || d.kind === 'paused' ? 'warn' : '', d.reason) : null,
+      d
+        ? chip(
+            d.kind,
+            d.kind === 'change' ? 'info' : d.kind === 'fail-open' ? 'bad' : d.kind === 'hold' || d.kind === 'paused' ? 'warn' : '',
+            d.reason,
+          )
+        : null,
       svc.overrides.paused ? chip('paused', 'warn') : null,
       svc.overrides.pinnedTargetId ? chip(`pinned to ${svc.overrides.pinnedTargetId}`, 'warn') : null,
-      svc.pending ? chip(`pending gen ${svc.pending.generation}`, 'warn', `handed to the reconciler: ${list(svc.pending.addresses)}`) : null,
+      svc.pending
+        ? chip(`pending gen ${svc.pending.generation}`, 'warn', `handed to the reconciler: ${list(svc.pending.addresses)}`)
+        : null,
     ];
     const rows = Object.entries(svc.providers).map(([id, p]) => {
       const global = providerSync.get(id);
@@ -205,15 +272,50 @@ function renderServices(s) {
         { dataset: { provider: id } },
         h('th', { scope: 'row' }, providerName(id)),
         servingCell(p, expected),
-        h('td', null, h('span.state', { dataset: { s: p.sync } }, p.sync), h('div.hint', { title: p.reason }, p.reason), global?.nextRetryAt ? h('div.hint', null, `retry at ${timeOf(global.nextRetryAt)}`) : null),
+        h(
+          'td',
+          null,
+          h('span.state', { dataset: { s: p.sync } }, p.sync),
+          h('div.hint', { title: p.reason }, p.reason),
+          global?.nextRetryAt ? h('div.hint', null, `retry at ${timeOf(global.nextRetryAt)}`) : null,
+        ),
         h('td', null, ago(p.lastWriteAt)),
       );
     });
     return h(
       'div.service',
       { dataset: { service: svc.name } },
-      h('div.service-head', null, h('span.service-name', null, svc.name), h('span.hint', null, `${svc.type} · ${svc.policy}`), h('span', null, 'published ', h('span.addr', null, list(expected)), svc.published ? h('span.hint', null, ` gen ${svc.published.generation}`) : null), ...flags),
-      h('table', null, h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'provider'), h('th', { scope: 'col' }, 'serving now (DNS)'), h('th', { scope: 'col' }, 'sync'), h('th', { scope: 'col' }, 'last write'))), h('tbody', null, rows)),
+      h(
+        'div.service-head',
+        null,
+        h('span.service-name', null, svc.name),
+        h('span.hint', null, `${svc.type} · ${svc.policy}`),
+        h(
+          'span',
+          null,
+          'published ',
+          h('span.addr', null, list(expected)),
+          svc.published ? h('span.hint', null, ` gen ${svc.published.generation}`) : null,
+        ),
+        ...flags,
+      ),
+      h(
+        'table',
+        null,
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'col' }, 'provider'),
+            h('th', { scope: 'col' }, 'serving now (DNS)'),
+            h('th', { scope: 'col' }, 'sync'),
+            h('th', { scope: 'col' }, 'last write'),
+          ),
+        ),
+        h('tbody', null, rows),
+      ),
     );
   });
   $('services').replaceChildren(...(blocks.length ? blocks : [h('p.empty', null, 'No services configured.')]));
@@ -228,14 +330,23 @@ function renderServices(s) {
  */
 function lastFailover() {
   const events = [...state.events.values()].sort((a, b) => a.id - b.id);
-  const write = events.filter((e) => e.type === 'write' && e.before.length > 0 && !sameSet(e.before, e.after) && (e.status === 'in-sync' || e.status === 'partial')).at(-1);
+  const write = events
+    .filter(
+      (e) => e.type === 'write' && e.before.length > 0 && !sameSet(e.before, e.after) && (e.status === 'in-sync' || e.status === 'partial'),
+    )
+    .at(-1);
   if (!write) return undefined;
   const decision = events.filter((e) => e.type === 'decision' && e.service === write.service && e.id < write.id).at(-1);
   const verdict = events.filter((e) => e.type === 'verdict' && e.after === 'down' && e.id < (decision?.id ?? write.id)).at(-1);
   let firstFailure;
   if (verdict) {
-    const lastUp = events.filter((e) => e.type === 'verdict' && e.targetId === verdict.targetId && e.after === 'up' && e.id < verdict.id).at(-1);
-    firstFailure = events.find((e) => e.type === 'probe-state' && e.targetId === verdict.targetId && e.before === 'up' && e.id > (lastUp?.id ?? 0) && e.id < verdict.id);
+    const lastUp = events
+      .filter((e) => e.type === 'verdict' && e.targetId === verdict.targetId && e.after === 'up' && e.id < verdict.id)
+      .at(-1);
+    firstFailure = events.find(
+      (e) =>
+        e.type === 'probe-state' && e.targetId === verdict.targetId && e.before === 'up' && e.id > (lastUp?.id ?? 0) && e.id < verdict.id,
+    );
   }
   const verify = events.find((e) => e.type === 'verify' && e.service === write.service && e.generation === write.generation);
   const detectMs = verdict && firstFailure ? verdict.at - firstFailure.at : undefined;
@@ -257,9 +368,25 @@ function renderFailover() {
   }
   $('failover-when').textContent = `${f.write.service} at ${timeOf(f.write.at)} · gen ${f.write.generation}`;
   $('failover').replaceChildren(
-    figure('detect', duration(f.detectMs), f.verdict ? `${f.verdict.targetId}: first failed probe → down by quorum` : 'no verdict recorded'),
-    figure('publish (slowest)', duration(Math.max(...f.write.providers.map((p) => p.latencyMs ?? NaN).filter((x) => !Number.isNaN(x)))), 'decision → write acknowledged'),
-    figure('RTO', duration(f.rtoMs), f.verify ? (f.verify.allOk ? 'first failure → every nameserver answers' : 'not every nameserver answers yet') : 'waiting for DNS verification'),
+    figure(
+      'detect',
+      duration(f.detectMs),
+      f.verdict ? `${f.verdict.targetId}: first failed probe → down by quorum` : 'no verdict recorded',
+    ),
+    figure(
+      'publish (slowest)',
+      duration(Math.max(...f.write.providers.map((p) => p.latencyMs ?? NaN).filter((x) => !Number.isNaN(x)))),
+      'decision → write acknowledged',
+    ),
+    figure(
+      'RTO',
+      duration(f.rtoMs),
+      f.verify
+        ? f.verify.allOk
+          ? 'first failure → every nameserver answers'
+          : 'not every nameserver answers yet'
+        : 'waiting for DNS verification',
+    ),
     h(
       'div.figure.wide',
       null,
@@ -267,7 +394,18 @@ function renderFailover() {
       h(
         'table.per-provider',
         null,
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'provider'), h('th', { scope: 'col' }, 'write'), h('th', { scope: 'col', title: 'decision → write acknowledged' }, 'publish'), h('th', { scope: 'col', title: 'decision → the nameserver answers the new address' }, 'served over DNS'))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'col' }, 'provider'),
+            h('th', { scope: 'col' }, 'write'),
+            h('th', { scope: 'col', title: 'decision → write acknowledged' }, 'publish'),
+            h('th', { scope: 'col', title: 'decision → the nameserver answers the new address' }, 'served over DNS'),
+          ),
+        ),
         h(
           'tbody',
           null,
@@ -290,7 +428,15 @@ function renderFailover() {
 
 // ---- event timeline --------------------------------------------------------
 
-const KIND_TONE = { conflict: 'bad', 'fail-open': 'bad', drift: 'warn', override: 'warn', write: 'info', 'provider-write': 'ok', decision: 'info' };
+const KIND_TONE = {
+  conflict: 'bad',
+  'fail-open': 'bad',
+  drift: 'warn',
+  override: 'warn',
+  write: 'info',
+  'provider-write': 'ok',
+  decision: 'info',
+};
 function toneOf(e) {
   if (e.type === 'verdict' || e.type === 'probe-state') return e.after === 'down' ? 'bad' : e.after === 'up' ? 'ok' : 'warn';
   if (e.type === 'verify') return e.allOk ? 'ok' : 'bad';
@@ -303,17 +449,46 @@ function toneOf(e) {
 function eventMeta(e) {
   switch (e.type) {
     case 'write':
-      return [chip(`gen ${e.generation}`), chip(e.status, toneOf(e)), ...e.providers.map((p) => chip(`${providerName(p.provider)} ${p.result}${p.latencyMs !== undefined ? ` ${duration(p.latencyMs)}` : ''}`, p.result === 'ok' ? 'ok' : p.result === 'held' ? '' : 'bad', p.detail))];
+      return [
+        chip(`gen ${e.generation}`),
+        chip(e.status, toneOf(e)),
+        ...e.providers.map((p) =>
+          chip(
+            `${providerName(p.provider)} ${p.result}${p.latencyMs !== undefined ? ` ${duration(p.latencyMs)}` : ''}`,
+            p.result === 'ok' ? 'ok' : p.result === 'held' ? '' : 'bad',
+            p.detail,
+          ),
+        ),
+      ];
     case 'provider-write':
-      return [chip(`gen ${e.generation}`), chip(providerName(e.provider), 'ok'), chip(`${e.changes.length} change${e.changes.length === 1 ? '' : 's'} · ${duration(e.latencyMs)}`), ...e.services.map((name) => chip(name))];
+      return [
+        chip(`gen ${e.generation}`),
+        chip(providerName(e.provider), 'ok'),
+        chip(`${e.changes.length} change${e.changes.length === 1 ? '' : 's'} · ${duration(e.latencyMs)}`),
+        ...e.services.map((name) => chip(name)),
+      ];
     case 'verify':
-      return [chip(`gen ${e.generation}`), ...e.providers.map((p) => chip(`${providerName(p.provider)} ${p.ok ? `✓ ${duration(p.afterDecisionMs)}` : `✗ ${list(p.addresses)}`}`, p.ok ? 'ok' : 'bad', p.error))];
+      return [
+        chip(`gen ${e.generation}`),
+        ...e.providers.map((p) =>
+          chip(
+            `${providerName(p.provider)} ${p.ok ? `✓ ${duration(p.afterDecisionMs)}` : `✗ ${list(p.addresses)}`}`,
+            p.ok ? 'ok' : 'bad',
+            p.error,
+          ),
+        ),
+      ];
     case 'decision':
       return [chip(`${list(e.before)} → ${list(e.after)}`), e.urgent ? chip('urgent', 'warn') : null, e.held ? chip('held', 'warn') : null];
     case 'conflict':
       return [chip(e.kind, 'bad'), chip(`gen ${e.generation}`), e.provider ? chip(providerName(e.provider)) : null];
     case 'override':
-      return [chip(e.action, 'warn'), e.cloud ? chip(cloudName(e.cloud)) : null, e.targetId ? chip(`target ${e.targetId}`) : null, chip(`by ${e.operator}`)];
+      return [
+        chip(e.action, 'warn'),
+        e.cloud ? chip(cloudName(e.cloud)) : null,
+        e.targetId ? chip(`target ${e.targetId}`) : null,
+        chip(`by ${e.operator}`),
+      ];
     case 'drift':
       return [chip(providerName(e.provider)), chip(e.repaired ? 'repaired' : 'found', e.repaired ? 'ok' : 'warn')];
     case 'provider-sync':
@@ -335,7 +510,10 @@ function eventItem(e, fresh) {
 
 let renderedIds = new Set();
 function renderEvents() {
-  const shown = [...state.events.values()].filter((e) => !state.hidden.has(e.type)).sort((a, b) => b.id - a.id).slice(0, MAX_EVENTS);
+  const shown = [...state.events.values()]
+    .filter((e) => !state.hidden.has(e.type))
+    .sort((a, b) => b.id - a.id)
+    .slice(0, MAX_EVENTS);
   const fresh = renderedIds.size > 0;
   const items = shown.map((e) => eventItem(e, fresh && !renderedIds.has(e.id)));
   renderedIds = new Set(shown.map((e) => e.id));
@@ -406,17 +584,40 @@ function reasonFor(what) {
 }
 
 function actionButton(label, onClick, opts = {}) {
-  return h('button.btn', { type: 'button', disabled: !state.csrf, 'aria-pressed': opts.pressed === undefined ? undefined : String(opts.pressed), title: opts.title, on: { click: onClick } }, label);
+  return h(
+    'button.btn',
+    {
+      type: 'button',
+      disabled: !state.csrf,
+      'aria-pressed': opts.pressed === undefined ? undefined : String(opts.pressed),
+      title: opts.title,
+      on: { click: onClick },
+    },
+    label,
+  );
 }
 
 let controlsKey = '';
 function renderControls() {
   const s = state.status;
   // Re-render only when something the controls show changed: a re-render would reset a half-chosen <select>.
-  const key = JSON.stringify([state.ui, !!state.csrf, state.adminError, s?.overrides, s?.services.map((x) => [x.name, x.overrides]), s?.targets.map((t) => [t.id, t.address, t.services])]);
+  const key = JSON.stringify([
+    state.ui,
+    !!state.csrf,
+    state.adminError,
+    s?.overrides,
+    s?.services.map((x) => [x.name, x.overrides]),
+    s?.targets.map((t) => [t.id, t.address, t.services]),
+  ]);
   if (key === controlsKey) return;
   controlsKey = key;
-  $('admin-state').textContent = !state.ui.adminEnabled ? 'admin API off: set FAILOVER_ADMIN_TOKEN on the controller' : state.csrf ? 'token accepted' : state.adminError ? `token refused: ${state.adminError}` : 'enter the admin token to act';
+  $('admin-state').textContent = !state.ui.adminEnabled
+    ? 'admin API off: set FAILOVER_ADMIN_TOKEN on the controller'
+    : state.csrf
+      ? 'token accepted'
+      : state.adminError
+        ? `token refused: ${state.adminError}`
+        : 'enter the admin token to act';
   $('token-form').hidden = !state.ui.adminEnabled;
   if (!s) return;
   const drained = new Set(s.overrides?.drainedClouds ?? []);
@@ -427,22 +628,56 @@ function renderControls() {
         { dataset: { control: `drain-${c.id}` } },
         h('span.what', null, cloudName(c.id)),
         drained.has(c.id)
-          ? actionButton('Undrain', () => admin('DELETE', '/overrides/drain', { cloud: c.id, reason: reasonFor(`undrain ${c.id}`), operator: 'dashboard' }), { pressed: true, title: `${c.name} is drained` })
-          : actionButton('Drain', () => admin('POST', '/overrides/drain', { cloud: c.id, reason: reasonFor(`drain ${c.id}`), operator: 'dashboard' }), { pressed: false, title: `move traffic away from ${c.name} while anything else is usable` }),
+          ? actionButton(
+              'Undrain',
+              () => admin('DELETE', '/overrides/drain', { cloud: c.id, reason: reasonFor(`undrain ${c.id}`), operator: 'dashboard' }),
+              { pressed: true, title: `${c.name} is drained` },
+            )
+          : actionButton(
+              'Drain',
+              () => admin('POST', '/overrides/drain', { cloud: c.id, reason: reasonFor(`drain ${c.id}`), operator: 'dashboard' }),
+              { pressed: false, title: `move traffic away from ${c.name} while anything else is usable` },
+            ),
       ),
     ),
     ...s.services.map((svc) => {
-      const select = h('select', { 'aria-label': `target to pin ${svc.name} to` }, s.targets.filter((t) => t.services.includes(svc.name)).map((t) => h('option', { value: t.id, selected: svc.overrides.pinnedTargetId === t.id }, `${t.id} (${t.address})`)));
+      const select = h(
+        'select',
+        { 'aria-label': `target to pin ${svc.name} to` },
+        s.targets
+          .filter((t) => t.services.includes(svc.name))
+          .map((t) => h('option', { value: t.id, selected: svc.overrides.pinnedTargetId === t.id }, `${t.id} (${t.address})`)),
+      );
       return h(
         'div.control-row',
         { dataset: { control: `service-${svc.name}` } },
         h('span.what.mono', null, svc.name),
         select,
-        actionButton('Pin', () => admin('POST', '/overrides/pin', { service: svc.name, target: select.value, reason: reasonFor(`pin ${svc.name} to ${select.value}`), operator: 'dashboard' })),
-        svc.overrides.pinnedTargetId ? actionButton('Unpin', () => admin('DELETE', '/overrides/pin', { service: svc.name, reason: reasonFor(`unpin ${svc.name}`), operator: 'dashboard' })) : null,
+        actionButton('Pin', () =>
+          admin('POST', '/overrides/pin', {
+            service: svc.name,
+            target: select.value,
+            reason: reasonFor(`pin ${svc.name} to ${select.value}`),
+            operator: 'dashboard',
+          }),
+        ),
+        svc.overrides.pinnedTargetId
+          ? actionButton('Unpin', () =>
+              admin('DELETE', '/overrides/pin', { service: svc.name, reason: reasonFor(`unpin ${svc.name}`), operator: 'dashboard' }),
+            )
+          : null,
         svc.overrides.paused
-          ? actionButton('Resume', () => admin('DELETE', '/overrides/pause', { service: svc.name, reason: reasonFor(`resume ${svc.name}`), operator: 'dashboard' }), { pressed: true })
-          : actionButton('Pause', () => admin('POST', '/overrides/pause', { service: svc.name, reason: reasonFor(`pause ${svc.name}`), operator: 'dashboard' }), { pressed: false, title: 'write nothing for this service until resumed' }),
+          ? actionButton(
+              'Resume',
+              () =>
+                admin('DELETE', '/overrides/pause', { service: svc.name, reason: reasonFor(`resume ${svc.name}`), operator: 'dashboard' }),
+              { pressed: true },
+            )
+          : actionButton(
+              'Pause',
+              () => admin('POST', '/overrides/pause', { service: svc.name, reason: reasonFor(`pause ${svc.name}`), operator: 'dashboard' }),
+              { pressed: false, title: 'write nothing for this service until resumed' },
+            ),
       );
     }),
   ];
@@ -452,12 +687,31 @@ function renderControls() {
   if (state.ui.demo) {
     $('chaos').replaceChildren(
       h('h3', null, 'Chaos'),
-      ...(state.ui.chaos ?? []).map((c) => h('div.control-row', { dataset: { chaos: c.target } }, h('span.what', null, c.cloud ? cloudName(c.cloud) : c.target), c.actions.map((action) => actionButton(action, () => admin('POST', '/demo/chaos', { target: c.target, action }), { title: `${action} ${c.target}` })))),
+      ...(state.ui.chaos ?? []).map((c) =>
+        h(
+          'div.control-row',
+          { dataset: { chaos: c.target } },
+          h('span.what', null, c.cloud ? cloudName(c.cloud) : c.target),
+          c.actions.map((action) =>
+            actionButton(action, () => admin('POST', '/demo/chaos', { target: c.target, action }), { title: `${action} ${c.target}` }),
+          ),
+        ),
+      ),
     );
     const drills = state.ui.drills ?? [];
     // No drills offered (chaos buttons only): no heading over nothing.
     $('drills').hidden = drills.length === 0;
-    $('drills').replaceChildren(...(drills.length ? [h('h3', null, 'Drills')] : []), ...drills.map((d) => h('div.control-row', null, actionButton(d.label ?? d.scenario, () => admin('POST', '/demo/drill', { scenario: d.scenario }), { title: d.description }), d.description ? h('span.hint', null, d.description) : null)));
+    $('drills').replaceChildren(
+      ...(drills.length ? [h('h3', null, 'Drills')] : []),
+      ...drills.map((d) =>
+        h(
+          'div.control-row',
+          null,
+          actionButton(d.label ?? d.scenario, () => admin('POST', '/demo/drill', { scenario: d.scenario }), { title: d.description }),
+          d.description ? h('span.hint', null, d.description) : null,
+        ),
+      ),
+    );
   }
 }
 
@@ -560,7 +814,8 @@ function connectEvents() {
   source.addEventListener('message', (msg) => {
     const e = JSON.parse(msg.data);
     state.events.set(e.id, e);
-    if (state.events.size > MAX_EVENTS * 2) for (const id of [...state.events.keys()].sort((a, b) => a - b).slice(0, state.events.size - MAX_EVENTS * 2)) state.events.delete(id);
+    if (state.events.size > MAX_EVENTS * 2)
+      for (const id of [...state.events.keys()].sort((a, b) => a - b).slice(0, state.events.size - MAX_EVENTS * 2)) state.events.delete(id);
     // Batch a burst (the replay on connect) into one render.
     pending ??= setTimeout(() => {
       pending = undefined;
@@ -569,7 +824,12 @@ function connectEvents() {
     }, 50);
     if (e.type !== 'probe-state') scheduleStatus();
   });
-  source.addEventListener('error', () => setConn(source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting', source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting…'));
+  source.addEventListener('error', () =>
+    setConn(
+      source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting',
+      source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting…',
+    ),
+  );
 }
 
 async function main() {

@@ -32,9 +32,30 @@ export type GenerationSource = 'ownership' | 'values';
 
 export type StateViolation =
   | { readonly kind: 'empty'; readonly provider: ProviderId; readonly name: string; readonly serial: number }
-  | { readonly kind: 'generation-regressed'; readonly provider: ProviderId; readonly name: string; readonly serial: number; readonly from: number; readonly to: number }
-  | { readonly kind: 'stale-values'; readonly provider: ProviderId; readonly name: string; readonly serial: number; readonly generation: number; readonly values: readonly string[] }
-  | { readonly kind: 'acknowledged-plan-lost'; readonly provider: ProviderId; readonly name: string; readonly serial: number; readonly acknowledged: number; readonly serving: number | undefined };
+  | {
+      readonly kind: 'generation-regressed';
+      readonly provider: ProviderId;
+      readonly name: string;
+      readonly serial: number;
+      readonly from: number;
+      readonly to: number;
+    }
+  | {
+      readonly kind: 'stale-values';
+      readonly provider: ProviderId;
+      readonly name: string;
+      readonly serial: number;
+      readonly generation: number;
+      readonly values: readonly string[];
+    }
+  | {
+      readonly kind: 'acknowledged-plan-lost';
+      readonly provider: ProviderId;
+      readonly name: string;
+      readonly serial: number;
+      readonly acknowledged: number;
+      readonly serving: number | undefined;
+    };
 
 /** What one provider serves at one name in one committed state. */
 export interface ServedName {
@@ -148,7 +169,14 @@ export class CommittedStateChecker {
       const plans = this.book.generationsServing(name, served.values);
       if (served.values.length > 0 && plans.some((g) => g >= generation)) continue;
       this.counts.acknowledgedPlansLost += 1;
-      this.found.push({ kind: 'acknowledged-plan-lost', provider, name, serial: zone.serial, acknowledged: generation, serving: plans.length === 0 ? undefined : Math.max(...plans) });
+      this.found.push({
+        kind: 'acknowledged-plan-lost',
+        provider,
+        name,
+        serial: zone.serial,
+        acknowledged: generation,
+        serving: plans.length === 0 ? undefined : Math.max(...plans),
+      });
     }
   }
 

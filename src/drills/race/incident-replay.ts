@@ -37,7 +37,17 @@ function signal(): { readonly fired: Promise<void>; fire(): void } {
 
 export async function replayIncident(options: IncidentReplayOptions): Promise<RaceRunReport> {
   const scenario = incidentScenario(options.newestKeeps ?? false);
-  const race = new RaceRun({ fixture: options.fixture, kind: options.kind, run: options.run, scheduler: fifoScheduler(), pollIntervalMs: options.pollIntervalMs, finalPolls: 2 }, scenario);
+  const race = new RaceRun(
+    {
+      fixture: options.fixture,
+      kind: options.kind,
+      run: options.run,
+      scheduler: fifoScheduler(),
+      pollIntervalMs: options.pollIntervalMs,
+      finalPolls: 2,
+    },
+    scenario,
+  );
   const [name] = race.names as [string];
   const answerOf = (generation: number) => race.book.plan(generation)?.answers.get(name) ?? [];
   const newestApplied = signal();

@@ -37,7 +37,8 @@ export class IncidentModelError extends Error {
 
 /** Address of the `generation`'s answer for the name at `nameIndex`: unique per (name, generation). */
 export function planAddress(nameIndex: number, generation: number): string {
-  if (generation < 1 || generation > 255 * 255) throw new IncidentModelError(`generation ${generation} is out of range 1-65025 for the race's addresses`);
+  if (generation < 1 || generation > 255 * 255)
+    throw new IncidentModelError(`generation ${generation} is out of range 1-65025 for the race's addresses`);
   return `10.${nameIndex + 1}.${Math.floor(generation / 255)}.${(generation % 255) + 1}`;
 }
 
@@ -55,7 +56,8 @@ export function planIncident(names: readonly string[], specs: readonly PlanSpec[
   const first: RacePlan = { generation: 1, answers: new Map(canonical.map((n, i) => [n, [planAddress(i, 1)]])) };
   const plans = [first];
   specs.forEach((spec, k) => {
-    if (spec.names.length !== names.length) throw new IncidentModelError(`plan spec ${k + 2} lists ${spec.names.length} names, the incident has ${names.length}`);
+    if (spec.names.length !== names.length)
+      throw new IncidentModelError(`plan spec ${k + 2} lists ${spec.names.length} names, the incident has ${names.length}`);
     const previous = plans.at(-1) as RacePlan;
     const generation = previous.generation + 1;
     const valuesOf = (n: string, i: number): readonly string[] => {
@@ -79,7 +81,8 @@ export function desiredOf(plan: RacePlan, ttl = RACE_TTL): DesiredRecord[] {
   return [...plan.answers].map(([name, values]) => ({ name, type: 'A', ttl, values: [...values] }));
 }
 
-const sameValues = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
+const sameValues = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
 
 /** Every plan the Planner emitted, by generation; answers "which plans serve these values?". */
 export class PlanBook {

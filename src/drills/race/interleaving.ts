@@ -91,7 +91,8 @@ export class Interleaver {
     for (;;) {
       await this.activity.quiet();
       if (this.scheduler.count() === 0) return this.released - start;
-      if (this.released - start >= maxSteps) throw new RaceStuckError(`the race did not settle within ${maxSteps} steps; a writer is retrying without end`);
+      if (this.released - start >= maxSteps)
+        throw new RaceStuckError(`the race did not settle within ${maxSteps} steps; a writer is retrying without end`);
       await this.scheduler.waitNext(1);
       this.released += 1;
     }

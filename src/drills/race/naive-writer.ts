@@ -44,7 +44,12 @@ function servedGeneration(book: PlanBook, name: string, values: readonly string[
   return Math.max(0, ...book.generationsServing(name, values));
 }
 
-export async function runNaiveEnactor(spec: NaiveEnactorSpec, apis: readonly UnconditionalDns[], book: PlanBook, gate: WriterGate): Promise<NaiveEnactorResult> {
+export async function runNaiveEnactor(
+  spec: NaiveEnactorSpec,
+  apis: readonly UnconditionalDns[],
+  book: PlanBook,
+  gate: WriterGate,
+): Promise<NaiveEnactorResult> {
   const { plan } = spec;
   const names = [...plan.answers.keys()];
   const errors: { provider: ProviderId; message: string }[] = [];
@@ -69,7 +74,8 @@ export async function runNaiveEnactor(spec: NaiveEnactorSpec, apis: readonly Unc
       ),
     ),
   );
-  if (newestSeen >= plan.generation) return { writer: gate.writer, generation: plan.generation, status: 'stale-plan', writes, deletes, errors };
+  if (newestSeen >= plan.generation)
+    return { writer: gate.writer, generation: plan.generation, status: 'stale-plan', writes, deletes, errors };
 
   // 2-3. The gate holds the writer before its first write; then it writes, unconditionally.
   await Promise.all(

@@ -42,9 +42,16 @@ export interface UnconditionalDns {
 const sorted = (values: Iterable<string>): string[] => [...values].sort();
 
 function route53(e: EndpointsFile['route53']): UnconditionalDns {
-  const client = new Route53Client({ region: e.region, endpoint: e.endpoint, credentials: { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey }, maxAttempts: 1 });
+  const client = new Route53Client({
+    region: e.region,
+    endpoint: e.endpoint,
+    credentials: { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey },
+    maxAttempts: 1,
+  });
   const get = async (name: string): Promise<NaiveRecord | undefined> => {
-    const out = await client.send(new ListResourceRecordSetsCommand({ HostedZoneId: e.hostedZoneId, StartRecordName: name, StartRecordType: 'A', MaxItems: 1 }));
+    const out = await client.send(
+      new ListResourceRecordSetsCommand({ HostedZoneId: e.hostedZoneId, StartRecordName: name, StartRecordType: 'A', MaxItems: 1 }),
+    );
     const set = out.ResourceRecordSets?.[0];
     if (set === undefined || set.Type !== 'A' || canonicalName(set.Name ?? '') !== canonicalName(name)) return undefined;
     return { ttl: set.TTL ?? 0, values: sorted((set.ResourceRecords ?? []).map((r) => r.Value ?? '')) };
@@ -53,7 +60,19 @@ function route53(e: EndpointsFile['route53']): UnconditionalDns {
     client.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: e.hostedZoneId,
-        ChangeBatch: { Changes: [{ Action: action, ResourceRecordSet: { Name: canonicalName(name), Type: 'A', TTL: record.ttl, ResourceRecords: record.values.map((Value) => ({ Value })) } }] },
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: action,
+              ResourceRecordSet: {
+                Name: canonicalName(name),
+                Type: 'A',
+                TTL: record.ttl,
+                ResourceRecords: record.values.map((Value) => ({ Value })),
+              },
+            },
+          ],
+        },
       }),
     );
   return {
@@ -72,11 +91,15 @@ function route53(e: EndpointsFile['route53']): UnconditionalDns {
 
 function azure(e: EndpointsFile['azure'], caCertPem: string): UnconditionalDns {
   const token = e.token;
-  const client = new DnsManagementClient({ getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) }, e.subscriptionId, {
-    endpoint: e.endpoint,
-    tlsOptions: { ca: caCertPem },
-    retryOptions: { maxRetries: 0 },
-  });
+  const client = new DnsManagementClient(
+    { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+    e.subscriptionId,
+    {
+      endpoint: e.endpoint,
+      tlsOptions: { ca: caCertPem },
+      retryOptions: { maxRetries: 0 },
+    },
+  );
   const zone = canonicalName(e.zoneName).slice(0, -1);
   const relative = (name: string) => canonicalName(name).slice(0, -(zone.length + 2));
   return {
@@ -91,7 +114,10 @@ function azure(e: EndpointsFile['azure'], caCertPem: string): UnconditionalDns {
       }
     },
     put: async (name, record) => {
-      await client.recordSets.createOrUpdate(e.resourceGroup, zone, relative(name), 'A', { ttl: record.ttl, aRecords: record.values.map((ipv4Address) => ({ ipv4Address })) });
+      await client.recordSets.createOrUpdate(e.resourceGroup, zone, relative(name), 'A', {
+        ttl: record.ttl,
+        aRecords: record.values.map((ipv4Address) => ({ ipv4Address })),
+      });
     },
     remove: async (name) => {
       await client.recordSets.delete(e.resourceGroup, zone, relative(name), 'A');
@@ -105,7 +131,9 @@ function clouddns(e: EndpointsFile['clouddns']): UnconditionalDns {
   const zone: Zone = dns.zone(e.managedZone);
   const current = async (name: string): Promise<SdkRecord | undefined> => {
     const [records] = await zone.getRecords({ name: canonicalName(name), type: 'A' });
-    return records.find((r) => r.type.toUpperCase() === 'A' && canonicalName(String((r.metadata as { name?: unknown }).name ?? '')) === canonicalName(name));
+    return records.find(
+      (r) => r.type.toUpperCase() === 'A' && canonicalName(String((r.metadata as { name?: unknown }).name ?? '')) === canonicalName(name),
+    );
   };
   return {
     provider: 'clouddns',

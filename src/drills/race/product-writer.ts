@@ -49,7 +49,11 @@ export interface ProductWriterContext {
   readonly fenceWrites?: boolean;
 }
 
-export async function runProductEnactor(spec: ProductEnactorSpec, ctx: ProductWriterContext, gate: WriterGate): Promise<ProductEnactorResult> {
+export async function runProductEnactor(
+  spec: ProductEnactorSpec,
+  ctx: ProductWriterContext,
+  gate: WriterGate,
+): Promise<ProductEnactorResult> {
   const providers = ctx.providers.map((p) => gateProvider(p, gate));
   const write = (plan: RacePlan) =>
     applyEverywhere({

@@ -28,7 +28,8 @@ export interface RaceDrillResult extends RaceDrillReport {
 }
 
 export async function runRaceDrill(options: RaceDrillOptions): Promise<RaceDrillResult> {
-  if (!Number.isInteger(options.interleavings) || options.interleavings < 0) throw new RangeError(`interleavings: expected a whole number >= 0, got ${options.interleavings}`);
+  if (!Number.isInteger(options.interleavings) || options.interleavings < 0)
+    throw new RangeError(`interleavings: expected a whole number >= 0, got ${options.interleavings}`);
   const started = Date.now();
   const fixture = openRaceFixture(options.emulators);
   let run = 0;
@@ -44,12 +45,24 @@ export async function runRaceDrill(options: RaceDrillOptions): Promise<RaceDrill
       for (let i = 0; i < options.interleavings; i++) {
         // The same scenario and schedule seed for both kinds: the same race, two writers.
         const seed = (options.seed + i) >>> 0;
-        record(await runRace(randomScenario(seededRandom(seed), RACE_PROVIDERS), { fixture, kind, run: run++, scheduler: seededScheduler(seed) }));
+        record(
+          await runRace(randomScenario(seededRandom(seed), RACE_PROVIDERS), {
+            fixture,
+            kind,
+            run: run++,
+            scheduler: seededScheduler(seed),
+          }),
+        );
       }
       sections.set(kind, reports);
     }
   } finally {
     await fixture.close();
   }
-  return { controller: summarize(sections.get('product') ?? []), naive: summarize(sections.get('naive') ?? []), seed: options.seed, elapsedMs: Date.now() - started };
+  return {
+    controller: summarize(sections.get('product') ?? []),
+    naive: summarize(sections.get('naive') ?? []),
+    seed: options.seed,
+    elapsedMs: Date.now() - started,
+  };
 }

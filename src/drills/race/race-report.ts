@@ -37,9 +37,11 @@ export interface RaceDrillReport {
 /** Why a race failed, in a sentence; undefined when it did not. */
 export function raceFailure(r: RaceRunReport): string | undefined {
   const reasons: string[] = [];
-  if (r.commits.emptyStates > 0 || r.emptyAnswers > 0) reasons.push(`empty answer (${r.commits.emptyStates} committed state(s), ${r.emptyAnswers} over DNS)`);
+  if (r.commits.emptyStates > 0 || r.emptyAnswers > 0)
+    reasons.push(`empty answer (${r.commits.emptyStates} committed state(s), ${r.emptyAnswers} over DNS)`);
   if (r.commits.staleWritesApplied > 0) reasons.push(`${r.commits.staleWritesApplied} stale write(s) applied`);
-  if (r.commits.acknowledgedPlansLost > 0) reasons.push(`${r.commits.acknowledgedPlansLost} name(s) ended on an older plan than one acknowledged in sync`);
+  if (r.commits.acknowledgedPlansLost > 0)
+    reasons.push(`${r.commits.acknowledgedPlansLost} name(s) ended on an older plan than one acknowledged in sync`);
   if (r.kind === 'product' && !r.converged) reasons.push('providers did not converge on the newest plan');
   return reasons.length === 0 ? undefined : reasons.join('; ');
 }

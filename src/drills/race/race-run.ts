@@ -93,7 +93,9 @@ export interface RaceRunOptions {
 /** The names of run `run`: app-<run>, api-<run>, ... */
 export function raceNames(run: number, count: number, zone: string): string[] {
   const labels = ['app', 'api', 'cdn', 'www'];
-  return Array.from({ length: count }, (_, i) => canonicalName(`${labels[i % labels.length]}${i >= labels.length ? i : ''}-${run}.${zone}`));
+  return Array.from({ length: count }, (_, i) =>
+    canonicalName(`${labels[i % labels.length]}${i >= labels.length ? i : ''}-${run}.${zone}`),
+  );
 }
 
 /** The naive writer has no ownership records: its checker tells plans apart by value, so every plan gets fresh values. */
@@ -139,11 +141,20 @@ async function finalReconcile(fixture: RaceFixture, book: PlanBook): Promise<{ g
     return names.map((name) => ({ name, ...(zone ? servedAt(zone, name, RACE_OWNER) : { values: [], ownership: undefined }) }));
   });
   const floor = Math.max(0, ...served.map((x) => x.ownership ?? 0));
-  const settled = new Set(served.map((x) => x.ownership)).size === 1 && floor >= newest.generation && served.every((x) => sameValues(x.values, newest.answers.get(x.name) ?? []));
+  const settled =
+    new Set(served.map((x) => x.ownership)).size === 1 &&
+    floor >= newest.generation &&
+    served.every((x) => sameValues(x.values, newest.answers.get(x.name) ?? []));
   if (settled) return { generation: floor, outcomes: [] };
 
   let t = 0;
-  const reconciler = new Reconciler({ providers: fixture.providers, owner: RACE_OWNER, safety: RACE_SAFETY, now: () => t, random: () => 0.5 });
+  const reconciler = new Reconciler({
+    providers: fixture.providers,
+    owner: RACE_OWNER,
+    safety: RACE_SAFETY,
+    now: () => t,
+    random: () => 0.5,
+  });
   const generation = Math.max(floor, newest.generation - 1) + 1;
   if (generation > newest.generation) book.add({ generation, answers: newest.answers });
   const outcomes = [await reconciler.publish({ desired: desiredOf(newest), generation, managedNames: names, fenceNames: names })];
@@ -204,15 +215,28 @@ export class RaceRun {
   launch(spec: LaunchSpec): LaunchedWriter {
     const { fixture, kind } = this.options;
     const plan = this.book.plan(spec.generation);
-    if (plan === undefined) throw new ScenarioError(`no plan of generation ${spec.generation}; the Planner made ${this.book.plans.map((p) => p.generation).join(', ')}`);
+    if (plan === undefined)
+      throw new ScenarioError(
+        `no plan of generation ${spec.generation}; the Planner made ${this.book.plans.map((p) => p.generation).join(', ')}`,
+      );
     const index = this.launched.length;
-    const gate = new WriterGate(`w${index + 1}/g${plan.generation}`, this.interleaver, { holdBeforeFirstWrite: spec.holdBeforeFirstWrite, crashAfterWrites: spec.crashAfterWrites });
+    const gate = new WriterGate(`w${index + 1}/g${plan.generation}`, this.interleaver, {
+      holdBeforeFirstWrite: spec.holdBeforeFirstWrite,
+      crashAfterWrites: spec.crashAfterWrites,
+    });
     const entry: (typeof this.launched)[number] = { gate, generation: plan.generation };
     this.launched.push(entry);
     const enactor = { plan, cleanUp: spec.cleanUp, holdBeforeCleanUp: spec.holdBeforeCleanUp };
     const done = (async () => {
       await gate.wait(spec.startAfter, 'starting');
-      entry.result = kind === 'product' ? await runProductEnactor(enactor, { providers: fixture.providers, managedNames: this.names, fenceWrites: this.options.fenceWrites }, gate) : await runNaiveEnactor(enactor, fixture.naive, this.book, gate);
+      entry.result =
+        kind === 'product'
+          ? await runProductEnactor(
+              enactor,
+              { providers: fixture.providers, managedNames: this.names, fenceWrites: this.options.fenceWrites },
+              gate,
+            )
+          : await runNaiveEnactor(enactor, fixture.naive, this.book, gate);
     })();
     done.catch((err: unknown) => this.failures.push(err));
     return { gate, done };
@@ -236,11 +260,13 @@ export class RaceRun {
   private checkAcknowledged(): void {
     const { fixture } = this.options;
     const acknowledged = new Map<ProviderId, number>();
-    const ack = (provider: ProviderId, generation: number) => acknowledged.set(provider, Math.max(acknowledged.get(provider) ?? 0, generation));
+    const ack = (provider: ProviderId, generation: number) =>
+      acknowledged.set(provider, Math.max(acknowledged.get(provider) ?? 0, generation));
     for (const { generation, result } of this.launched) {
       if (result === undefined) continue;
       if ('apply' in result) {
-        for (const outcome of [result.apply, result.cleanUp]) for (const p of outcome?.providers ?? []) if (p.status === 'in-sync') ack(p.provider, generation);
+        for (const outcome of [result.apply, result.cleanUp])
+          for (const p of outcome?.providers ?? []) if (p.status === 'in-sync') ack(p.provider, generation);
       } else if (result.status === 'applied') {
         for (const provider of RACE_PROVIDERS) if (!result.errors.some((e) => e.provider === provider)) ack(provider, generation);
       }
@@ -259,7 +285,9 @@ export class RaceRun {
       const steps = await this.interleaver.drive();
       if (this.failures.length > 0) throw this.failures[0];
       this.checkAcknowledged();
-      for (const o of this.outages) if (fixture.emulators[o.provider].faults.settings.apiDown) throw new Error(`the outage of ${o.provider} was still on after the race`);
+      for (const o of this.outages)
+        if (fixture.emulators[o.provider].faults.settings.apiDown)
+          throw new Error(`the outage of ${o.provider} was still on after the race`);
 
       const reconciled = kind === 'product' ? await finalReconcile(fixture, this.book) : undefined;
       const dnsFinal = await this.watch.finalAnswers();
@@ -326,7 +354,13 @@ export async function runRace(scenario: RaceScenario, options: RaceRunOptions): 
   validateScenario(scenario);
   const race = new RaceRun(options, scenario);
   for (const w of scenario.writers) {
-    race.launch({ generation: w.plan + 2, startAfter: w.startAfter, holdBeforeFirstWrite: w.holdBeforeFirstWrite, crashAfterWrites: w.crashAfterWrites, cleanUp: w.cleanUp });
+    race.launch({
+      generation: w.plan + 2,
+      startAfter: w.startAfter,
+      holdBeforeFirstWrite: w.holdBeforeFirstWrite,
+      crashAfterWrites: w.crashAfterWrites,
+      cleanUp: w.cleanUp,
+    });
   }
   for (const o of scenario.outages) race.outage(o);
   return race.finish();

@@ -63,7 +63,9 @@ export class RaceWatch {
       emulator.store.on('change', onChange);
       this.unsubscribe.push(() => emulator.store.off('change', onChange));
     }
-    this.pollers = book.names.map((name) => new DnsPoller({ servers: fixture.nameServers, name, intervalMs: options.pollIntervalMs ?? RACE_POLL_INTERVAL_MS }));
+    this.pollers = book.names.map(
+      (name) => new DnsPoller({ servers: fixture.nameServers, name, intervalMs: options.pollIntervalMs ?? RACE_POLL_INTERVAL_MS }),
+    );
     for (const p of this.pollers) p.start();
   }
 
@@ -79,7 +81,11 @@ export class RaceWatch {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         poller.off('observation', onObservation);
-        reject(new AnswerNotSeenError(`${[...pending].join(', ')} never answered [${addresses.join(', ')}] for ${name} within ${SEEN_WITHIN_MS} ms`));
+        reject(
+          new AnswerNotSeenError(
+            `${[...pending].join(', ')} never answered [${addresses.join(', ')}] for ${name} within ${SEEN_WITHIN_MS} ms`,
+          ),
+        );
       }, SEEN_WITHIN_MS);
       const onObservation = (provider: string, o: Observation) => {
         const got = o.outcome === 'answer' || o.outcome === 'empty' ? o.addresses.join() : undefined;
@@ -117,7 +123,8 @@ export class RaceWatch {
             const ns = toNameserver({ host: server.host, port: server.port, label: server.provider });
             // A busy machine can lose a UDP answer; ask again before calling the answer missing.
             let answer: Awaited<ReturnType<typeof queryA>> | undefined;
-            for (let attempt = 0; attempt < FINAL_QUERY_ATTEMPTS && answer === undefined; attempt++) answer = await queryA(ns, poller.name, FINAL_QUERY_TIMEOUT_MS).catch(() => undefined);
+            for (let attempt = 0; attempt < FINAL_QUERY_ATTEMPTS && answer === undefined; attempt++)
+              answer = await queryA(ns, poller.name, FINAL_QUERY_TIMEOUT_MS).catch(() => undefined);
             byProvider.set(p, [...(answer?.addresses ?? [])].sort());
           }),
         );
@@ -137,7 +144,9 @@ export class RaceWatch {
       lastAnswers.set(name, new Map(RACE_PROVIDERS.map((p) => [p, poller.latest(POLLED_AS[p])?.addresses ?? []])));
       histories.set(name, new Map(RACE_PROVIDERS.map((p) => [p, poller.history(POLLED_AS[p])])));
     }
-    const emptyAnswersBy = Object.fromEntries(RACE_PROVIDERS.map((p) => [p, this.pollers.reduce((n, poller) => n + poller.emptyAnswers(POLLED_AS[p]), 0)])) as Record<ProviderId, number>;
+    const emptyAnswersBy = Object.fromEntries(
+      RACE_PROVIDERS.map((p) => [p, this.pollers.reduce((n, poller) => n + poller.emptyAnswers(POLLED_AS[p]), 0)]),
+    ) as Record<ProviderId, number>;
     return {
       emptyAnswers: this.pollers.reduce((n, p) => n + p.emptyAnswers(), 0),
       emptyAnswersBy,

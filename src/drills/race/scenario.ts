@@ -62,7 +62,8 @@ export function validateScenario(s: RaceScenario): void {
   if (s.plans.length < 1) throw new ScenarioError('a race needs at least one plan after the published one');
   if (s.writers.length < 2) throw new ScenarioError(`a race needs two or more writers, got ${s.writers.length}`);
   s.writers.forEach((w, i) => {
-    if (!Number.isInteger(w.plan) || w.plan < 0 || w.plan >= s.plans.length) throw new ScenarioError(`writer ${i + 1} holds plan ${w.plan}; expected 0-${s.plans.length - 1}`);
+    if (!Number.isInteger(w.plan) || w.plan < 0 || w.plan >= s.plans.length)
+      throw new ScenarioError(`writer ${i + 1} holds plan ${w.plan}; expected 0-${s.plans.length - 1}`);
   });
   const down = s.outages.map((o) => o.provider);
   if (new Set(down).size !== down.length) throw new ScenarioError(`at most one outage per provider, got ${down.join(', ')}`);
@@ -102,6 +103,8 @@ export function randomScenario(random: () => number, providers: readonly Provide
     ...(random() < 0.3 ? { crashAfterWrites: int(SCENARIO_BOUNDS.crashAfterWrites) } : {}),
     cleanUp: random() < 0.7,
   }));
-  const outages: OutageSpec[] = providers.filter(() => random() < 0.2).map((provider) => ({ provider, startAfter: int(SCENARIO_BOUNDS.outageStartAfter), lasts: int(SCENARIO_BOUNDS.outageLasts) }));
+  const outages: OutageSpec[] = providers
+    .filter(() => random() < 0.2)
+    .map((provider) => ({ provider, startAfter: int(SCENARIO_BOUNDS.outageStartAfter), lasts: int(SCENARIO_BOUNDS.outageLasts) }));
   return { names, plans, writers, outages };
 }

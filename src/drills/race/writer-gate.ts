@@ -97,7 +97,8 @@ export function gateProvider(provider: DnsProvider, gate: WriterGate): DnsProvid
   return {
     id: provider.id,
     zone: provider.zone,
-    read: (names: readonly string[], options?: ReadOptions): Promise<ProviderState> => gate.call('read', provider.id, () => provider.read(names, options)),
+    read: (names: readonly string[], options?: ReadOptions): Promise<ProviderState> =>
+      gate.call('read', provider.id, () => provider.read(names, options)),
     apply: (plan: ProviderPlan): Promise<ApplyReport> => gate.call('write', provider.id, () => provider.apply(plan)),
     close: async () => undefined,
   };

@@ -29,12 +29,18 @@ export function effectiveWrites(events: readonly ControllerEvent[], from = -Infi
 }
 
 /** Every answer the providers gave between `from` and `to` that is not exactly `answer`, one line each. */
-export function answersOtherThan(answers: Readonly<Record<string, readonly AnswerSpan[]>>, answer: readonly string[], from: number, to = Infinity): string[] {
+export function answersOtherThan(
+  answers: Readonly<Record<string, readonly AnswerSpan[]>>,
+  answer: readonly string[],
+  from: number,
+  to = Infinity,
+): string[] {
   const out: string[] = [];
   for (const [provider, spans] of Object.entries(answers)) {
     for (const s of spans) {
       if (s.to < from || s.from > to) continue;
-      if (s.outcome !== 'answer' || !sameSet(s.addresses, answer)) out.push(`${provider} ${s.outcome}${s.addresses.length ? ` [${s.addresses.join(', ')}]` : ''} ${s.polls}× from ${s.from}`);
+      if (s.outcome !== 'answer' || !sameSet(s.addresses, answer))
+        out.push(`${provider} ${s.outcome}${s.addresses.length ? ` [${s.addresses.join(', ')}]` : ''} ${s.polls}× from ${s.from}`);
     }
   }
   return out;
@@ -63,6 +69,13 @@ export function decisionOf(events: readonly ControllerEvent[], write: WriteEvent
 }
 
 /** The first event of `type` matching `match` at or after `from`. */
-export function firstAfter<T extends ControllerEvent['type']>(events: readonly ControllerEvent[], type: T, from: number, match: (e: Extract<ControllerEvent, { type: T }>) => boolean = () => true): Extract<ControllerEvent, { type: T }> | undefined {
-  return events.find((e): e is Extract<ControllerEvent, { type: T }> => e.type === type && e.at >= from && match(e as Extract<ControllerEvent, { type: T }>));
+export function firstAfter<T extends ControllerEvent['type']>(
+  events: readonly ControllerEvent[],
+  type: T,
+  from: number,
+  match: (e: Extract<ControllerEvent, { type: T }>) => boolean = () => true,
+): Extract<ControllerEvent, { type: T }> | undefined {
+  return events.find(
+    (e): e is Extract<ControllerEvent, { type: T }> => e.type === type && e.at >= from && match(e as Extract<ControllerEvent, { type: T }>),
+  );
 }

@@ -21,7 +21,11 @@ export async function breakPrimary(ctx: DrillContext, mode: CloudChaosMode, what
   const faultAt = ctx.now();
   await ctx.topology.chaosCloud('aws', mode);
   const moved = await ctx.waitFor(() => ctx.served(expected), patience(ctx.settings));
-  ctx.progress(moved ? `every provider answers azure (${expected[0]}) after ${ctx.now() - faultAt} ms` : 'the providers did not all move to azure in time');
+  ctx.progress(
+    moved
+      ? `every provider answers azure (${expected[0]}) after ${ctx.now() - faultAt} ms`
+      : 'the providers did not all move to azure in time',
+  );
   if (moved) await ctx.waitFor(() => ctx.clientsOn('azure'), ctx.settings.ttl * 1000 + 5_000);
   return { faultAt, faultTarget: 'aws', expectedAnswer: expected };
 }
@@ -38,12 +42,22 @@ export function movedAway(input: JudgeInput, to: Cloud): ScenarioVerdict {
   const invariants: Invariant[] = [
     present('detected', f.detect_ms, 'aws declared down by quorum'),
     within('detected within the floor', f.detect_ms, floor, 'interval + (fall−1) × fast interval + timeout ='),
-    { name: 'published everywhere', ok: unpublished.length === 0, detail: unpublished.length === 0 ? 'every provider acknowledged the new answer' : `no acknowledged write on ${unpublished.join(', ')}` },
+    {
+      name: 'published everywhere',
+      ok: unpublished.length === 0,
+      detail:
+        unpublished.length === 0 ? 'every provider acknowledged the new answer' : `no acknowledged write on ${unpublished.join(', ')}`,
+    },
     present('moved (rto)', f.rto_ms, `every provider answers ${to}`),
     {
       name: `clients on ${to}`,
       ok: obs.traffic !== undefined && clientsOn(traffic, to, undefined, obs.endedAt),
-      detail: obs.traffic === undefined ? 'ran without traffic' : clientsOn(traffic, to, undefined, obs.endedAt) ? `the last requests were all answered by ${to}` : `the last requests were not all answered by ${to}`,
+      detail:
+        obs.traffic === undefined
+          ? 'ran without traffic'
+          : clientsOn(traffic, to, undefined, obs.endedAt)
+            ? `the last requests were all answered by ${to}`
+            : `the last requests were not all answered by ${to}`,
     },
   ];
   return { invariants, details: { moved_to: to, client_errors_by_kind: window.errorsByKind, clients_recovered: window.recovered } };

@@ -29,13 +29,19 @@ export const controlPlaneOutage: TopologyScenario = {
     await t.chaosProvider('route53', 'api-down');
     await t.chaosCloud('aws', 'down');
     const moved = await ctx.waitFor(() => ctx.served(expected, REACHABLE), patience(ctx.settings));
-    ctx.progress(moved ? `Azure DNS and Cloud DNS answer azure after ${ctx.now() - faultAt} ms; Route 53 still answers ${ctx.served([ctx.addresses.aws], ['route53']) ? 'the old address' : 'something else'}` : 'Azure DNS and Cloud DNS did not move in time');
+    ctx.progress(
+      moved
+        ? `Azure DNS and Cloud DNS answer azure after ${ctx.now() - faultAt} ms; Route 53 still answers ${ctx.served([ctx.addresses.aws], ['route53']) ? 'the old address' : 'something else'}`
+        : 'Azure DNS and Cloud DNS did not move in time',
+    );
     await ctx.sleep(API_DOWN_AFTER_MOVE_MS);
     ctx.progress("heal: Route 53's API is back");
     const healAt = ctx.now();
     await t.chaosProvider('route53', 'heal');
     const reconciled = await ctx.waitFor(() => ctx.served(expected, ['route53']), RECONCILE_PATIENCE_MS);
-    ctx.progress(reconciled ? `Route 53 answers azure ${ctx.now() - healAt} ms after its API returned` : 'Route 53 was not reconciled in time');
+    ctx.progress(
+      reconciled ? `Route 53 answers azure ${ctx.now() - healAt} ms after its API returned` : 'Route 53 was not reconciled in time',
+    );
     // Clients that asked Route 53 still hold the old answer for up to a TTL.
     if (reconciled) await ctx.waitFor(() => ctx.clientsOn('azure'), ctx.settings.ttl * 1000 + 5_000);
     return { faultAt, faultTarget: 'aws', expectedAnswer: expected, reachableProviders: REACHABLE, marks: { healAt } };
@@ -52,7 +58,9 @@ export const controlPlaneOutage: TopologyScenario = {
     const inSync = firstAfter(obs.events, 'provider-sync', healAt, (e) => e.provider === 'route53' && e.after === 'in-sync');
     // Route 53's data plane after the others moved: still the old answer (reality, not a fault of the design).
     const othersAt = obs.faultAt + (input.figures.rto_ms ?? 0);
-    const oldSpans = (obs.answers.route53 ?? []).filter((s) => s.outcome === 'answer' && s.addresses.length === 1 && s.addresses[0] === addresses.aws && s.to >= othersAt);
+    const oldSpans = (obs.answers.route53 ?? []).filter(
+      (s) => s.outcome === 'answer' && s.addresses.length === 1 && s.addresses[0] === addresses.aws && s.to >= othersAt,
+    );
     const oldPolls = oldSpans.reduce((n, s) => n + s.polls, 0);
     const oldUntil = oldSpans.length > 0 ? Math.max(...oldSpans.map((s) => s.to)) : undefined;
     // "published everywhere" does not apply here: Route 53 cannot take the write.
@@ -61,9 +69,12 @@ export const controlPlaneOutage: TopologyScenario = {
       {
         name: 'failover without Route 53 (I5)',
         ok: write !== undefined && route53?.result !== 'ok' && REACHABLE.every((p) => takers.includes(p)),
-        detail: write === undefined ? 'no write moved the answer' : `generation ${write.generation}: ${write.providers.map((p) => `${p.provider} ${p.result}`).join(', ')}`,
+        detail:
+          write === undefined
+            ? 'no write moved the answer'
+            : `generation ${write.generation}: ${write.providers.map((p) => `${p.provider} ${p.result}`).join(', ')}`,
       },
-      present('Route 53 reconciled (I4)', reconcileMs, "Route 53 answers azure after its API returned"),
+      present('Route 53 reconciled (I4)', reconcileMs, 'Route 53 answers azure after its API returned'),
     );
     return {
       invariants,
@@ -75,7 +86,9 @@ export const controlPlaneOutage: TopologyScenario = {
         route53_old_answer_ms: oldUntil !== undefined ? Math.max(0, oldUntil - othersAt) : 0,
         route53_write_result: route53?.result ?? null,
         // Clients whose resolver asked Route 53 still got the old, dead address until it was reconciled.
-        client_errors_until_reconciled: (obs.traffic ?? []).filter((o) => !o.ok && o.endedAt >= obs.faultAt && o.endedAt <= healAt + (reconcileMs ?? obs.endedAt - healAt)).length,
+        client_errors_until_reconciled: (obs.traffic ?? []).filter(
+          (o) => !o.ok && o.endedAt >= obs.faultAt && o.endedAt <= healAt + (reconcileMs ?? obs.endedAt - healAt),
+        ).length,
       },
     };
   },

@@ -24,7 +24,11 @@ export const dependencyDnsEmpty: TopologyScenario = {
   summary: "AWS's dependency name resolves to nothing; the process is up, readiness fails; traffic moves",
   proves: 'deep readiness catches what liveness cannot (20 Oct 2025); I1; I2',
   async run(ctx) {
-    const run = await breakPrimary(ctx, 'dependency-dns-empty', "AWS's dependency name resolves to no address (chaos dependency-dns-empty)");
+    const run = await breakPrimary(
+      ctx,
+      'dependency-dns-empty',
+      "AWS's dependency name resolves to no address (chaos dependency-dns-empty)",
+    );
     const aws = ctx.topology.clouds.aws.url;
     const [healthz, readyz] = await Promise.all([status(`${aws}/healthz`), status(`${aws}/readyz`)]);
     ctx.progress(`aws /healthz ${healthz}, /readyz ${readyz}`);
@@ -36,7 +40,11 @@ export const dependencyDnsEmpty: TopologyScenario = {
     return {
       invariants: [
         ...base.invariants,
-        { name: 'process alive, not ready', ok: healthz === 200 && readyz === 503, detail: `aws /healthz ${String(healthz)}, /readyz ${String(readyz)} (expected 200 and 503)` },
+        {
+          name: 'process alive, not ready',
+          ok: healthz === 200 && readyz === 503,
+          detail: `aws /healthz ${String(healthz)}, /readyz ${String(readyz)} (expected 200 and 503)`,
+        },
       ],
       details: { ...base.details, aws_healthz: healthz ?? null, aws_readyz: readyz ?? null },
     };

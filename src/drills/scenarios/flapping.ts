@@ -33,7 +33,12 @@ export interface ClassifiedWrite {
 }
 
 /** Every publish in [from, to] that took effect, with its decision's urgency and spacing. */
-export function classifyWrites(events: readonly ControllerEvent[], from: number, to: number, targets: Readonly<Record<string, string>>): ClassifiedWrite[] {
+export function classifyWrites(
+  events: readonly ControllerEvent[],
+  from: number,
+  to: number,
+  targets: Readonly<Record<string, string>>,
+): ClassifiedWrite[] {
   const all = effectiveWrites(events);
   const byAddress = new Map(Object.entries(targets).map(([id, address]) => [address, id]));
   return all
@@ -110,7 +115,10 @@ export const flapping: TopologyScenario = {
         {
           name: 'dwell between non-urgent changes (I6)',
           ok: tooSoon.length === 0,
-          detail: tooSoon.length === 0 ? `${nonUrgent.length} non-urgent change(s), each ≥ ${settings.dwellMs} ms after the previous` : `changed ${tooSoon.map((w) => `${w.sincePreviousMs} ms`).join(', ')} after the previous change (dwell ${settings.dwellMs} ms)`,
+          detail:
+            tooSoon.length === 0
+              ? `${nonUrgent.length} non-urgent change(s), each ≥ ${settings.dwellMs} ms after the previous`
+              : `changed ${tooSoon.map((w) => `${w.sincePreviousMs} ms`).join(', ')} after the previous change (dwell ${settings.dwellMs} ms)`,
         },
         {
           name: 'non-urgent changes ≤ ⌊T/dwell⌋+1',

@@ -9,7 +9,16 @@ import { race } from './race.js';
 import { recovery } from './recovery.js';
 import type { Scenario } from './scenario.js';
 
-export const SCENARIOS: readonly Scenario[] = [cloudOutage, dependencyDnsEmpty, controlPlaneOutage, race, flapping, allDown, partition, recovery];
+export const SCENARIOS: readonly Scenario[] = [
+  cloudOutage,
+  dependencyDnsEmpty,
+  controlPlaneOutage,
+  race,
+  flapping,
+  allDown,
+  partition,
+  recovery,
+];
 
 /** A scenario name nobody wrote; the message lists the ones that exist. */
 export class UnknownScenarioError extends Error {
@@ -18,6 +27,7 @@ export class UnknownScenarioError extends Error {
 
 export function scenarioNamed(name: string): Scenario {
   const found = SCENARIOS.find((s) => s.name === name);
-  if (found === undefined) throw new UnknownScenarioError(`unknown drill '${name}': expected one of ${SCENARIOS.map((s) => s.name).join(', ')}, or all`);
+  if (found === undefined)
+    throw new UnknownScenarioError(`unknown drill '${name}': expected one of ${SCENARIOS.map((s) => s.name).join(', ')}, or all`);
   return found;
 }

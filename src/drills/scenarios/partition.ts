@@ -17,8 +17,18 @@ export const partition: TopologyScenario = {
     ctx.progress(`fault: vantage point ${vp.id} loses its path to AWS`);
     const faultAt = ctx.now();
     vp.partition('aws');
-    const seen = await ctx.waitFor(() => ctx.events().some((e) => e.type === 'probe-state' && e.targetId === 'aws' && e.vantageId === vp.id && e.after === 'down' && e.at >= faultAt), patience(ctx.settings));
-    ctx.progress(seen ? `${vp.id} sees aws down after ${ctx.now() - faultAt} ms; watching that nothing moves` : `${vp.id} did not see aws down in time`);
+    const seen = await ctx.waitFor(
+      () =>
+        ctx
+          .events()
+          .some((e) => e.type === 'probe-state' && e.targetId === 'aws' && e.vantageId === vp.id && e.after === 'down' && e.at >= faultAt),
+      patience(ctx.settings),
+    );
+    ctx.progress(
+      seen
+        ? `${vp.id} sees aws down after ${ctx.now() - faultAt} ms; watching that nothing moves`
+        : `${vp.id} did not see aws down in time`,
+    );
     // As long again as detection may take, plus a dwell: time for a wrong move to show.
     const h = ctx.settings.health;
     await ctx.sleep(h.intervalMs + (h.fall - 1) * h.fastIntervalMs + h.timeoutMs + ctx.settings.dwellMs);
@@ -27,7 +37,12 @@ export const partition: TopologyScenario = {
   },
   judge({ obs, run, addresses }) {
     const vantage = String(run.facts?.vantage ?? '');
-    const seen = firstAfter(obs.events, 'probe-state', obs.faultAt, (e) => e.targetId === 'aws' && e.vantageId === vantage && e.after === 'down');
+    const seen = firstAfter(
+      obs.events,
+      'probe-state',
+      obs.faultAt,
+      (e) => e.targetId === 'aws' && e.vantageId === vantage && e.after === 'down',
+    );
     const down = verdicts(obs.events, 'aws').filter((v) => v.after === 'down' && v.at >= obs.faultAt);
     const writes = effectiveWrites(obs.events, obs.faultAt, obs.endedAt);
     const other = answersOtherThan(obs.answers, [addresses.aws], obs.faultAt, obs.endedAt);
@@ -35,11 +50,36 @@ export const partition: TopologyScenario = {
     const onAws = obs.traffic !== undefined && clientsOn(traffic, 'aws', undefined, obs.endedAt);
     return {
       invariants: [
-        { name: 'partition took effect', ok: seen !== undefined, detail: seen ? `${vantage} saw aws down after ${seen.at - obs.faultAt} ms` : `${vantage} never saw aws down` },
-        { name: 'no down verdict (quorum not met)', ok: down.length === 0, detail: down.length === 0 ? 'aws was never declared down' : `declared down: ${down[0]?.reason}` },
-        { name: 'no failover', ok: writes.length === 0, detail: writes.length === 0 ? 'nothing was written' : `${writes.length} publish(es), first [${writes[0]?.after.join(', ')}]` },
-        { name: 'aws still served', ok: other.length === 0, detail: other.length === 0 ? `every provider kept answering [${addresses.aws}]` : other.slice(0, 5).join('; ') },
-        { name: 'clients on aws', ok: onAws, detail: obs.traffic === undefined ? 'ran without traffic' : onAws ? 'the last requests were all answered by aws' : 'the last requests were not all answered by aws' },
+        {
+          name: 'partition took effect',
+          ok: seen !== undefined,
+          detail: seen ? `${vantage} saw aws down after ${seen.at - obs.faultAt} ms` : `${vantage} never saw aws down`,
+        },
+        {
+          name: 'no down verdict (quorum not met)',
+          ok: down.length === 0,
+          detail: down.length === 0 ? 'aws was never declared down' : `declared down: ${down[0]?.reason}`,
+        },
+        {
+          name: 'no failover',
+          ok: writes.length === 0,
+          detail: writes.length === 0 ? 'nothing was written' : `${writes.length} publish(es), first [${writes[0]?.after.join(', ')}]`,
+        },
+        {
+          name: 'aws still served',
+          ok: other.length === 0,
+          detail: other.length === 0 ? `every provider kept answering [${addresses.aws}]` : other.slice(0, 5).join('; '),
+        },
+        {
+          name: 'clients on aws',
+          ok: onAws,
+          detail:
+            obs.traffic === undefined
+              ? 'ran without traffic'
+              : onAws
+                ? 'the last requests were all answered by aws'
+                : 'the last requests were not all answered by aws',
+        },
       ],
       details: { vantage, vantage_down_ms: seen ? seen.at - obs.faultAt : null },
     };

@@ -25,13 +25,30 @@ const PROGRESS_EVERY = 5;
 export type RaceDrillSummary = DrillReport & { readonly controller: RaceSection; readonly naive: RaceSection };
 
 /** The race's report: the product's figures at top level, both sides under `controller` and `naive`. */
-export function raceReport(outcome: RaceDrillReport, startedAt: number, endedAt: number, extra: { apiCalls?: Record<string, number>; details?: Record<string, unknown> } = {}): RaceDrillSummary {
+export function raceReport(
+  outcome: RaceDrillReport,
+  startedAt: number,
+  endedAt: number,
+  extra: { apiCalls?: Record<string, number>; details?: Record<string, unknown> } = {},
+): RaceDrillSummary {
   const c = outcome.controller;
   const n = outcome.naive;
   const invariants: Invariant[] = [
-    { name: 'never-empty (I1)', ok: c.empty_answers === 0 && c.empty_states === 0, detail: `controller ${c.empty_answers} empty answers, ${c.empty_states} empty states; naive ${n.empty_answers}, ${n.empty_states}` },
-    { name: 'no-stale-write (I2)', ok: c.stale_writes_applied === 0, detail: `controller ${c.stale_writes_applied} stale writes applied; naive ${n.stale_writes_applied}` },
-    { name: 'converged (I4)', ok: c.not_converged === 0, detail: `controller: ${c.interleavings - c.not_converged} of ${c.interleavings} races ended with every provider on the newest plan; naive ${n.interleavings - n.not_converged} of ${n.interleavings}` },
+    {
+      name: 'never-empty (I1)',
+      ok: c.empty_answers === 0 && c.empty_states === 0,
+      detail: `controller ${c.empty_answers} empty answers, ${c.empty_states} empty states; naive ${n.empty_answers}, ${n.empty_states}`,
+    },
+    {
+      name: 'no-stale-write (I2)',
+      ok: c.stale_writes_applied === 0,
+      detail: `controller ${c.stale_writes_applied} stale writes applied; naive ${n.stale_writes_applied}`,
+    },
+    {
+      name: 'converged (I4)',
+      ok: c.not_converged === 0,
+      detail: `controller: ${c.interleavings - c.not_converged} of ${c.interleavings} races ended with every provider on the newest plan; naive ${n.interleavings - n.not_converged} of ${n.interleavings}`,
+    },
   ];
   // No probes in the race; the floors are those of the drill defaults, for the table's sake.
   const floors = detectionFloors(DRILL_DEFAULTS.health);
@@ -65,7 +82,9 @@ export const race: StandaloneScenario = {
   proves: 'I1 never empty and I2 no stale wins under the incident’s race; naive writers shown failing side by side',
   async execute({ signal, progress }) {
     const startedAt = Date.now();
-    progress(`race: the incident replayed, then ${RACE_INTERLEAVINGS} seeded interleavings (seed ${RACE_SEED}), each with the product's writer and with naive writers`);
+    progress(
+      `race: the incident replayed, then ${RACE_INTERLEAVINGS} seeded interleavings (seed ${RACE_SEED}), each with the product's writer and with naive writers`,
+    );
     const emulators = await startEmulators({ freePorts: true });
     let done = 0;
     try {
@@ -75,16 +94,19 @@ export const race: StandaloneScenario = {
         seed: RACE_SEED,
         onRace: (r) => {
           done += 1;
-          if (done % PROGRESS_EVERY === 0) progress(`race: ${done} of ${2 * (RACE_INTERLEAVINGS + 1)} races (${r.kind === 'product' ? 'controller' : 'naive'})`);
+          if (done % PROGRESS_EVERY === 0)
+            progress(`race: ${done} of ${2 * (RACE_INTERLEAVINGS + 1)} races (${r.kind === 'product' ? 'controller' : 'naive'})`);
           // Stops between races; runRaceDrill closes its clients on the way out.
           if (signal.aborted) throw new DrillAborted('race interrupted');
         },
       });
       const apiCalls = Object.fromEntries((['route53', 'azure', 'clouddns'] as const).map((p) => [p, emulators[p].faults.totalRequests()]));
-      return raceReport(outcome, startedAt, Date.now(), { apiCalls, details: { seed: outcome.seed, interleavings: RACE_INTERLEAVINGS, api_calls_cover: 'both writers, every race' } });
+      return raceReport(outcome, startedAt, Date.now(), {
+        apiCalls,
+        details: { seed: outcome.seed, interleavings: RACE_INTERLEAVINGS, api_calls_cover: 'both writers, every race' },
+      });
     } finally {
       await emulators.stop();
     }
   },
 };
-

@@ -19,7 +19,9 @@ export const recovery: TopologyScenario = {
     const healAt = ctx.now();
     await ctx.topology.chaosCloud('aws', 'healthy');
     const back = await ctx.waitFor(() => ctx.served([ctx.addresses.aws]), patience(ctx.settings, ctx.settings.dwellMs));
-    ctx.progress(back ? `every provider answers aws again ${ctx.now() - healAt} ms after the heal` : 'traffic did not return to aws in time');
+    ctx.progress(
+      back ? `every provider answers aws again ${ctx.now() - healAt} ms after the heal` : 'traffic did not return to aws in time',
+    );
     if (back) await ctx.waitFor(() => ctx.clientsOn('aws'), ctx.settings.ttl * 1000 + 5_000);
     return { ...failover, marks: { healAt } };
   },
@@ -46,16 +48,36 @@ export const recovery: TopologyScenario = {
         {
           name: 'waited for rise and dwell',
           ok: decidedMs !== null && decidedMs >= boundMs,
-          detail: decidedMs === null ? 'no return decision' : `decided ${decidedMs} ms after the heal ${decidedMs >= boundMs ? '≥' : '<'} max(rise ${riseMs} ms, dwell left ${dwellLeftMs} ms)`,
+          detail:
+            decidedMs === null
+              ? 'no return decision'
+              : `decided ${decidedMs} ms after the heal ${decidedMs >= boundMs ? '≥' : '<'} max(rise ${riseMs} ms, dwell left ${dwellLeftMs} ms)`,
         },
         {
           name: 'quorum saw aws up first',
           ok: up !== undefined && decision !== undefined && up.at <= decision.at,
           detail: up ? `aws up ${up.at - healAt} ms after the heal: ${up.reason}` : 'no up verdict for aws after the heal',
         },
-        { name: 'return not urgent', ok: decision !== undefined && !decision.urgent, detail: decision ? (decision.urgent ? 'the return skipped the dwell' : 'the return waited for the dwell') : 'no return decision' },
-        { name: 'no client on aws before the return', ok: early === 0, detail: `${early} request(s) reached aws between the heal and the return decision` },
-        { name: 'clients back on aws', ok: onAws, detail: obs.traffic === undefined ? 'ran without traffic' : onAws ? 'the last requests were all answered by aws' : 'the last requests were not all answered by aws' },
+        {
+          name: 'return not urgent',
+          ok: decision !== undefined && !decision.urgent,
+          detail: decision ? (decision.urgent ? 'the return skipped the dwell' : 'the return waited for the dwell') : 'no return decision',
+        },
+        {
+          name: 'no client on aws before the return',
+          ok: early === 0,
+          detail: `${early} request(s) reached aws between the heal and the return decision`,
+        },
+        {
+          name: 'clients back on aws',
+          ok: onAws,
+          detail:
+            obs.traffic === undefined
+              ? 'ran without traffic'
+              : onAws
+                ? 'the last requests were all answered by aws'
+                : 'the last requests were not all answered by aws',
+        },
       ],
       details: {
         ...base.details,

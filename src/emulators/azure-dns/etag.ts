@@ -18,7 +18,10 @@ export function recordSetEtag(zone: EmuZone, rs: EmuRecordSet): string {
 
 /** `"abc"`, `W/"abc"` and `abc` all name the ETag `abc`. */
 function bare(tag: string): string {
-  return tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  return tag
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
 }
 
 export interface Preconditions {

@@ -9,7 +9,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
-    const tooLarge = () => new ArmError(413, 'RequestEntityTooLarge', `The request body is larger than ${limit} bytes.`, undefined, { connection: 'close' });
+    const tooLarge = () =>
+      new ArmError(413, 'RequestEntityTooLarge', `The request body is larger than ${limit} bytes.`, undefined, { connection: 'close' });
     if (Number.isFinite(declared) && declared > limit) {
       req.resume(); // discard; the connection closes after the answer
       reject(tooLarge());
@@ -40,7 +41,11 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 export function parseJsonBody(req: IncomingMessage, raw: Buffer): unknown {
   const type = String(req.headers['content-type'] ?? '').toLowerCase();
   if (!/^application\/(?:[\w.+-]+\+)?json\b/.test(type)) {
-    throw new ArmError(415, 'UnsupportedMediaType', `The content media type '${type || '(none)'}' is not supported; send 'application/json'.`);
+    throw new ArmError(
+      415,
+      'UnsupportedMediaType',
+      `The content media type '${type || '(none)'}' is not supported; send 'application/json'.`,
+    );
   }
   const text = raw.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim().length === 0) throw invalidFormat('The request body is required.', 'body');

@@ -20,7 +20,10 @@ export function checkZoneName(zoneName: string): string {
   const z = zoneName.toLowerCase();
   const labels = z.split('.');
   if (z.length === 0 || z.length > 253 || z.endsWith('.') || labels.length < 2 || !validLabels(labels, LABEL, false)) {
-    throw badRequest(`The zone name '${zoneName}' is invalid: use a domain name of at least two labels, without a terminating dot.`, 'zoneName');
+    throw badRequest(
+      `The zone name '${zoneName}' is invalid: use a domain name of at least two labels, without a terminating dot.`,
+      'zoneName',
+    );
   }
   return z;
 }

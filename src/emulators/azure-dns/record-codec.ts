@@ -125,7 +125,8 @@ const CODECS: Record<AzureRecordType, Codec> = {
       if (strings.length === 0) throw badRequest(`'${field}.value' must hold at least one string.`, `${field}.value`);
       strings.forEach((s, i) => {
         // A DNS character-string carries at most 255 octets; longer text must be split by the caller.
-        if (Buffer.byteLength(s, 'utf8') > 255) throw badRequest(`'${field}.value[${i}]' is longer than 255 bytes; split it into several strings.`, `${field}.value[${i}]`);
+        if (Buffer.byteLength(s, 'utf8') > 255)
+          throw badRequest(`'${field}.value[${i}]' is longer than 255 bytes; split it into several strings.`, `${field}.value[${i}]`);
       });
       return txtToPresentation(strings);
     },
@@ -169,7 +170,15 @@ export function mergeSoa(item: JsonObject, current: string, field: string): stri
   }
   const int = (key: string, fallback: string) => (given(item[key]) ? String(asInteger(item[key], `${field}.${key}`, 0, I32)) : fallback);
   const mail = given(item['email']) ? absoluteTarget(asString(item['email'], `${field}.email`), `${field}.email`) : email;
-  return [host, mail, serial, int('refreshTime', refresh), int('retryTime', retry), int('expireTime', expire), int('minimumTTL', minimum)].join(' ');
+  return [
+    host,
+    mail,
+    serial,
+    int('refreshTime', refresh),
+    int('retryTime', retry),
+    int('expireTime', expire),
+    int('minimumTTL', minimum),
+  ].join(' ');
 }
 
 /** ARM properties for a stored set's values, e.g. `{ ARecords: [{ ipv4Address }] }`. */

@@ -40,7 +40,11 @@ export function recordSetJson(zone: EmuZone, rs: EmuRecordSet): Record<string, u
 
 function checkType(raw: string): AzureRecordType {
   const t = raw.toUpperCase();
-  if (!isAzureRecordType(t)) throw badRequest(`The record type '${raw}' is not supported; use one of A, AAAA, CAA, CNAME, MX, NS, PTR, SOA, SRV, TXT.`, 'recordType');
+  if (!isAzureRecordType(t))
+    throw badRequest(
+      `The record type '${raw}' is not supported; use one of A, AAAA, CAA, CNAME, MX, NS, PTR, SOA, SRV, TXT.`,
+      'recordType',
+    );
   return t;
 }
 
@@ -63,7 +67,11 @@ export class RecordSetHandlers {
   private zoneOf(route: RecordSetRoute | RecordSetsRoute): EmuZone {
     const zone = findAzureZone(this.store, route, route.zoneName);
     if (!zone) {
-      throw new ArmError(404, 'ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource '${route.zoneName}' not found.`);
+      throw new ArmError(
+        404,
+        'ParentResourceNotFound',
+        `Can not perform requested operation on nested resource. Parent resource '${route.zoneName}' not found.`,
+      );
     }
     return zone;
   }
@@ -152,7 +160,13 @@ export class RecordSetHandlers {
       checkPreconditions(current && recordSetEtag(zone, current), { ifMatch: req.preconditions.ifMatch });
       if (!current) throw new ArmError(404, 'NotFound', `The resource record '${route.relativeName}' of type '${type}' does not exist.`);
       const nextMetadata = metadata ?? current.metadata;
-      draft.put({ name: owner, type, ttl: ttl ?? current.ttl, values: values ?? current.values, ...(nextMetadata ? { metadata: nextMetadata } : {}) });
+      draft.put({
+        name: owner,
+        type,
+        ttl: ttl ?? current.ttl,
+        values: values ?? current.values,
+        ...(nextMetadata ? { metadata: nextMetadata } : {}),
+      });
     });
     const after = this.current(zone.id, owner, type);
     return { status: 200, body: recordSetJson(after.zone, after.rs), etag: recordSetEtag(after.zone, after.rs) };
@@ -160,7 +174,8 @@ export class RecordSetHandlers {
 
   private delete(zone: EmuZone, type: AzureRecordType, owner: string, req: ArmRequest): ArmResponse {
     if (type === 'SOA') throw badRequest('The SOA record set is deleted with its zone and cannot be deleted alone.', 'recordType');
-    if (type === 'NS' && owner === zone.name) throw badRequest('The NS record set at the zone apex (@) cannot be deleted.', 'relativeRecordSetName');
+    if (type === 'NS' && owner === zone.name)
+      throw badRequest('The NS record set at the zone apex (@) cannot be deleted.', 'relativeRecordSetName');
     const deleted = this.store.transact(zone.id, (draft) => {
       const current = draft.get(owner, type);
       checkPreconditions(current && recordSetEtag(zone, current), { ifMatch: req.preconditions.ifMatch });

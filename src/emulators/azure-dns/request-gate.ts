@@ -19,14 +19,15 @@ export function checkBearer(req: IncomingMessage, acceptToken: (token: string) =
     throw unauthorized('AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match?.[1]) throw unauthorized('AuthenticationFailed', "Authentication failed. The 'Authorization' header is not in 'Bearer <token>' format.");
+  if (!match?.[1])
+    throw unauthorized('AuthenticationFailed', "Authentication failed. The 'Authorization' header is not in 'Bearer <token>' format.");
   if (!acceptToken(match[1])) throw unauthorized('InvalidAuthenticationToken', 'The access token is invalid.');
 }
 
 export function checkApiVersion(query: URLSearchParams): void {
   const v = query.get('api-version');
   if (v === null || v === '') {
-    throw new ArmError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+    throw new ArmError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
   }
   if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
     throw new ArmError(

@@ -102,23 +102,40 @@ export async function startAzureDnsApi(opts: AzureDnsApiOptions): Promise<Runnin
       out = {
         status: 429,
         headers: { 'retry-after': String(verdict.retryAfterSeconds) },
-        body: new ArmError(429, 'TooManyRequests', `The request is being throttled. Please retry after ${verdict.retryAfterSeconds} seconds.`).body(),
+        body: new ArmError(
+          429,
+          'TooManyRequests',
+          `The request is being throttled. Please retry after ${verdict.retryAfterSeconds} seconds.`,
+        ).body(),
       };
     } else if (verdict.kind === 'error') {
       outcome = 'injected_error';
-      out = { status: 500, body: new ArmError(500, 'InternalServerError', 'Encountered internal server error (injected fault). Please retry.').body() };
+      out = {
+        status: 500,
+        body: new ArmError(500, 'InternalServerError', 'Encountered internal server error (injected fault). Please retry.').body(),
+      };
     } else {
       try {
         out = reply(await dispatch(req, route, url));
       } catch (err) {
-        const e = err instanceof ArmError ? err : new ArmError(500, 'InternalServerError', `Encountered internal server error: ${(err as Error).message}`);
+        const e =
+          err instanceof ArmError
+            ? err
+            : new ArmError(500, 'InternalServerError', `Encountered internal server error: ${(err as Error).message}`);
         out = { status: e.status, body: e.body(), headers: e.headers };
       }
       outcome = outcomeOf(out.status);
     }
     opts.faults.record(route.operation, outcome);
     if (!res.destroyed && !res.headersSent) send(req, res, out);
-    opts.log?.({ api: 'azure', method: req.method, path: url.pathname, operation: route.operation, status: out.status, ms: Date.now() - started });
+    opts.log?.({
+      api: 'azure',
+      method: req.method,
+      path: url.pathname,
+      operation: route.operation,
+      status: out.status,
+      ms: Date.now() - started,
+    });
   };
 
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {

@@ -11,7 +11,14 @@ import { asObject, asString, asStringMap, given } from './json-fields.js';
 import { checkZoneName } from './names.js';
 import { nextLink, paginate, readPageRequest } from './paging.js';
 import type { Route } from './routes.js';
-import { MAX_RECORD_SETS_PER_ZONE, MAX_RECORDS_PER_SET, armZoneName, createAzureZone, findAzureZone, listAzureZones } from './zone-model.js';
+import {
+  MAX_RECORD_SETS_PER_ZONE,
+  MAX_RECORDS_PER_SET,
+  armZoneName,
+  createAzureZone,
+  findAzureZone,
+  listAzureZones,
+} from './zone-model.js';
 
 type ZoneRoute = Extract<Route, { kind: 'zone' }>;
 type ZonesRoute = Extract<Route, { kind: 'zones' }>;
@@ -88,9 +95,11 @@ export class ZoneHandlers {
   private put(route: ZoneRoute, req: ArmRequest): ArmResponse {
     const zoneName = checkZoneName(route.zoneName);
     const body = asObject(req.body, 'body');
-    if (!given(body['location'])) throw new ArmError(400, 'LocationRequired', 'The location property is required for this definition.', 'location');
+    if (!given(body['location']))
+      throw new ArmError(400, 'LocationRequired', 'The location property is required for this definition.', 'location');
     const location = asString(body['location'], 'location');
-    if (location.toLowerCase() !== 'global') throw badRequest(`DNS zones are global: 'location' must be 'global', got '${location}'.`, 'location');
+    if (location.toLowerCase() !== 'global')
+      throw badRequest(`DNS zones are global: 'location' must be 'global', got '${location}'.`, 'location');
     const tags = given(body['tags']) ? asStringMap(body['tags'], 'tags') : {};
     const props = given(body['properties']) ? asObject(body['properties'], 'properties') : {};
     if (given(props['zoneType']) && asString(props['zoneType'], 'properties.zoneType') !== 'Public') {

@@ -5,7 +5,12 @@
  */
 import type { EmuZone, ZoneStore } from '../core/zone-store.js';
 
-export const AZURE_NAME_SERVERS = ['ns1-01.azure-dns-emu.test.', 'ns2-01.azure-dns-emu.test.', 'ns3-01.azure-dns-emu.test.', 'ns4-01.azure-dns-emu.test.'];
+export const AZURE_NAME_SERVERS = [
+  'ns1-01.azure-dns-emu.test.',
+  'ns2-01.azure-dns-emu.test.',
+  'ns3-01.azure-dns-emu.test.',
+  'ns4-01.azure-dns-emu.test.',
+];
 /** Azure's published SOA and NS defaults for a new zone. */
 export const AZURE_ZONE_DEFAULTS = {
   soaTtl: 3600,
@@ -66,7 +71,12 @@ export function createAzureZone(store: ZoneStore, scope: AzureZoneScope, zoneNam
   store.transact(zone.id, (draft) => {
     const soa = draft.get(zone.name, 'SOA');
     const [host = AZURE_NAME_SERVERS[0], mail = d.hostmaster, serial = '1'] = soa?.values[0]?.split(/\s+/) ?? [];
-    draft.put({ name: zone.name, type: 'SOA', ttl: d.soaTtl, values: [`${host} ${mail} ${serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimumTtl}`] });
+    draft.put({
+      name: zone.name,
+      type: 'SOA',
+      ttl: d.soaTtl,
+      values: [`${host} ${mail} ${serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimumTtl}`],
+    });
   });
   return zone;
 }

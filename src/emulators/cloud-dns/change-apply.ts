@@ -31,7 +31,8 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 function mismatch(live: EmuRecordSet, wanted: CheckedRrset): string | undefined {
   if (live.ttl !== wanted.ttl) return `ttl is ${live.ttl}, the deletion says ${wanted.ttl}`;
   const values = canonicalValues(live);
-  if (!sameSet(values, canonicalValues(wanted))) return `rrdatas are ${JSON.stringify(values)}, the deletion says ${JSON.stringify(wanted.values)}`;
+  if (!sameSet(values, canonicalValues(wanted)))
+    return `rrdatas are ${JSON.stringify(values)}, the deletion says ${JSON.stringify(wanted.values)}`;
   return undefined;
 }
 
@@ -50,7 +51,11 @@ function checkApex(draft: ZoneDraft, zone: EmuZone, change: CheckedChange): void
   for (const type of ['SOA', 'NS'] as const) {
     if (!draft.get(zone.name, type)) {
       const culprit = change.deletions.find((d) => d.name === zone.name && d.type === type);
-      throw googleErrors.invalid(culprit?.field ?? 'entity.change', `${zone.name} ${type}`, `a zone must keep its ${type} record set at the apex; replace it in the same change instead`);
+      throw googleErrors.invalid(
+        culprit?.field ?? 'entity.change',
+        `${zone.name} ${type}`,
+        `a zone must keep its ${type} record set at the apex; replace it in the same change instead`,
+      );
     }
   }
 }

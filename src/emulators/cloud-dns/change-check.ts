@@ -26,7 +26,11 @@ function isRecordType(t: string): t is EmuRecordType {
 
 export function checkRrset(input: RrsetInput, field: string, zone: EmuZone): CheckedRrset {
   if (!isAbsoluteDomainName(input.name, { wildcard: true })) {
-    throw googleErrors.invalid(`${field}.name`, input.name, "a record name is an absolute domain name ending in '.', e.g. www.example.test.");
+    throw googleErrors.invalid(
+      `${field}.name`,
+      input.name,
+      "a record name is an absolute domain name ending in '.', e.g. www.example.test.",
+    );
   }
   const name = input.name.toLowerCase();
   if (!inZone(name, zone.name)) {
@@ -47,7 +51,8 @@ export function checkRrset(input: RrsetInput, field: string, zone: EmuZone): Che
   }
   const dup = values.findIndex((v, i) => values.indexOf(v) !== i);
   if (dup >= 0) throw googleErrors.invalid(`${field}.rrdatas[${dup}]`, input.rrdatas[dup], 'the value appears twice in the record set');
-  if (type === 'CNAME' && values.length !== 1) throw googleErrors.invalid(`${field}.rrdatas`, input.rrdatas, 'a CNAME record set holds exactly one value');
+  if (type === 'CNAME' && values.length !== 1)
+    throw googleErrors.invalid(`${field}.rrdatas`, input.rrdatas, 'a CNAME record set holds exactly one value');
   if (type === 'SOA' && (name !== zone.name || values.length !== 1)) {
     throw googleErrors.invalid(field, `${name} SOA`, 'a zone has exactly one SOA value, at its apex');
   }
@@ -58,7 +63,12 @@ function rejectDuplicates(list: CheckedRrset[]): void {
   const seen = new Set<string>();
   for (const rs of list) {
     const key = `${rs.name}|${rs.type}`;
-    if (seen.has(key)) throw googleErrors.invalid(rs.field, `${rs.name} ${rs.type}`, 'the same name and type appear twice in this list; merge their rrdatas');
+    if (seen.has(key))
+      throw googleErrors.invalid(
+        rs.field,
+        `${rs.name} ${rs.type}`,
+        'the same name and type appear twice in this list; merge their rrdatas',
+      );
     seen.add(key);
   }
 }
@@ -67,7 +77,11 @@ export function checkChange(change: ChangeInput, zone: EmuZone): CheckedChange {
   const additions = change.additions ?? [];
   const deletions = change.deletions ?? [];
   if (additions.length === 0 && deletions.length === 0) {
-    throw new GoogleApiError(400, 'required', "Required field 'entity.change' not specified: a change needs at least one entry in 'additions' or 'deletions'");
+    throw new GoogleApiError(
+      400,
+      'required',
+      "Required field 'entity.change' not specified: a change needs at least one entry in 'additions' or 'deletions'",
+    );
   }
   if (additions.length > CLOUD_DNS_LIMITS.rrsetAdditionsPerChange) throw googleErrors.quotaExceeded('additions per change');
   if (deletions.length > CLOUD_DNS_LIMITS.rrsetDeletionsPerChange) throw googleErrors.quotaExceeded('deletions per change');

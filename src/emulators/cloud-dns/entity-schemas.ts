@@ -6,7 +6,15 @@
 import { z } from 'zod';
 
 /** int32 as proto3 JSON allows it: a number or a decimal string. */
-const int32 = z.union([z.int(), z.string().regex(/^-?\d+$/).transform(Number)]).pipe(z.number().min(0).max(2_147_483_647));
+const int32 = z
+  .union([
+    z.int(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ])
+  .pipe(z.number().min(0).max(2_147_483_647));
 
 export const rrsetSchema = z.strictObject({
   kind: z.literal('dns#resourceRecordSet').optional(),
@@ -32,7 +40,12 @@ export type RrsetPatchInput = z.infer<typeof rrsetPatchSchema>;
 
 export const managedZoneSchema = z.strictObject({
   kind: z.literal('dns#managedZone').optional(),
-  name: z.string().regex(/^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/, 'a name is 1-63 characters: lower-case letters, digits and dashes, starting with a letter'),
+  name: z
+    .string()
+    .regex(
+      /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+      'a name is 1-63 characters: lower-case letters, digits and dashes, starting with a letter',
+    ),
   dnsName: z.string(),
   description: z.string().max(1024),
   visibility: z.literal('public').optional(),

@@ -39,7 +39,11 @@ export function parseEntity<S extends z.ZodType>(schema: S, body: unknown, root:
   const path = issue.path as PropertyKey[];
   const where = fieldPath(root, path);
   if (issue.code === 'unrecognized_keys') {
-    throw new GoogleApiError(400, 'invalid', `Invalid JSON payload received. Unknown name "${issue.keys[0] ?? ''}" at '${where}': Cannot find field.`);
+    throw new GoogleApiError(
+      400,
+      'invalid',
+      `Invalid JSON payload received. Unknown name "${issue.keys[0] ?? ''}" at '${where}': Cannot find field.`,
+    );
   }
   const { found, value } = lookup(body, path);
   if (!found || value === null) throw googleErrors.required(where);

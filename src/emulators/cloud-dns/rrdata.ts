@@ -35,7 +35,8 @@ function absolute(value: string, what: string, root = false): string {
 }
 
 function uint(value: string | undefined, max: number, what: string): string {
-  if (value === undefined || !/^\d+$/.test(value) || Number(value) > max) throw new RrdataError(`${what} must be an integer from 0 to ${max}`);
+  if (value === undefined || !/^\d+$/.test(value) || Number(value) > max)
+    throw new RrdataError(`${what} must be an integer from 0 to ${max}`);
   return String(Number(value));
 }
 
@@ -71,7 +72,8 @@ export function canonicalTxt(value: string): string {
     const m = pattern.exec(trimmed);
     if (!m) throw new RrdataError('TXT data must be quoted strings separated by spaces, with \\" for a quote inside');
     const inner = m[1] ?? '';
-    if (characterStringBytes(inner) > MAX_TXT_STRING_BYTES) throw new RrdataError(`each TXT string is at most ${MAX_TXT_STRING_BYTES} bytes; split longer text into several quoted strings`);
+    if (characterStringBytes(inner) > MAX_TXT_STRING_BYTES)
+      throw new RrdataError(`each TXT string is at most ${MAX_TXT_STRING_BYTES} bytes; split longer text into several quoted strings`);
     strings.push(`"${inner}"`);
     at = pattern.lastIndex;
   }
@@ -80,7 +82,7 @@ export function canonicalTxt(value: string): string {
 
 function canonicalCaa(value: string): string {
   const m = /^\s*(\d+)\s+([a-z0-9]+)\s+(.+?)\s*$/i.exec(value);
-  if (!m) throw new RrdataError("expected 'flags tag \"value\"'");
+  if (!m) throw new RrdataError('expected \'flags tag "value"\'');
   const flags = uint(m[1], 255, 'CAA flags');
   const tag = (m[2] ?? '').toLowerCase();
   const raw = m[3] ?? '';

@@ -92,7 +92,14 @@ export function createCloudDnsApp(ctx: CloudDnsContext, opts: CloudDnsApiOptions
       done = true;
       const operation = (res.locals.operation as string | undefined) ?? 'unknown';
       opts.faults.record(operation, res.writableFinished ? outcomeOf(res) : 'client_error');
-      opts.log?.({ api: 'clouddns', operation, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) });
+      opts.log?.({
+        api: 'clouddns',
+        operation,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      });
     };
     res.on('finish', finish);
     res.on('close', finish);
@@ -118,14 +125,23 @@ export function createCloudDnsApp(ctx: CloudDnsContext, opts: CloudDnsApiOptions
     if (!m) {
       return sendError(
         res,
-        new GoogleApiError(401, 'required', 'Request is missing required authentication credential. Expected OAuth 2 access token in the Authorization header.', 'global', {
-          location: 'Authorization',
-          locationType: 'header',
-        }),
+        new GoogleApiError(
+          401,
+          'required',
+          'Request is missing required authentication credential. Expected OAuth 2 access token in the Authorization header.',
+          'global',
+          {
+            location: 'Authorization',
+            locationType: 'header',
+          },
+        ),
       );
     }
     if (!accept(m[1] ?? '')) {
-      return sendError(res, new GoogleApiError(401, 'authError', 'Invalid Credentials', 'global', { location: 'Authorization', locationType: 'header' }));
+      return sendError(
+        res,
+        new GoogleApiError(401, 'authError', 'Invalid Credentials', 'global', { location: 'Authorization', locationType: 'header' }),
+      );
     }
     next();
   };

@@ -122,7 +122,9 @@ export class FaultInjector extends EventEmitter<FaultEvents> {
   set(patch: FaultPatch): FaultSettings {
     const next: FaultSettings = { ...this.current, ...patch, bucket: { ...this.current.bucket, ...patch.bucket } } as FaultSettings;
     validate(next);
-    const bucketChanged = JSON.stringify(next.bucket) !== JSON.stringify(this.current.bucket) || (next.throttle === 'bucket' && this.current.throttle !== 'bucket');
+    const bucketChanged =
+      JSON.stringify(next.bucket) !== JSON.stringify(this.current.bucket) ||
+      (next.throttle === 'bucket' && this.current.throttle !== 'bucket');
     this.current = next;
     if (bucketChanged) this.bucket.reset(next.bucket);
     this.emit('change', this.settings);
@@ -180,8 +182,10 @@ function validate(s: FaultSettings): void {
   if (typeof s.apiDown !== 'boolean') fail('apiDown', 'true or false', s.apiDown);
   if (typeof s.dnsDown !== 'boolean') fail('dnsDown', 'true or false', s.dnsDown);
   if (typeof s.errorRate !== 'number' || !(s.errorRate >= 0 && s.errorRate <= 1)) fail('errorRate', 'a number from 0 to 1', s.errorRate);
-  if (typeof s.latencyMs !== 'number' || !(s.latencyMs >= 0 && s.latencyMs <= 600_000)) fail('latencyMs', 'milliseconds from 0 to 600000', s.latencyMs);
+  if (typeof s.latencyMs !== 'number' || !(s.latencyMs >= 0 && s.latencyMs <= 600_000))
+    fail('latencyMs', 'milliseconds from 0 to 600000', s.latencyMs);
   if (!['off', 'always', 'bucket'].includes(s.throttle)) fail('throttle', "'off', 'always' or 'bucket'", s.throttle);
   if (typeof s.bucket.capacity !== 'number' || !(s.bucket.capacity >= 1)) fail('bucket.capacity', 'a number >= 1', s.bucket.capacity);
-  if (typeof s.bucket.refillPerSecond !== 'number' || !(s.bucket.refillPerSecond > 0)) fail('bucket.refillPerSecond', 'a number > 0', s.bucket.refillPerSecond);
+  if (typeof s.bucket.refillPerSecond !== 'number' || !(s.bucket.refillPerSecond > 0))
+    fail('bucket.refillPerSecond', 'a number > 0', s.bucket.refillPerSecond);
 }

@@ -135,7 +135,12 @@ export class ZoneStore extends EventEmitter<ZoneStoreEvents> {
       records: new Map(),
     };
     const draft = new ZoneDraft(zone);
-    draft.put({ name, type: 'SOA', ttl: input.soaTtl ?? 900, values: [`${ns[0] ?? `ns1.${name}`} ${input.hostmaster ?? `hostmaster.${name}`} ${serial} 7200 900 1209600 86400`] });
+    draft.put({
+      name,
+      type: 'SOA',
+      ttl: input.soaTtl ?? 900,
+      values: [`${ns[0] ?? `ns1.${name}`} ${input.hostmaster ?? `hostmaster.${name}`} ${serial} 7200 900 1209600 86400`],
+    });
     draft.put({ name, type: 'NS', ttl: input.nsTtl ?? 172800, values: ns });
     zone.records = draft.result().records;
     this.zones.set(zone.id, zone);

@@ -23,7 +23,8 @@ function expectCount(value: string, parts: string[], n: number, shape: string): 
 }
 
 function uint(value: string, text: string, field: string, max: number): number {
-  if (!/^\d+$/.test(text) || Number(text) > max) throw new PresentationError(value, `${field} must be an integer from 0 to ${max}, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || Number(text) > max)
+    throw new PresentationError(value, `${field} must be an integer from 0 to ${max}, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
@@ -32,7 +33,8 @@ function domainName(value: string, text: string): string {
   if (text === '.' || text === '') return '.';
   const bare = text.endsWith('.') ? text.slice(0, -1) : text;
   const labels = bare.split('.');
-  if (labels.some((l) => l.length === 0 || Buffer.byteLength(l) > 63)) throw new PresentationError(value, `${JSON.stringify(text)} has an empty label or a label over 63 bytes`);
+  if (labels.some((l) => l.length === 0 || Buffer.byteLength(l) > 63))
+    throw new PresentationError(value, `${JSON.stringify(text)} has an empty label or a label over 63 bytes`);
   if (Buffer.byteLength(bare) > 253) throw new PresentationError(value, `${JSON.stringify(text)} is longer than 253 characters`);
   return bare;
 }
@@ -72,7 +74,11 @@ export function toWireRecord(rr: PresentedRecord): Answer {
     case 'MX': {
       const parts = words(value);
       expectCount(value, parts, 2, "'preference exchange', e.g. '10 mail.example.test.'");
-      return { ...base, type: 'MX', data: { preference: uint(value, parts[0]!, 'preference', 65535), exchange: domainName(value, parts[1]!) } };
+      return {
+        ...base,
+        type: 'MX',
+        data: { preference: uint(value, parts[0]!, 'preference', 65535), exchange: domainName(value, parts[1]!) },
+      };
     }
     case 'SRV': {
       const parts = words(value);

@@ -51,7 +51,16 @@ function encode(d: Draft, truncated: boolean): Buffer {
     RCODE[d.rcode];
   const additionals = truncated ? [] : [...d.additionals];
   if (d.opt) {
-    const opt = { type: 'OPT', name: '.', udpPayloadSize: EDNS_UDP_LIMIT, extendedRcode: d.opt.extendedRcode, ednsVersion: 0, flags: 0, flag_do: false, options: [] } satisfies OptAnswer;
+    const opt = {
+      type: 'OPT',
+      name: '.',
+      udpPayloadSize: EDNS_UDP_LIMIT,
+      extendedRcode: d.opt.extendedRcode,
+      ednsVersion: 0,
+      flags: 0,
+      flag_do: false,
+      options: [],
+    } satisfies OptAnswer;
     additionals.push(opt);
   }
   return dnsPacket.encode({
@@ -72,7 +81,13 @@ function reply(d: Draft, limit: number): Reply {
   if (truncated) message = encode(d, true);
   return {
     message,
-    summary: { qname: d.question?.name, qtype: d.question?.type, rcode: d.opt?.extendedRcode ? 'BADVERS' : d.rcode, answers: truncated ? 0 : d.answers.length, truncated },
+    summary: {
+      qname: d.question?.name,
+      qtype: d.question?.type,
+      rcode: d.opt?.extendedRcode ? 'BADVERS' : d.rcode,
+      answers: truncated ? 0 : d.answers.length,
+      truncated,
+    },
   };
 }
 

@@ -32,7 +32,15 @@ export function createRoute53App(ctx: Route53Context, options: AppOptions): expr
     res.setHeader('x-amzn-RequestId', requestId);
     const started = Date.now();
     res.on('finish', () => {
-      options.log?.({ emulator: 'route53', requestId, operation: locals(res).operation, method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started });
+      options.log?.({
+        emulator: 'route53',
+        requestId,
+        operation: locals(res).operation,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Date.now() - started,
+      });
     });
     next();
   });
@@ -54,23 +62,30 @@ export function createRoute53App(ctx: Route53Context, options: AppOptions): expr
   // Any content type: Route 53 reads the body as XML whatever the header says.
   const readBody = express.text({ type: () => true, limit: options.maxBodyBytes });
 
-  const run = (route: Route): RequestHandler => (req, res) => {
-    const body = typeof req.body === 'string' ? req.body : '';
-    const reply = route.handler(ctx, { params: req.params as Record<string, string>, query: req.query as Record<string, unknown>, body });
-    sendReply(res, faults, reply);
-  };
+  const run =
+    (route: Route): RequestHandler =>
+    (req, res) => {
+      const body = typeof req.body === 'string' ? req.body : '';
+      const reply = route.handler(ctx, { params: req.params as Record<string, string>, query: req.query as Record<string, unknown>, body });
+      sendReply(res, faults, reply);
+    };
 
   for (const route of ROUTES) {
     const tag: RequestHandler = (_req, res, next) => {
       locals(res).operation = route.operation;
       next();
     };
-    const chain = route.method === 'post' ? [tag, admit, requireSignature, readBody, run(route)] : [tag, admit, requireSignature, run(route)];
+    const chain =
+      route.method === 'post' ? [tag, admit, requireSignature, readBody, run(route)] : [tag, admit, requireSignature, run(route)];
     app[route.method](route.path, ...chain);
   }
 
   app.use((req: Request, res: Response) => {
-    sendError(res, faults, new Route53Error('UnknownOperation', `No Route 53 API operation matches ${req.method} ${req.path} (API version 2013-04-01)`, 404));
+    sendError(
+      res,
+      faults,
+      new Route53Error('UnknownOperation', `No Route 53 API operation matches ${req.method} ${req.path} (API version 2013-04-01)`, 404),
+    );
   });
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -85,7 +100,9 @@ function toRoute53Error(err: unknown, maxBodyBytes: number): Route53Error {
   // The store's own guard (e.g. a name outside the zone); the batch checks should have caught it first.
   if (err instanceof TransactionRejected) return invalidChangeBatch([err.message]);
   const e = err as { type?: string; status?: number; message?: string };
-  if (e.type === 'entity.too.large') return new Route53Error('RequestEntityTooLarge', `The request body is larger than ${maxBodyBytes} bytes`, 413);
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new Route53Error('InvalidInput', `The request body could not be read: ${e.message ?? 'unknown reason'}`, 400);
+  if (e.type === 'entity.too.large')
+    return new Route53Error('RequestEntityTooLarge', `The request body is larger than ${maxBodyBytes} bytes`, 413);
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
+    return new Route53Error('InvalidInput', `The request body could not be read: ${e.message ?? 'unknown reason'}`, 400);
   return new Route53Error('InternalFailure', `The emulator failed to handle the request: ${e.message ?? String(err)}`, 500, 'Receiver');
 }

@@ -34,15 +34,20 @@ function readChange(el: ChangeElement, position: number): RecordChange {
   const rrs = el.ResourceRecordSet;
   const where = `Change ${position} (${el.Action} ${rrs.Name} ${rrs.Type})`;
   const used = UNSUPPORTED_RRSET_FIELDS.filter((f) => rrs[f] !== undefined);
-  if (used.length > 0) throw invalidInput(`${where}: ${used.join(', ')} ${used.length === 1 ? 'is' : 'are'} not supported by this emulator; use plain record sets with TTL and ResourceRecords`);
-  if (!isRoute53Type(rrs.Type)) throw invalidInput(`${where}: Type '${rrs.Type}' is not a Route 53 record type (one of ${ROUTE53_TYPES.join(', ')})`);
+  if (used.length > 0)
+    throw invalidInput(
+      `${where}: ${used.join(', ')} ${used.length === 1 ? 'is' : 'are'} not supported by this emulator; use plain record sets with TTL and ResourceRecords`,
+    );
+  if (!isRoute53Type(rrs.Type))
+    throw invalidInput(`${where}: Type '${rrs.Type}' is not a Route 53 record type (one of ${ROUTE53_TYPES.join(', ')})`);
   if (!isEmulatedType(rrs.Type)) throw invalidInput(`${where}: record type ${rrs.Type} is not supported by this emulator`);
   if (rrs.TTL === undefined || rrs.ResourceRecords === undefined) {
     throw invalidInput(
       `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in Change with [Action=${el.Action}, Name=${rrs.Name}, Type=${rrs.Type}, SetIdentifier=null]`,
     );
   }
-  if (!/^\d{1,10}$/.test(rrs.TTL) || Number(rrs.TTL) > MAX_TTL) throw invalidInput(`${where}: TTL must be an integer from 0 to ${MAX_TTL}, got '${rrs.TTL}'`);
+  if (!/^\d{1,10}$/.test(rrs.TTL) || Number(rrs.TTL) > MAX_TTL)
+    throw invalidInput(`${where}: TTL must be an integer from 0 to ${MAX_TTL}, got '${rrs.TTL}'`);
   return {
     action: el.Action,
     name: decodeName(rrs.Name),
@@ -63,10 +68,14 @@ function limitProblems(changes: readonly RecordChange[]): string[] {
   }
   const problems: string[] = [];
   if (records > MAX_RECORDS_PER_REQUEST) {
-    problems.push(`Number of records limit of ${MAX_RECORDS_PER_REQUEST} exceeded: the request holds ${records} ResourceRecord elements (UPSERT counts twice); split it into several batches`);
+    problems.push(
+      `Number of records limit of ${MAX_RECORDS_PER_REQUEST} exceeded: the request holds ${records} ResourceRecord elements (UPSERT counts twice); split it into several batches`,
+    );
   }
   if (chars > MAX_VALUE_CHARS_PER_REQUEST) {
-    problems.push(`Number of characters limit of ${MAX_VALUE_CHARS_PER_REQUEST} exceeded: the request holds ${chars} characters in Value elements (UPSERT counts twice); split it into several batches`);
+    problems.push(
+      `Number of characters limit of ${MAX_VALUE_CHARS_PER_REQUEST} exceeded: the request holds ${chars} characters in Value elements (UPSERT counts twice); split it into several batches`,
+    );
   }
   return problems;
 }
@@ -77,7 +86,8 @@ function contentProblems(change: RecordChange, zoneName: string): string[] {
   const problems: string[] = [];
   const badName = nameProblem(name);
   if (badName) problems.push(`${encodeName(name)} is not a valid DNS name: ${badName}`);
-  else if (!(name === zoneName || name.endsWith(`.${zoneName}`))) problems.push(`RRSet with DNS name ${encodeName(name)} is not permitted in zone ${encodeName(zoneName)}`);
+  else if (!(name === zoneName || name.endsWith(`.${zoneName}`)))
+    problems.push(`RRSet with DNS name ${encodeName(name)} is not permitted in zone ${encodeName(zoneName)}`);
   for (const v of change.values) {
     const p = valueProblem(type, v);
     if (p) problems.push(p);
@@ -89,8 +99,14 @@ function contentProblems(change: RecordChange, zoneName: string): string[] {
     if (seen.has(v)) problems.push(`Duplicate Resource Record: '${v}' in RRSet ${describe(name, type)}`);
     seen.add(v);
   }
-  if ((type === 'CNAME' || type === 'SOA') && change.values.length > 1) problems.push(`RRSet of type ${type} with DNS name ${encodeName(name)} has more than one resource record; ${type} takes exactly one value`);
-  if (type === 'SOA' && name !== zoneName) problems.push(`RRSet of type SOA with DNS name ${encodeName(name)} is not permitted: SOA is only allowed at the zone apex ${encodeName(zoneName)}`);
+  if ((type === 'CNAME' || type === 'SOA') && change.values.length > 1)
+    problems.push(
+      `RRSet of type ${type} with DNS name ${encodeName(name)} has more than one resource record; ${type} takes exactly one value`,
+    );
+  if (type === 'SOA' && name !== zoneName)
+    problems.push(
+      `RRSet of type SOA with DNS name ${encodeName(name)} is not permitted: SOA is only allowed at the zone apex ${encodeName(zoneName)}`,
+    );
   return problems;
 }
 
@@ -134,7 +150,8 @@ class TypesByName {
 function conflictProblem(types: TypesByName, change: RecordChange, zoneName: string): string | undefined {
   const { name, type } = change;
   const z = encodeName(zoneName);
-  if (type === 'CNAME' && name === zoneName) return `RRSet of type CNAME with DNS name ${encodeName(name)} is not permitted at apex in zone ${z}`;
+  if (type === 'CNAME' && name === zoneName)
+    return `RRSet of type CNAME with DNS name ${encodeName(name)} is not permitted at apex in zone ${z}`;
   const others = types.others(name, type);
   const conflicting = type === 'CNAME' ? others[0] : others.includes('CNAME') ? 'CNAME' : undefined;
   if (conflicting === undefined) return undefined;
@@ -163,7 +180,10 @@ export function applyChangeBatch(draft: ZoneDraft, changes: readonly RecordChang
     const current = draft.get(name, type);
     if (action === 'DELETE') {
       if (!current) problems.push(`Tried to delete resource record set ${describe(name, type)} but it was not found`);
-      else if (!sameContent(current, change)) problems.push(`Tried to delete resource record set ${describe(name, type)} but the values provided do not match the current values`);
+      else if (!sameContent(current, change))
+        problems.push(
+          `Tried to delete resource record set ${describe(name, type)} but the values provided do not match the current values`,
+        );
       else {
         draft.delete(name, type);
         types.remove(name, type);
@@ -182,7 +202,9 @@ export function applyChangeBatch(draft: ZoneDraft, changes: readonly RecordChang
     draft.put({ name, type, ttl: change.ttl, values: change.values });
     types.add(name, type);
   }
-  if (!draft.get(zoneName, 'SOA')) problems.push('A HostedZone must contain exactly one SOA record at its apex; the apex SOA cannot be deleted');
-  if (!draft.get(zoneName, 'NS')) problems.push('A HostedZone must contain at least one NS record for the zone itself; the apex NS cannot be deleted');
+  if (!draft.get(zoneName, 'SOA'))
+    problems.push('A HostedZone must contain exactly one SOA record at its apex; the apex SOA cannot be deleted');
+  if (!draft.get(zoneName, 'NS'))
+    problems.push('A HostedZone must contain at least one NS record for the zone itself; the apex NS cannot be deleted');
   if (problems.length > 0) throw invalidChangeBatch(problems);
 }

@@ -54,7 +54,12 @@ export class ChangeLog {
   }
 
   private view(entry: Entry, status: ChangeInfo['status']): ChangeInfo {
-    return { id: entry.id, status, submittedAt: new Date(entry.submittedMs), ...(entry.comment !== undefined ? { comment: entry.comment } : {}) };
+    return {
+      id: entry.id,
+      status,
+      submittedAt: new Date(entry.submittedMs),
+      ...(entry.comment !== undefined ? { comment: entry.comment } : {}),
+    };
   }
 }
 

@@ -27,16 +27,25 @@ export const invalidInput = (message: string): Route53Error => new Route53Error(
 export const invalidChangeBatch = (messages: readonly string[]): Route53Error =>
   new Route53Error('InvalidChangeBatch', `[${messages.join(', ')}]`, 400);
 
-export const noSuchHostedZone = (id: string): Route53Error => new Route53Error('NoSuchHostedZone', `No hosted zone found with ID: ${id}`, 404);
+export const noSuchHostedZone = (id: string): Route53Error =>
+  new Route53Error('NoSuchHostedZone', `No hosted zone found with ID: ${id}`, 404);
 
 export const noSuchChange = (id: string): Route53Error =>
   new Route53Error('NoSuchChange', `A change with the specified change ID does not exist: ${id}`, 404);
 
 export const hostedZoneNotEmpty = (): Route53Error =>
-  new Route53Error('HostedZoneNotEmpty', 'The specified hosted zone contains non-required resource record sets and so cannot be deleted.', 400);
+  new Route53Error(
+    'HostedZoneNotEmpty',
+    'The specified hosted zone contains non-required resource record sets and so cannot be deleted.',
+    400,
+  );
 
 export const hostedZoneAlreadyExists = (callerReference: string): Route53Error =>
-  new Route53Error('HostedZoneAlreadyExists', `A hosted zone has already been created with the specified caller reference: ${callerReference}`, 409);
+  new Route53Error(
+    'HostedZoneAlreadyExists',
+    `A hosted zone has already been created with the specified caller reference: ${callerReference}`,
+    409,
+  );
 
 export const invalidDomainName = (name: string, why: string): Route53Error =>
   new Route53Error('InvalidDomainName', `${name} is not a valid domain name: ${why}`, 400);

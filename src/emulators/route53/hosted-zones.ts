@@ -69,12 +69,20 @@ export const createHostedZone: Operation = (ctx, req) => {
   const root = 'CreateHostedZoneRequest';
   const input = readRequest(createHostedZoneRequest, root, parseRequestXml(req.body, root));
   const config = input.HostedZoneConfig === '' ? undefined : input.HostedZoneConfig;
-  if (input.VPC !== undefined || config?.PrivateZone === 'true') throw invalidInput('Private hosted zones (VPC, PrivateZone=true) are not supported by this emulator');
-  if (input.DelegationSetId !== undefined) throw invalidInput('Reusable delegation sets (DelegationSetId) are not supported by this emulator');
+  if (input.VPC !== undefined || config?.PrivateZone === 'true')
+    throw invalidInput('Private hosted zones (VPC, PrivateZone=true) are not supported by this emulator');
+  if (input.DelegationSetId !== undefined)
+    throw invalidInput('Reusable delegation sets (DelegationSetId) are not supported by this emulator');
   // Route 53 remembers every CallerReference (even of deleted zones) so a retried create cannot make a second zone.
-  const taken = ctx.callerReferences.has(input.CallerReference) || ctx.store.listZones().some((z) => z.attributes.callerReference === input.CallerReference);
+  const taken =
+    ctx.callerReferences.has(input.CallerReference) ||
+    ctx.store.listZones().some((z) => z.attributes.callerReference === input.CallerReference);
   if (taken) throw hostedZoneAlreadyExists(input.CallerReference);
-  const zone = createZone(ctx.store, { name: decodeName(input.Name), callerReference: input.CallerReference, ...(config?.Comment !== undefined ? { comment: config.Comment } : {}) });
+  const zone = createZone(ctx.store, {
+    name: decodeName(input.Name),
+    callerReference: input.CallerReference,
+    ...(config?.Comment !== undefined ? { comment: config.Comment } : {}),
+  });
   ctx.callerReferences.add(input.CallerReference);
   return {
     root: 'CreateHostedZoneResponse',
@@ -96,7 +104,8 @@ export const getHostedZoneCount: Operation = (ctx) => ({
 
 /** Zones in a stable order; `marker` is the id of the first zone of the page. */
 export const listHostedZones: Operation = (ctx, req) => {
-  if (param(req.query, 'delegationsetid') !== undefined) throw invalidInput('Reusable delegation sets (delegationsetid) are not supported by this emulator');
+  if (param(req.query, 'delegationsetid') !== undefined)
+    throw invalidInput('Reusable delegation sets (delegationsetid) are not supported by this emulator');
   const type = param(req.query, 'hostedzonetype');
   if (type !== undefined && type !== 'PrivateHostedZone') throw invalidInput(`hostedzonetype must be PrivateHostedZone, got '${type}'`);
   const marker = param(req.query, 'marker');
@@ -135,7 +144,12 @@ export const listHostedZonesByName: Operation = (ctx, req) => {
   const all = ctx.store.listZones().sort(byNameThenId);
   const startName = rawName === undefined ? undefined : decodeName(rawName);
   const start =
-    startName === undefined ? 0 : all.findIndex((z) => { const c = compareNames(z.name, startName); return c > 0 || (c === 0 && (startId === undefined || z.id >= startId)); });
+    startName === undefined
+      ? 0
+      : all.findIndex((z) => {
+          const c = compareNames(z.name, startName);
+          return c > 0 || (c === 0 && (startId === undefined || z.id >= startId));
+        });
   const from = start < 0 ? all.length : start;
   const page = all.slice(from, from + limit);
   const next = all[from + limit];

@@ -34,8 +34,10 @@ export const listResourceRecordSets: Operation = (ctx, req) => {
   const zone = requireZone(ctx, req.params.id ?? '');
   const rawName = param(req.query, 'name');
   const type = param(req.query, 'type');
-  if (param(req.query, 'identifier') !== undefined) throw invalidInput('identifier (StartRecordIdentifier) applies to routing-policy record sets, which this emulator does not support');
-  if (type !== undefined && rawName === undefined) throw invalidInput('type (StartRecordType) can only be given together with name (StartRecordName)');
+  if (param(req.query, 'identifier') !== undefined)
+    throw invalidInput('identifier (StartRecordIdentifier) applies to routing-policy record sets, which this emulator does not support');
+  if (type !== undefined && rawName === undefined)
+    throw invalidInput('type (StartRecordType) can only be given together with name (StartRecordName)');
   if (type !== undefined && !isRoute53Type(type)) throw invalidInput(`type '${type}' is not a Route 53 record type`);
   const limit = maxItems(req.query, PAGE_DEFAULT, PAGE_MAX);
   const sets = [...zone.records.values()].sort(compareSets);

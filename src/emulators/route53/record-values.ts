@@ -9,7 +9,25 @@ import { EMU_RECORD_TYPES, type EmuRecordType } from '../core/zone-store.js';
 import { nameProblem } from './names.js';
 
 /** Every type in Route 53's RRType enum. */
-export const ROUTE53_TYPES = ['SOA', 'A', 'TXT', 'NS', 'CNAME', 'MX', 'NAPTR', 'PTR', 'SRV', 'SPF', 'AAAA', 'CAA', 'DS', 'TLSA', 'SSHFP', 'SVCB', 'HTTPS'] as const;
+export const ROUTE53_TYPES = [
+  'SOA',
+  'A',
+  'TXT',
+  'NS',
+  'CNAME',
+  'MX',
+  'NAPTR',
+  'PTR',
+  'SRV',
+  'SPF',
+  'AAAA',
+  'CAA',
+  'DS',
+  'TLSA',
+  'SSHFP',
+  'SVCB',
+  'HTTPS',
+] as const;
 
 export function isRoute53Type(type: string): boolean {
   return (ROUTE53_TYPES as readonly string[]).includes(type);
@@ -47,7 +65,9 @@ function characterStrings(value: string): string[] | undefined {
     re.lastIndex = at;
     const m = re.exec(value);
     if (!m) return undefined;
-    strings.push((m[1] as string).replace(/\\(\d{3}|.)/g, (_x, esc: string) => (esc.length === 3 ? String.fromCharCode(Number(esc)) : esc)));
+    strings.push(
+      (m[1] as string).replace(/\\(\d{3}|.)/g, (_x, esc: string) => (esc.length === 3 ? String.fromCharCode(Number(esc)) : esc)),
+    );
     at = re.lastIndex;
   }
   return strings.length > 0 ? strings : undefined;
@@ -68,12 +88,14 @@ export function valueProblem(type: EmuRecordType, value: string): string | undef
     case 'TXT': {
       const strings = characterStrings(value);
       if (!strings) return fatal('InvalidCharacterString', 'Value should be enclosed in quotation marks', value);
-      if (strings.some((s) => s.length > MAX_CHARACTER_STRING)) return fatal('CharacterStringTooLong', `Value is too long: each quoted string may hold ${MAX_CHARACTER_STRING} characters`, value);
+      if (strings.some((s) => s.length > MAX_CHARACTER_STRING))
+        return fatal('CharacterStringTooLong', `Value is too long: each quoted string may hold ${MAX_CHARACTER_STRING} characters`, value);
       if (value.length > MAX_TXT_VALUE) return fatal('TXTRDATATooLong', `Value is longer than ${MAX_TXT_VALUE} characters`, value);
       return undefined;
     }
     case 'MX':
-      if (fields.length !== 2 || !uint(fields[0], 65535)) return fatal('MXRRDATANotTwoFields', "Value must be 'priority host', e.g. '10 mail.example.test.'", value);
+      if (fields.length !== 2 || !uint(fields[0], 65535))
+        return fatal('MXRRDATANotTwoFields', "Value must be 'priority host', e.g. '10 mail.example.test.'", value);
       return domainProblem(fields[1] as string, value);
     case 'SRV':
       if (fields.length !== 4 || !fields.slice(0, 3).every((f) => uint(f, 65535))) {

@@ -57,12 +57,18 @@ export type ChangeElement = z.infer<typeof change>;
 
 export const createHostedZoneRequest = z.strictObject({
   Name: z.string(),
-  CallerReference: z.string().min(1, { error: 'CallerReference must not be empty' }).max(128, { error: 'CallerReference must be at most 128 characters' }),
+  CallerReference: z
+    .string()
+    .min(1, { error: 'CallerReference must not be empty' })
+    .max(128, { error: 'CallerReference must be at most 128 characters' }),
   VPC: z.unknown().optional(),
   HostedZoneConfig: z
     .union([
       z.literal(''),
-      z.strictObject({ Comment: z.string().max(256, { error: 'Comment must be at most 256 characters' }).optional(), PrivateZone: z.enum(['true', 'false']).optional() }),
+      z.strictObject({
+        Comment: z.string().max(256, { error: 'Comment must be at most 256 characters' }).optional(),
+        PrivateZone: z.enum(['true', 'false']).optional(),
+      }),
     ])
     .optional(),
   DelegationSetId: z.string().optional(),
@@ -70,7 +76,10 @@ export const createHostedZoneRequest = z.strictObject({
 export type CreateHostedZoneRequest = z.infer<typeof createHostedZoneRequest>;
 
 function pathText(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p + 1}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p + 1}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 /** Validate a normalised document, or throw InvalidInput listing each problem with its element path. */

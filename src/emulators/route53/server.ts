@@ -33,7 +33,11 @@ export async function startRoute53Api(opts: Route53ApiOptions): Promise<RunningA
     callerReferences: new Set(),
     endpoint,
   };
-  const app = createRoute53App(ctx, { faults: opts.faults, maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, ...(opts.log ? { log: opts.log } : {}) });
+  const app = createRoute53App(ctx, {
+    faults: opts.faults,
+    maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    ...(opts.log ? { log: opts.log } : {}),
+  });
   const server = createServer(app);
   // A client that never finishes its request must not hold a socket forever.
   server.requestTimeout = 15_000;

@@ -44,7 +44,11 @@ export function changeRoutes(ctx: CloudDnsContext): Route[] {
         const page = paginate(all, (c) => c.id, query, { defaultSize: ctx.pageSize, compare });
         return {
           status: 200,
-          body: { kind: 'dns#changesListResponse', changes: page.items, ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) },
+          body: {
+            kind: 'dns#changesListResponse',
+            changes: page.items,
+            ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+          },
         };
       },
     },

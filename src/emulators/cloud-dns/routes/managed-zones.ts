@@ -35,10 +35,15 @@ export function managedZoneRoutes(ctx: CloudDnsContext): Route[] {
         const project = requireProject(ctx, params.project);
         const input = parseEntity(managedZoneSchema, body, 'entity.managedZone');
         if (!isAbsoluteDomainName(input.dnsName)) {
-          throw googleErrors.invalid('entity.managedZone.dnsName', input.dnsName, "an absolute domain name ending in '.', e.g. example.test.");
+          throw googleErrors.invalid(
+            'entity.managedZone.dnsName',
+            input.dnsName,
+            "an absolute domain name ending in '.', e.g. example.test.",
+          );
         }
         if (findManagedZone(ctx.store, project, input.name)) throw googleErrors.alreadyExists('entity.managedZone', input.name);
-        if (zonesOfProject(ctx.store, project).length >= CLOUD_DNS_LIMITS.managedZones) throw googleErrors.quotaExceeded('managed zones per project');
+        if (zonesOfProject(ctx.store, project).length >= CLOUD_DNS_LIMITS.managedZones)
+          throw googleErrors.quotaExceeded('managed zones per project');
         const zone = createManagedZone(ctx.store, {
           projectId: project,
           name: input.name,
@@ -64,7 +69,11 @@ export function managedZoneRoutes(ctx: CloudDnsContext): Route[] {
         const page = paginate(zones, (z) => `${z.name}\u0000${z.id}`, query, { defaultSize: ctx.pageSize });
         return {
           status: 200,
-          body: { kind: 'dns#managedZonesListResponse', managedZones: page.items.map(toManagedZoneJson), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) },
+          body: {
+            kind: 'dns#managedZonesListResponse',
+            managedZones: page.items.map(toManagedZoneJson),
+            ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+          },
         };
       },
     },

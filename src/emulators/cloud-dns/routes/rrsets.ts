@@ -29,7 +29,13 @@ export function rrsetRoutes(ctx: CloudDnsContext): Route[] {
     applyChange(ctx.store, zone, change);
     ctx.changes.append(zone, change.additions.map(toRrsetJson), change.deletions.map(toRrsetJson));
   };
-  const asDeletion = (live: EmuRecordSet) => ({ field: 'parameters.name', name: live.name, type: live.type, ttl: live.ttl, values: [...live.values] });
+  const asDeletion = (live: EmuRecordSet) => ({
+    field: 'parameters.name',
+    name: live.name,
+    type: live.type,
+    ttl: live.ttl,
+    values: [...live.values],
+  });
 
   return [
     {
@@ -48,7 +54,11 @@ export function rrsetRoutes(ctx: CloudDnsContext): Route[] {
         const page = paginate(sets, rrsetKey, query, { defaultSize: ctx.pageSize });
         return {
           status: 200,
-          body: { kind: 'dns#resourceRecordSetsListResponse', rrsets: page.items.map(toRrsetJson), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) },
+          body: {
+            kind: 'dns#resourceRecordSetsListResponse',
+            rrsets: page.items.map(toRrsetJson),
+            ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+          },
         };
       },
     },
@@ -78,7 +88,11 @@ export function rrsetRoutes(ctx: CloudDnsContext): Route[] {
         const live = liveSet(zone, params);
         const patch = parseEntity(rrsetPatchSchema, body, 'entity.resourceRecordSet');
         if (patch.name !== undefined && patch.name.toLowerCase() !== live.name) {
-          throw googleErrors.invalid('entity.resourceRecordSet.name', patch.name, 'renaming a record set is not supported; delete and create it');
+          throw googleErrors.invalid(
+            'entity.resourceRecordSet.name',
+            patch.name,
+            'renaming a record set is not supported; delete and create it',
+          );
         }
         if (patch.type !== undefined && patch.type !== live.type) {
           throw googleErrors.invalid('entity.resourceRecordSet.type', patch.type, 'the type of a record set cannot change');
