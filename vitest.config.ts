@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],
     pool: 'forks',
+    globalSetup: ['test/support/build-once.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     env: {

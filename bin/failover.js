@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// The `failover` command. Runs the TypeScript sources directly through tsx's loader,
-// so a fresh `npm ci` needs no build step; `npm run build` emits dist/ for images.
-import { register } from 'tsx/esm/api';
+// The `failover` command: runs the compiled JavaScript in dist/ (npm ci builds it through
+// the `prepare` script; `npm run build` rebuilds it after a change to the sources).
+import { existsSync } from 'node:fs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-register();
-const { main } = await import('../apps/cli/main.ts');
+const entry = new URL('../dist/apps/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('failover: the compiled CLI is missing (dist/apps/cli/main.js). Run `npm run build` (npm ci does it for you).');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
 await main(process.argv);

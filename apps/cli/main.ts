@@ -7,7 +7,7 @@ import { ConfigError } from '../../src/config/load.js';
 import { EXIT } from './exit-codes.js';
 import { registerCommands } from './commands/index.js';
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command();
   program
     .name('failover')
@@ -32,12 +32,12 @@ Start here:
     );
   // Before registering: subcommands inherit exitOverride only from settings made before they exist.
   program.exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -5,7 +5,7 @@
  * API, then the audit log, and exits 0.
  */
 import { firstSignal } from '../signals.js';
-import { readFileSync } from 'node:fs';
+import { productVersion } from '../version.js';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfigFile } from '../../../src/config/load.js';
@@ -74,17 +74,6 @@ export async function loadControllerConfig(opts: ControllerCliOptions): Promise<
   }
   if (opts.apiPort !== undefined) config = { ...config, api: { ...config.api, port: opts.apiPort } };
   return config;
-}
-
-/** The version in package.json, for failover_build_info. */
-function productVersion(): string {
-  try {
-    return (
-      (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown'
-    );
-  } catch {
-    return 'unknown';
-  }
 }
 
 /**
