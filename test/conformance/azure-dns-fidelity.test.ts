@@ -324,3 +324,28 @@ describe('getDnsResourceReference and alias record sets', () => {
     expect(stored('alias.fidelity.test.', 'A')).toBeUndefined();
   });
 });
+
+describe('what is not emulated says so', () => {
+  // dns.json: ZoneProperties.zoneType ('Public' | 'Private'), registrationVirtualNetworks and resolutionVirtualNetworks
+  // (virtual-network links, "only when ZoneType is Private"); ApiVersionParameter. docs/emulators.md lists these as
+  // not emulated; each answers ARM's error shape with a message naming the feature.
+  it('answers private zones, virtual-network links and other api-versions with errors that name them', async () => {
+    await expect(client.zones.createOrUpdate(RG, 'private.test', { location: 'global', zoneType: 'Private' })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'BadRequest',
+      message: expect.stringMatching(/private zones are not emulated/i),
+    });
+    const vnet = { id: `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/virtualNetworks/vnet1` };
+    await expect(
+      client.zones.createOrUpdate(RG, 'vnets.test', { location: 'global', zoneType: 'Public', resolutionVirtualNetworks: [vnet] }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      message: expect.stringMatching(/virtual network links .*not emulated/i),
+    });
+    await expect(client.zones.get(RG, 'vnets.test')).rejects.toMatchObject({ statusCode: 404 });
+    const preview = await call('GET', `${ZONE_PATH}?api-version=2023-07-01-preview`, { headers: AUTH });
+    expect(preview.status).toBe(400);
+    expect(preview.json.error?.code).toBe('InvalidApiVersionParameter');
+    expect(preview.json.error?.message).toContain('2018-05-01');
+  });
+});
