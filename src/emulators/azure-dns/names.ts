@@ -60,8 +60,3 @@ export function absoluteTarget(value: string, field: string): string {
   }
   return `${bare}.`;
 }
-
-/** Stored absolute name → the form Azure returns in record data (no trailing dot). */
-export function presentedTarget(absolute: string): string {
-  return absolute.replace(/\.$/, '');
-}

@@ -12,18 +12,23 @@ import { ArmError, badRequest } from './arm-error.js';
 import { checkPreconditions, recordSetEtag } from './etag.js';
 import type { ArmRequest, ArmResponse } from './handler-types.js';
 import type { JsonObject } from './json-fields.js';
-import { asInteger, asObject, asStringMap, given } from './json-fields.js';
+import { asInteger, asObject, asStringMap, given, isObject } from './json-fields.js';
 import { APEX, absoluteOwner, relativeOwner } from './names.js';
 import { nextLink, paginate, readPageRequest } from './paging.js';
-import type { AzureRecordType } from './record-codec.js';
-import { codecFor, isAzureRecordType, parseRecords, presentRecords } from './record-codec.js';
+import type { AzureRecordType, ParsedRecord } from './record-codec.js';
+import { codecFor, isAzureRecordType, parseRecords, presentOne, presentRecords } from './record-codec.js';
 import type { Route } from './routes.js';
-import { MAX_RECORD_SETS_PER_ZONE, MAX_RECORDS_PER_SET, armZoneName, findAzureZone } from './zone-model.js';
+import { MAX_RECORD_SETS_PER_ZONE, MAX_RECORDS_PER_SET, armZoneName, findAzureZone, transactAzure } from './zone-model.js';
+import { forgetWritten, rememberWritten, writtenItems } from './written-forms.js';
 
 type RecordSetRoute = Extract<Route, { kind: 'recordSet' }>;
 type RecordSetsRoute = Extract<Route, { kind: 'recordSets' }>;
 
+/** Azure DNS takes TTLs from 1 to 2,147,483,647 seconds (DNS zones and records overview, "Time-to-live"). */
+const MIN_TTL = 1;
 const MAX_TTL = 2147483647;
+/** Azure DNS: "a total string length of up to 4096 characters in each TXT record set (across all records combined)". */
+const MAX_TXT_SET_CHARACTERS = 4096;
 
 export function recordSetJson(zone: EmuZone, rs: EmuRecordSet): Record<string, unknown> {
   const type = rs.type as AzureRecordType;
@@ -34,7 +39,13 @@ export function recordSetJson(zone: EmuZone, rs: EmuRecordSet): Record<string, u
     name,
     type: `Microsoft.Network/dnszones/${type}`,
     etag: recordSetEtag(zone, rs),
-    properties: { ...metadata, TTL: rs.ttl, fqdn: rs.name, provisioningState: 'Succeeded', ...presentRecords(type, rs.values) },
+    properties: {
+      ...metadata,
+      TTL: rs.ttl,
+      fqdn: rs.name,
+      provisioningState: 'Succeeded',
+      ...presentRecords(type, rs.values, writtenItems(zone, rs)),
+    },
   };
 }
 
@@ -50,15 +61,51 @@ function checkType(raw: string): AzureRecordType {
 
 function propertiesOf(body: unknown): JsonObject {
   const b = asObject(body, 'body');
-  return given(b['properties']) ? asObject(b['properties'], 'properties') : {};
+  const props = given(b['properties']) ? asObject(b['properties'], 'properties') : {};
+  const alias = props['targetResource'];
+  // An alias record set points at another Azure resource; there are no other resources here to point at.
+  if (given(alias) && isObject(alias) && given(alias['id'])) {
+    throw badRequest(
+      'Alias record sets (properties.targetResource) are not emulated: the Azure DNS emulator holds no other Azure resources to point at.',
+      'properties.targetResource',
+    );
+  }
+  return props;
 }
 
-function checkValues(type: AzureRecordType, values: string[]): void {
+function ttlOf(props: JsonObject): number {
+  return asInteger(props['TTL'], 'properties.TTL', MIN_TTL, MAX_TTL);
+}
+
+function checkValues(type: AzureRecordType, records: readonly ParsedRecord[]): void {
   const field = `properties.${codecFor(type).field}`;
-  if (values.length > MAX_RECORDS_PER_SET) {
-    throw badRequest(`'${field}' holds ${values.length} records; a record set holds at most ${MAX_RECORDS_PER_SET}.`, field);
+  if (records.length > MAX_RECORDS_PER_SET) {
+    throw badRequest(`'${field}' holds ${records.length} records; a record set holds at most ${MAX_RECORDS_PER_SET}.`, field);
   }
+  const values = records.map((r) => r.value);
   if (new Set(values).size !== values.length) throw badRequest(`'${field}' contains duplicate records.`, field);
+  if (type === 'TXT') {
+    // Characters as .NET counts them (UTF-16 code units), the same as JavaScript's length.
+    const total = records.reduce((n, r) => n + (r.shown['value'] as string[]).reduce((m, s) => m + s.length, 0), 0);
+    if (total > MAX_TXT_SET_CHARACTERS) {
+      throw badRequest(
+        `The combined length of all TXT records in a record set may not exceed ${MAX_TXT_SET_CHARACTERS} characters (got ${total}).`,
+        field,
+      );
+    }
+  }
+}
+
+/** Azure's own name servers stay in the apex NS set: they can be added to, never removed or emptied. */
+function checkApexNs(zone: EmuZone, records: readonly ParsedRecord[]): void {
+  const have = new Set(records.map((r) => r.value));
+  const missing = zone.nameServers.filter((ns) => !have.has(ns));
+  if (missing.length > 0) {
+    throw badRequest(
+      `The NS record set at the zone apex (@) must keep the Azure DNS name servers assigned to the zone; they cannot be removed or modified. Missing: ${missing.join(', ')}.`,
+      'properties.NSRecords',
+    );
+  }
 }
 
 export class RecordSetHandlers {
@@ -76,12 +123,25 @@ export class RecordSetHandlers {
     return zone;
   }
 
-  /** Re-read after a commit: the store may have rewritten the SOA serial. */
-  private current(zoneId: string, owner: string, type: AzureRecordType): { zone: EmuZone; rs: EmuRecordSet } {
+  /** Re-read after a commit and remember how the client wrote the records. */
+  private committed(
+    zoneId: string,
+    owner: string,
+    type: AzureRecordType,
+    items?: readonly JsonObject[],
+  ): { zone: EmuZone; rs: EmuRecordSet } {
     const zone = this.store.getZone(zoneId);
     const rs = zone?.records.get(recordKey(owner, type));
     if (!zone || !rs) throw new ArmError(500, 'InternalServerError', 'The record set vanished while being written.');
+    if (items) rememberWritten(zone, rs, items);
     return { zone, rs };
+  }
+
+  /** The apex SOA as the client last saw it, for an SOA write to be merged into. */
+  private currentSoa(zone: EmuZone): ParsedRecord | undefined {
+    const soa = zone.records.get(recordKey(zone.name, 'SOA'));
+    if (!soa?.values[0]) return undefined;
+    return { value: soa.values[0], shown: writtenItems(zone, soa)?.[0] ?? presentOne('SOA', soa.values[0]) };
   }
 
   handle(route: RecordSetRoute, req: ArmRequest): ArmResponse {
@@ -112,17 +172,21 @@ export class RecordSetHandlers {
   private put(zone: EmuZone, type: AzureRecordType, owner: string, req: ArmRequest): ArmResponse {
     const props = propertiesOf(req.body);
     if (!given(props['TTL'])) throw badRequest("'properties.TTL' is required.", 'properties.TTL');
-    const ttl = asInteger(props['TTL'], 'properties.TTL', 0, MAX_TTL);
+    const ttl = ttlOf(props);
     const metadata = given(props['metadata']) ? asStringMap(props['metadata'], 'properties.metadata') : undefined;
     const apex = owner === zone.name;
-    const existingSoa = zone.records.get(recordKey(zone.name, 'SOA'))?.values[0];
     if (type === 'SOA' && !apex) throw badRequest('SOA record sets exist only at the zone apex (@).', 'relativeRecordSetName');
     if (type === 'SOA' && !given(props['SOARecord'])) throw badRequest("'properties.SOARecord' is required.", 'properties.SOARecord');
     if (type === 'CNAME' && apex) throw badRequest('CNAME record sets are not allowed at the zone apex.', 'relativeRecordSetName');
-    const values = parseRecords(type, props, existingSoa) ?? [];
-    checkValues(type, values);
+    if (type === 'NS' && owner.startsWith('*.')) {
+      throw badRequest('Wildcard record sets are supported for every record type except NS and SOA.', 'relativeRecordSetName');
+    }
+    const records = parseRecords(type, props, this.currentSoa(zone)) ?? [];
+    checkValues(type, records);
+    if (type === 'NS' && apex) checkApexNs(zone, records);
+    const values = records.map((r) => r.value);
 
-    const created = this.store.transact(zone.id, (draft) => {
+    const created = transactAzure(this.store, zone.id, (draft) => {
       const current = draft.get(owner, type);
       checkPreconditions(current && recordSetEtag(zone, current), req.preconditions);
       if (!current && type === 'SOA') throw badRequest('SOA record sets are created with the zone and cannot be created.', 'recordType');
@@ -142,20 +206,25 @@ export class RecordSetHandlers {
       draft.put({ name: owner, type, ttl, values, ...(metadata ? { metadata } : {}) });
       return current === undefined;
     });
-    const after = this.current(zone.id, owner, type);
+    const after = this.committed(
+      zone.id,
+      owner,
+      type,
+      records.map((r) => r.shown),
+    );
     return { status: created ? 201 : 200, body: recordSetJson(after.zone, after.rs), etag: recordSetEtag(after.zone, after.rs) };
   }
 
   /** Given properties replace, the others stay. */
   private patch(zone: EmuZone, type: AzureRecordType, owner: string, route: RecordSetRoute, req: ArmRequest): ArmResponse {
     const props = propertiesOf(req.body);
-    const ttl = given(props['TTL']) ? asInteger(props['TTL'], 'properties.TTL', 0, MAX_TTL) : undefined;
+    const ttl = given(props['TTL']) ? ttlOf(props) : undefined;
     const metadata = given(props['metadata']) ? asStringMap(props['metadata'], 'properties.metadata') : undefined;
-    const existingSoa = zone.records.get(recordKey(zone.name, 'SOA'))?.values[0];
-    const values = parseRecords(type, props, existingSoa);
-    if (values) checkValues(type, values);
+    const records = parseRecords(type, props, this.currentSoa(zone));
+    if (records) checkValues(type, records);
+    if (records && type === 'NS' && owner === zone.name) checkApexNs(zone, records);
 
-    this.store.transact(zone.id, (draft) => {
+    const kept = transactAzure(this.store, zone.id, (draft) => {
       const current = draft.get(owner, type);
       checkPreconditions(current && recordSetEtag(zone, current), { ifMatch: req.preconditions.ifMatch });
       if (!current) throw new ArmError(404, 'NotFound', `The resource record '${route.relativeName}' of type '${type}' does not exist.`);
@@ -164,11 +233,13 @@ export class RecordSetHandlers {
         name: owner,
         type,
         ttl: ttl ?? current.ttl,
-        values: values ?? current.values,
+        values: records ? records.map((r) => r.value) : current.values,
         ...(nextMetadata ? { metadata: nextMetadata } : {}),
       });
+      // Records not given keep the form they were written in.
+      return records ? undefined : writtenItems(zone, current);
     });
-    const after = this.current(zone.id, owner, type);
+    const after = this.committed(zone.id, owner, type, records ? records.map((r) => r.shown) : kept);
     return { status: 200, body: recordSetJson(after.zone, after.rs), etag: recordSetEtag(after.zone, after.rs) };
   }
 
@@ -176,12 +247,12 @@ export class RecordSetHandlers {
     if (type === 'SOA') throw badRequest('The SOA record set is deleted with its zone and cannot be deleted alone.', 'recordType');
     if (type === 'NS' && owner === zone.name)
       throw badRequest('The NS record set at the zone apex (@) cannot be deleted.', 'relativeRecordSetName');
-    const deleted = this.store.transact(zone.id, (draft) => {
+    const deleted = transactAzure(this.store, zone.id, (draft) => {
       const current = draft.get(owner, type);
       checkPreconditions(current && recordSetEtag(zone, current), { ifMatch: req.preconditions.ifMatch });
-      // Deleting nothing must not count as a write (it would bump the SOA serial).
       return current ? draft.delete(owner, type) : false;
     });
+    if (deleted) forgetWritten(zone, owner, type);
     return { status: deleted ? 200 : 204 };
   }
 

@@ -27,7 +27,11 @@ export type Route =
       recordType: string;
       relativeName: string;
     })
-  | { kind: 'none'; operation: string; error: ArmError };
+  | (Scope & { kind: 'dnsResourceReference'; operation: 'DnsResourceReference_GetByTargetResources' })
+  /** A served path that refuses this request (wrong verb): answered after the api-version check. */
+  | { kind: 'none'; operation: string; error: ArmError }
+  /** A path nothing here serves, or one that names no resource at all: answered before the api-version check, as ARM does. */
+  | { kind: 'unserved'; operation: 'Unknown'; error: (apiVersion: string | null) => ArmError };
 
 const ZONE_VERBS = { GET: 'Zones_Get', PUT: 'Zones_CreateOrUpdate', PATCH: 'Zones_Update', DELETE: 'Zones_Delete' } as const;
 const RECORD_VERBS = {
@@ -37,11 +41,63 @@ const RECORD_VERBS = {
   DELETE: 'RecordSets_Delete',
 } as const;
 
+/** What this emulator serves, named in every "not served" answer. */
+const SERVED = 'Microsoft.Network/dnszones (zones and record sets) and Microsoft.Network/getDnsResourceReference';
+
 function notAllowed(method: string, operation: string): Route {
   return {
     kind: 'none',
     operation,
     error: new ArmError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`),
+  };
+}
+
+/**
+ * ARM's 404 for a resource type it does not know (`InvalidResourceType`), naming
+ * the type and namespace asked for and saying what the emulator does serve.
+ */
+function unknownType(namespace: string, type: string): Route {
+  return {
+    kind: 'unserved',
+    operation: 'Unknown',
+    error: (apiVersion) =>
+      new ArmError(
+        404,
+        'InvalidResourceType',
+        `The resource type '${type}' could not be found in the namespace '${namespace}'${apiVersion ? ` for api version '${apiVersion}'` : ''}. Not emulated: the Azure DNS emulator serves ${SERVED} only.`,
+      ),
+  };
+}
+
+/** A path ARM routes nowhere (not under /subscriptions/{id}/...). */
+function noRoute(path: string): Route {
+  return {
+    kind: 'unserved',
+    operation: 'Unknown',
+    error: () =>
+      new ArmError(
+        404,
+        'NotFound',
+        `No HTTP resource was found that matches the request URI '${path}'. The Azure DNS emulator serves ${SERVED}.`,
+      ),
+  };
+}
+
+/**
+ * A path with an empty, '.' or '..' segment (a trailing slash, '//', '%2e%2e')
+ * names no resource. It is refused as it is, never resolved: resolving
+ * `dnsZones/z/A/..` would land on the zone itself.
+ */
+function badPath(path: string, what: string): Route {
+  return {
+    kind: 'unserved',
+    operation: 'Unknown',
+    error: () =>
+      new ArmError(
+        400,
+        'BadRequest',
+        `The request path '${path}' ${what}; no Azure resource is named so, and the path is not normalised onto another resource.`,
+      ),
   };
 }
 
@@ -53,26 +109,54 @@ function decode(segment: string): string | undefined {
   }
 }
 
-export function matchRoute(method: string, pathname: string): Route {
-  const raw = pathname.split('/').filter((s) => s.length > 0);
-  const seg = raw.map(decode);
-  const notFound: Route = {
-    kind: 'none',
-    operation: 'Unknown',
-    error: new ArmError(404, 'NotFound', `No Azure DNS resource at '${pathname}'.`),
-  };
-  if (seg.some((s) => s === undefined)) return notFound;
-  const s = seg as string[];
-  const is = (i: number, word: string) => s[i]?.toLowerCase() === word;
-  if (!is(0, 'subscriptions') || s[1] === undefined) return notFound;
-  const subscriptionId = s[1];
+/** The path as the client sent it (origin-form or absolute-form), before any dot-segment resolution. */
+export function rawPathOf(requestUrl: string): string {
+  const noOrigin = requestUrl.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/, '');
+  const path = noOrigin.split(/[?#]/, 1)[0] ?? '';
+  return path.startsWith('/') ? path : `/${path}`;
+}
 
-  // /subscriptions/{sub}/providers/Microsoft.Network/dnszones
-  if (s.length === 5 && is(2, 'providers') && is(3, 'microsoft.network') && is(4, 'dnszones')) {
-    return method === 'GET' ? { kind: 'zones', operation: 'Zones_List', subscriptionId } : notAllowed(method, 'Zones_List');
+/** The namespace and resource type a provider path names, for the 404 (`.../providers/{ns}/{type}/{name}/{type}...`). */
+function typeAfterProviders(s: string[], at: number): Route {
+  const namespace = s[at + 1] ?? '';
+  const types = s.slice(at + 2).filter((_, i) => i % 2 === 0);
+  return unknownType(namespace, types.join('/'));
+}
+
+export function matchRoute(method: string, rawPath: string): Route {
+  const raw = rawPath.split('/').slice(1);
+  if (raw.length === 0 || raw.some((r) => r.length === 0)) {
+    return rawPath === '/'
+      ? noRoute(rawPath)
+      : badPath(rawPath, "has an empty segment (a trailing or doubled slash; clients turn a record-set name '.' or '..' into one)");
   }
-  if (!(is(2, 'resourcegroups') && s[3] !== undefined && is(4, 'providers') && is(5, 'microsoft.network') && is(6, 'dnszones')))
-    return notFound;
+  const seg = raw.map(decode);
+  if (seg.some((x) => x === undefined)) return badPath(rawPath, 'has a malformed percent-encoding');
+  const s = seg as string[];
+  if (s.some((x) => x === '.' || x === '..')) return badPath(rawPath, "has a '.' or '..' segment");
+  const is = (i: number, word: string) => s[i]?.toLowerCase() === word;
+  if (!is(0, 'subscriptions') || s[1] === undefined) return noRoute(rawPath);
+  const subscriptionId = s[1];
+  if (s.length === 2) return unknownType('Microsoft.Resources', 'subscriptions');
+
+  if (is(2, 'providers')) {
+    // /subscriptions/{sub}/providers/Microsoft.Network/dnszones
+    if (s.length === 5 && is(3, 'microsoft.network') && is(4, 'dnszones')) {
+      return method === 'GET' ? { kind: 'zones', operation: 'Zones_List', subscriptionId } : notAllowed(method, 'Zones_List');
+    }
+    // /subscriptions/{sub}/providers/Microsoft.Network/getDnsResourceReference
+    if (s.length === 5 && is(3, 'microsoft.network') && is(4, 'getdnsresourcereference')) {
+      return method === 'POST'
+        ? { kind: 'dnsResourceReference', operation: 'DnsResourceReference_GetByTargetResources', subscriptionId }
+        : notAllowed(method, 'DnsResourceReference_GetByTargetResources');
+    }
+    return typeAfterProviders(s, 2);
+  }
+  if (!is(2, 'resourcegroups') || s[3] === undefined) return unknownType('Microsoft.Resources', s[2] ?? '');
+  if (s.length === 4) return unknownType('Microsoft.Resources', 'resourceGroups');
+  if (!(is(4, 'providers') && is(5, 'microsoft.network') && is(6, 'dnszones'))) {
+    return is(4, 'providers') ? typeAfterProviders(s, 4) : unknownType('Microsoft.Resources', `resourceGroups/${s[4] ?? ''}`);
+  }
   const resourceGroup = s[3];
   if (s.length === 7) {
     return method === 'GET'
@@ -101,5 +185,5 @@ export function matchRoute(method: string, pathname: string): Route {
       ? { kind: 'recordSet', operation, ...scope, recordType: eighth, relativeName: s[9] as string }
       : notAllowed(method, 'RecordSets');
   }
-  return notFound;
+  return typeAfterProviders(s, 4);
 }

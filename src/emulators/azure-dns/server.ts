@@ -21,7 +21,8 @@ import { parseJsonBody, readBody, send } from './http-io.js';
 import { RecordSetHandlers } from './record-set-handlers.js';
 import { checkApiVersion, checkBearer } from './request-gate.js';
 import type { Route } from './routes.js';
-import { matchRoute } from './routes.js';
+import { matchRoute, rawPathOf } from './routes.js';
+import { dnsResourceReferences } from './resource-references.js';
 import { ZoneHandlers } from './zone-handlers.js';
 
 export interface AzureDnsApiOptions extends ApiServerOptions {
@@ -67,10 +68,12 @@ export async function startAzureDnsApi(opts: AzureDnsApiOptions): Promise<Runnin
 
   const dispatch = async (req: IncomingMessage, route: Route, url: URL): Promise<ArmResponse> => {
     checkBearer(req, acceptToken);
+    // ARM routes before it checks the api-version: a path nothing serves is a 404 whatever the version.
+    if (route.kind === 'unserved') throw route.error(url.searchParams.get('api-version'));
     checkApiVersion(url.searchParams);
     if (route.kind === 'none') throw route.error;
     const method = req.method ?? 'GET';
-    const body = method === 'PUT' || method === 'PATCH' ? parseJsonBody(req, await readBody(req)) : undefined;
+    const body = method === 'PUT' || method === 'PATCH' || method === 'POST' ? parseJsonBody(req, await readBody(req)) : undefined;
     const armReq: ArmRequest = {
       query: url.searchParams,
       body,
@@ -87,13 +90,16 @@ export async function startAzureDnsApi(opts: AzureDnsApiOptions): Promise<Runnin
         return recordSets.list(route, armReq);
       case 'recordSet':
         return recordSets.handle(route, armReq);
+      case 'dnsResourceReference':
+        return dnsResourceReferences(armReq);
     }
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'https://emulator.invalid');
-    const route = matchRoute(req.method ?? 'GET', url.pathname);
+    // Routed on the path as sent: URL parsing would resolve '..' and '%2e%2e' onto another resource.
+    const route = matchRoute(req.method ?? 'GET', rawPathOf(req.url ?? '/'));
     let outcome: Outcome;
     let out: Reply;
     const verdict = await opts.faults.admit();

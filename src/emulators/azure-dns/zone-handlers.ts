@@ -7,7 +7,7 @@ import type { EmuZone, ZoneStore } from '../core/zone-store.js';
 import { ArmError, badRequest } from './arm-error.js';
 import { checkPreconditions, uuidShaped } from './etag.js';
 import type { ArmRequest, ArmResponse } from './handler-types.js';
-import { asObject, asString, asStringMap, given } from './json-fields.js';
+import { asArray, asObject, asString, asStringMap, given } from './json-fields.js';
 import { checkZoneName } from './names.js';
 import { nextLink, paginate, readPageRequest } from './paging.js';
 import type { Route } from './routes.js';
@@ -103,7 +103,19 @@ export class ZoneHandlers {
     const tags = given(body['tags']) ? asStringMap(body['tags'], 'tags') : {};
     const props = given(body['properties']) ? asObject(body['properties'], 'properties') : {};
     if (given(props['zoneType']) && asString(props['zoneType'], 'properties.zoneType') !== 'Public') {
-      throw badRequest("Only 'Public' zones are served here; private zones are Microsoft.Network/privateDnsZones.", 'properties.zoneType');
+      throw badRequest(
+        "Private zones are not emulated: only zoneType 'Public' is served (private zones are Microsoft.Network/privateDnsZones).",
+        'properties.zoneType',
+      );
+    }
+    for (const key of ['registrationVirtualNetworks', 'resolutionVirtualNetworks']) {
+      // Virtual-network links belong to private zones; a public zone takes none.
+      if (given(props[key]) && asArray(props[key], `properties.${key}`).length > 0) {
+        throw badRequest(
+          `Virtual network links of private zones are not emulated: 'properties.${key}' must be empty for a public zone.`,
+          `properties.${key}`,
+        );
+      }
     }
     const existing = findAzureZone(this.store, route, zoneName);
     checkPreconditions(existing && this.etag(existing), req.preconditions);

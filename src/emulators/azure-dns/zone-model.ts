@@ -3,7 +3,10 @@
  * the zone's subscription and resource group are store attributes, and only
  * zones carrying both are visible through this API.
  */
-import type { EmuZone, ZoneStore } from '../core/zone-store.js';
+import type { EmuZone, ZoneDraft, ZoneStore } from '../core/zone-store.js';
+import { recordKey } from '../core/zone-store.js';
+import { presentOne } from './record-codec.js';
+import { rememberWritten } from './written-forms.js';
 
 export const AZURE_NAME_SERVERS = [
   'ns1-01.azure-dns-emu.test.',
@@ -68,7 +71,7 @@ export function createAzureZone(store: ZoneStore, scope: AzureZoneScope, zoneNam
     hostmaster: d.hostmaster,
   });
   // The store's SOA timers are generic; Azure's differ.
-  store.transact(zone.id, (draft) => {
+  transactAzure(store, zone.id, (draft) => {
     const soa = draft.get(zone.name, 'SOA');
     const [host = AZURE_NAME_SERVERS[0], mail = d.hostmaster, serial = '1'] = soa?.values[0]?.split(/\s+/) ?? [];
     draft.put({
@@ -78,7 +81,39 @@ export function createAzureZone(store: ZoneStore, scope: AzureZoneScope, zoneNam
       values: [`${host} ${mail} ${serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimumTtl}`],
     });
   });
+  // As Azure shows its own records: name servers and SOA host with the trailing dot, the email without.
+  const soa = store.getZone(zone.id)?.records.get(recordKey(zone.name, 'SOA'));
+  if (soa?.values[0]) {
+    const item = presentOne('SOA', soa.values[0]);
+    rememberWritten(zone, soa, [{ ...item, email: String(item['email']).replace(/\.$/, '') }]);
+  }
   return zone;
+}
+
+/** The serial of a stored SOA value, if it has one. */
+function soaSerial(value: string | undefined): number | undefined {
+  const serial = Number(value?.split(/\s+/)[2]);
+  return Number.isInteger(serial) ? serial : undefined;
+}
+
+/**
+ * A store transaction that leaves the SOA serial where the zone's SOA says:
+ * Azure never changes the serial by itself, only a write of the SOA does.
+ * The shared store adds one to `zone.serial` on every commit and writes it into
+ * the SOA, so the serial is set one below the SOA's own just before the commit.
+ */
+export function transactAzure<T>(store: ZoneStore, zoneId: string, body: (draft: ZoneDraft) => T): T {
+  let zone: EmuZone | undefined;
+  let serial: number | undefined;
+  const out = store.transact(zoneId, (draft) => {
+    const result = body(draft);
+    zone = draft.zone;
+    serial = soaSerial(draft.get(draft.zone.name, 'SOA')?.values[0]);
+    if (serial !== undefined) zone.serial = serial - 1;
+    return result;
+  });
+  if (zone !== undefined && serial !== undefined) (zone as EmuZone).serial = serial; // also when nothing changed
+  return out;
 }
 
 /** Make sure `zoneName` exists for this subscription and resource group (idempotent). */
