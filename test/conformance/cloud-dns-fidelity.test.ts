@@ -293,6 +293,15 @@ describe('managed zones (ManagedZone, ManagedZoneDnsSecConfig; managedZones.crea
     expect((listed.body as { operations: unknown[] }).operations).toContainEqual(operation);
   });
 
+  it('uses clientOperationId as the Operation id (Operation.id, managedZones.patch clientOperationId)', async () => {
+    const patched = await call('PATCH', '/managedZones/bare-test?clientOperationId=rename-1', { description: 'named' });
+    expect(patched.body).toMatchObject({ kind: 'dns#operation', id: 'rename-1' });
+    expect((await call('GET', '/managedZones/bare-test/operations/rename-1')).body).toEqual(patched.body);
+    const again = await call('PATCH', '/managedZones/bare-test?clientOperationId=rename-1', { description: 'twice' });
+    expect(again.status).toBe(409);
+    expect((await call('PATCH', '/managedZones/bare-test?clientOperationId=Not_Valid', {})).status).toBe(400);
+  });
+
   it('serves managedZones.update (PUT): absent fields are reset, name and dnsName cannot change, DNSSEC turns on', async () => {
     const updated = await call('PUT', '/managedZones/full-test', {
       name: 'full-test',

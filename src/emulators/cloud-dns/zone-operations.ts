@@ -28,22 +28,28 @@ export class ZoneOperationLog {
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
-  record(zone: EmuZone, oldValue: ManagedZoneJson, newValue: ManagedZoneJson): OperationJson {
+  /** `clientOperationId`, when the caller gave one, becomes the operation's id (discovery document, `Operation.id`). */
+  record(zone: EmuZone, oldValue: ManagedZoneJson, newValue: ManagedZoneJson, clientOperationId?: string): OperationJson {
     let h = this.zones.get(zone.id);
     if (!h) {
       h = { nextId: 1, operations: [] };
       this.zones.set(zone.id, h);
     }
+    let id = clientOperationId;
+    if (id === undefined) {
+      while (h.operations.some((o) => o.id === String(h?.nextId))) h.nextId += 1;
+      id = String(h.nextId);
+      h.nextId += 1;
+    }
     const op: OperationJson = {
       kind: 'dns#operation',
-      id: String(h.nextId),
+      id,
       startTime: this.now().toISOString(),
       status: 'done',
       type: 'update',
       user: EMULATOR_USER,
       zoneContext: { oldValue, newValue },
     };
-    h.nextId += 1;
     h.operations.push(op);
     if (h.operations.length > MAX_OPERATIONS_KEPT) h.operations.shift();
     return op;

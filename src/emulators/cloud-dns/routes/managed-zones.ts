@@ -24,12 +24,20 @@ export function managedZoneRoutes(ctx: CloudDnsContext): Route[] {
   /** `managedZones.patch` and `update`: the zone's settings change, the answer is the Operation that did it. */
   const updateZone =
     (replace: boolean) =>
-    ({ params, body }: ApiRequest) => {
+    ({ params, query, body }: ApiRequest) => {
       const zone = requireZone(ctx, params);
+      const clientOperationId = query.clientOperationId;
+      if (clientOperationId !== undefined) {
+        // Operation.id: "1-63 characters long and match the regular expression [-a-z0-9]?".
+        if (!/^[-a-z0-9]{1,63}$/.test(clientOperationId))
+          throw googleErrors.invalid('parameters.clientOperationId', clientOperationId, '1-63 lower-case letters, digits or dashes');
+        if (ctx.operations.get(zone, clientOperationId))
+          throw googleErrors.alreadyExists('parameters.clientOperationId', clientOperationId);
+      }
       const input = parseEntity(managedZonePatchSchema, body, 'entity.managedZone');
       const oldValue = zoneJson(zone);
       ctx.settings.set(zone.id, settingsAfterUpdate(zone, ctx.settings.get(zone), input, replace));
-      return { status: 200, body: ctx.operations.record(zone, oldValue, zoneJson(zone)) };
+      return { status: 200, body: ctx.operations.record(zone, oldValue, zoneJson(zone), clientOperationId) };
     };
 
   return [
