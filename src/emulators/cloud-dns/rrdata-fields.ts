@@ -88,44 +88,44 @@ function characterStringBytes(inner: string): number {
   return n;
 }
 
+/** A blank between fields: ASCII whitespace fast, anything else as `\s` reads it. */
+function isBlank(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return /\s/.test(text.charAt(i));
+}
+
 /**
  * Split presentation text into character-strings (RFC 1035 §5.1): a quoted
  * string is one, and so is every unquoted run of non-blank characters. Each is
  * returned in quoted form with its escapes as written, so `a b` gives `"a"` and
- * `"b"`. A string over 255 bytes is refused.
+ * `"b"`. A string over 255 bytes is refused. One pass over the text.
  */
 export function characterStrings(value: string): string[] {
   const out: string[] = [];
-  let i = 0;
   const n = value.length;
+  let i = 0;
   while (i < n) {
-    const c = value[i] ?? '';
-    if (/\s/.test(c)) {
+    if (isBlank(value, i)) {
       i += 1;
       continue;
     }
-    let inner = '';
-    if (c === '"') {
+    let inner: string;
+    if (value[i] === '"') {
+      const start = i + 1;
+      i = start;
+      while (i < n && value[i] !== '"') i += value[i] === '\\' ? 2 : 1;
+      if (i >= n) throw new RrdataError('a quoted string is not closed (quoted strings end with ", and \\" is a quote inside)');
+      inner = value.slice(start, i);
       i += 1;
-      for (;;) {
-        if (i >= n) throw new RrdataError('a quoted string is not closed (quoted strings end with ", and \\" is a quote inside)');
-        const d = value[i] ?? '';
-        if (d === '"') break;
-        inner += d;
-        if (d === '\\' && i + 1 < n) inner += value[(i += 1)] ?? '';
-        i += 1;
-      }
-      i += 1;
-      const next = value[i];
-      if (next !== undefined && next !== '"' && !/\s/.test(next)) throw new RrdataError('separate strings with spaces');
+      if (i < n && value[i] !== '"' && !isBlank(value, i)) throw new RrdataError('separate strings with spaces');
     } else {
-      while (i < n && !/\s/.test(value[i] ?? '')) {
-        const d = value[i] ?? '';
-        if (d === '"') throw new RrdataError('a quote inside an unquoted string must be escaped as \\"');
-        inner += d;
-        if (d === '\\' && i + 1 < n) inner += value[(i += 1)] ?? '';
-        i += 1;
+      const start = i;
+      while (i < n && !isBlank(value, i)) {
+        if (value[i] === '"') throw new RrdataError('a quote inside an unquoted string must be escaped as \\"');
+        i += value[i] === '\\' ? 2 : 1;
       }
+      inner = value.slice(start, Math.min(i, n));
     }
     if (characterStringBytes(inner) > MAX_CHARACTER_STRING_BYTES)
       throw new RrdataError(`each string is at most ${MAX_CHARACTER_STRING_BYTES} bytes; split longer text into several quoted strings`);
