@@ -153,6 +153,10 @@ describe('record types (records-overview: "Supported DNS record types"; Resource
   it('takes ALIAS at the apex only (records-overview: "can only be used at the zone apex")', async () => {
     await zone.addRecords(zone.record('alias', { name: APEX, ttl: 300, data: 'Origin.Example.net.' }));
     expect(await dataOf(APEX, 'ALIAS')).toEqual(['origin.example.net.']);
+    // "you cannot enable DNSSEC on a zone with ALIAS records".
+    const signing = await call('PATCH', `/managedZones/${ZONE}`, { dnssecConfig: { state: 'on' } });
+    expect(signing.status).toBe(400);
+    expect(googleError(signing).message).toContain('ALIAS');
     await expect(
       zone.addRecords(zone.record('alias', { name: `sub.${APEX}`, ttl: 300, data: 'origin.example.net.' })),
     ).rejects.toMatchObject({
@@ -172,6 +176,9 @@ describe('record types (records-overview: "Supported DNS record types"; Resource
     await transfer.addRecords(transfer.record('dnskey', { name: 'transfer.test.', ttl: 300, data: key }));
     const [keys] = await transfer.getRecords({ name: 'transfer.test.', type: 'DNSKEY' });
     expect(keys[0]?.data).toEqual([key]);
+    const leaving = await call('PATCH', '/managedZones/transfer-test', { dnssecConfig: { state: 'on' } });
+    expect(leaving.status).toBe(400);
+    expect(googleError(leaving).message).toContain('DNSKEY');
     await expect(
       transfer.addRecords(transfer.record('dnskey', { name: 'bad.transfer.test.', ttl: 300, data: key.replace(' 3 ', ' 4 ') })),
     ).rejects.toMatchObject({ code: 400, errors: [{ message: expect.stringContaining('protocol') }] });
