@@ -76,7 +76,7 @@ describe('authentication and routing', () => {
 
   it('answers 404 notFound for paths that are not Cloud DNS v1 methods, case-sensitively', async () => {
     expectGoogleError(await call('GET', '/managedzones'), 404, 'notFound');
-    expectGoogleError(await call('PUT', `/managedZones/${ZONE}`), 404, 'notFound');
+    expectGoogleError(await call('PUT', `/managedZones/${ZONE}/changes`), 404, 'notFound');
     expect(faults.counters().unknown?.client_error).toBeGreaterThanOrEqual(2);
   });
 
@@ -107,7 +107,14 @@ describe('one record set at a time (resourceRecordSets)', () => {
     const path = `/managedZones/${ZONE}/rrsets`;
     const created = await call('POST', path, JSON.stringify({ name: 'one.wire.test.', type: 'A', ttl: 300, rrdatas: ['192.0.2.1'] }));
     expect(created.status).toBe(200);
-    expect(created.body).toEqual({ kind: 'dns#resourceRecordSet', name: 'one.wire.test.', type: 'A', ttl: 300, rrdatas: ['192.0.2.1'] });
+    expect(created.body).toEqual({
+      kind: 'dns#resourceRecordSet',
+      name: 'one.wire.test.',
+      type: 'A',
+      ttl: 300,
+      rrdatas: ['192.0.2.1'],
+      signatureRrdatas: [],
+    });
     expectGoogleError(
       await call('POST', path, JSON.stringify({ name: 'one.wire.test.', type: 'A', ttl: 300, rrdatas: ['192.0.2.1'] })),
       409,
@@ -115,10 +122,17 @@ describe('one record set at a time (resourceRecordSets)', () => {
     );
 
     const got = await call('GET', `${path}/one.wire.test./A`);
-    expect(got.body).toMatchObject({ name: 'one.wire.test.', type: 'A', ttl: 300, rrdatas: ['192.0.2.1'] });
+    expect(got.body).toMatchObject({ name: 'one.wire.test.', type: 'A', ttl: 300, rrdatas: ['192.0.2.1'], signatureRrdatas: [] });
 
     const patched = await call('PATCH', `${path}/one.wire.test./A`, JSON.stringify({ ttl: 30 }));
-    expect(patched.body).toEqual({ kind: 'dns#resourceRecordSet', name: 'one.wire.test.', type: 'A', ttl: 30, rrdatas: ['192.0.2.1'] });
+    expect(patched.body).toEqual({
+      kind: 'dns#resourceRecordSet',
+      name: 'one.wire.test.',
+      type: 'A',
+      ttl: 30,
+      rrdatas: ['192.0.2.1'],
+      signatureRrdatas: [],
+    });
     expectGoogleError(await call('PATCH', `${path}/one.wire.test./A`, JSON.stringify({ type: 'AAAA' })), 400, 'invalid');
 
     expect((await call('DELETE', `${path}/one.wire.test./A`)).status).toBe(200);

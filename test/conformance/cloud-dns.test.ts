@@ -167,7 +167,7 @@ describe('record sets through changes', () => {
       const [created, createdMeta] = await zone.createChange({ add: first });
       expect(createdMeta).toMatchObject({ kind: 'dns#change', status: 'pending', deletions: [] });
       expect((createdMeta as { additions: unknown[] }).additions).toEqual([
-        { kind: 'dns#resourceRecordSet', name: c.name, type: c.type, ttl: 300, rrdatas: [...(c.stored ?? c.first)] },
+        { kind: 'dns#resourceRecordSet', name: c.name, type: c.type, ttl: 300, rrdatas: [...(c.stored ?? c.first)], signatureRrdatas: [] },
       ]);
       expect(created.id).toMatch(/^\d+$/);
 
@@ -253,7 +253,7 @@ describe('record sets through changes', () => {
     const [later] = await change.getMetadata();
     expect(later).toMatchObject({ kind: 'dns#change', id: change.id, status: 'done' });
     expect((later as { additions: unknown[] }).additions).toEqual([
-      { kind: 'dns#resourceRecordSet', name: 'status.example.test.', type: 'TXT', ttl: 30, rrdatas: ['"v=1"'] },
+      { kind: 'dns#resourceRecordSet', name: 'status.example.test.', type: 'TXT', ttl: 30, rrdatas: ['"v=1"'], signatureRrdatas: [] },
     ]);
 
     const [history] = await zone.getChanges();
@@ -327,7 +327,7 @@ describe('validation', () => {
       'entity.change.additions[0].rrdatas[0]',
     );
     await refused(
-      [zone.record('txt', { name: 'txt-bad.example.test.', ttl: 60, data: 'two words' })],
+      [zone.record('txt', { name: 'txt-bad.example.test.', ttl: 60, data: '"unterminated' })],
       'entity.change.additions[0].rrdatas[0]',
     );
     await refused([zone.record('a', { name: 'ttl.example.test.', ttl: -1, data: '192.0.2.1' })], 'entity.change.additions[0].ttl');

@@ -3,11 +3,12 @@
  * current records: shape, names, types, TTLs, record data, quotas. Runs before
  * anything is applied, so a bad change is refused whole.
  */
-import { EMU_RECORD_TYPES, inZone, type EmuRecordType, type EmuZone, type RecordWrite } from '../core/zone-store.js';
+import { inZone, type EmuRecordType, type EmuZone, type RecordWrite } from '../core/zone-store.js';
 import type { ChangeInput, RrsetInput } from './entity-schemas.js';
 import { GoogleApiError, googleErrors } from './google-error.js';
 import { CLOUD_DNS_LIMITS } from './limits.js';
-import { canonicalRrdatas, isAbsoluteDomainName, RrdataError } from './rrdata.js';
+import { canonicalRrdatas, CLOUD_DNS_RECORD_TYPES, isAbsoluteDomainName, isCloudDnsRecordType, RrdataError } from './rrdata.js';
+import type { DnssecState } from './zone-settings.js';
 
 /** A record set that passed every static check, with canonical name and values. */
 export interface CheckedRrset extends RecordWrite {
@@ -20,11 +21,48 @@ export interface CheckedChange {
   deletions: CheckedRrset[];
 }
 
-function isRecordType(t: string): t is EmuRecordType {
-  return (EMU_RECORD_TYPES as readonly string[]).includes(t);
+/**
+ * `routingPolicy` is a real field (discovery document, `RRSetRoutingPolicy`):
+ * a malformed one is invalid as on Cloud DNS, a well-formed one is refused by
+ * name because routing policies are not emulated.
+ */
+function refuseRoutingPolicy(input: RrsetInput, field: string): void {
+  const policy = input.routingPolicy;
+  if (policy === undefined) return;
+  const kinds = (['geo', 'wrr', 'primaryBackup'] as const).filter((k) => policy[k] !== undefined);
+  if (kinds.length !== 1)
+    throw googleErrors.invalid(`${field}.routingPolicy`, policy, 'a routing policy is exactly one of geo, wrr or primaryBackup');
+  if (input.rrdatas.length > 0)
+    throw googleErrors.invalid(`${field}.rrdatas`, input.rrdatas, 'a record set holds either rrdatas or a routingPolicy, not both');
+  throw googleErrors.notEmulated(`routing policies (${kinds[0]})`, `${field}.routingPolicy`);
 }
 
-export function checkRrset(input: RrsetInput, field: string, zone: EmuZone): CheckedRrset {
+/** Where a type may stand, after Cloud DNS's supported record types page (https://cloud.google.com/dns/docs/records-overview). */
+function checkPlacement(type: string, name: string, field: string, zone: EmuZone, dnssec: DnssecState): void {
+  if (type === 'ALIAS') {
+    if (name !== zone.name)
+      throw googleErrors.invalid(`${field}.name`, name, `an ALIAS record set can only be at the zone apex '${zone.name}'`);
+    if (dnssec !== 'off')
+      throw googleErrors.invalid(`${field}.type`, type, 'ALIAS records are not compatible with DNSSEC; the zone has DNSSEC on');
+  }
+  if (type === 'DNSKEY' && dnssec !== 'transfer') {
+    throw googleErrors.invalid(
+      `${field}.type`,
+      type,
+      "DNSKEY record sets can only be added to a zone whose dnssecConfig.state is 'transfer'",
+    );
+  }
+  if (type === 'DS' && name === zone.name) {
+    throw googleErrors.invalid(
+      `${field}.name`,
+      name,
+      'a DS record set belongs at a delegation below the apex; the apex DS lives in the parent zone',
+    );
+  }
+}
+
+/** `dnssec` is the zone's DNSSEC state for an addition; undefined for a deletion, which names what exists whatever its placement. */
+export function checkRrset(input: RrsetInput, field: string, zone: EmuZone, dnssec: DnssecState | undefined): CheckedRrset {
   if (!isAbsoluteDomainName(input.name, { wildcard: true })) {
     throw googleErrors.invalid(
       `${field}.name`,
@@ -36,10 +74,13 @@ export function checkRrset(input: RrsetInput, field: string, zone: EmuZone): Che
   if (!inZone(name, zone.name)) {
     throw googleErrors.invalid(`${field}.name`, input.name, `the name is not within the managed zone's DNS name '${zone.name}'`);
   }
-  if (!isRecordType(input.type)) {
-    throw googleErrors.invalid(`${field}.type`, input.type, `supported types: ${EMU_RECORD_TYPES.join(', ')}`);
+  if (!isCloudDnsRecordType(input.type)) {
+    throw googleErrors.invalid(`${field}.type`, input.type, `supported types: ${CLOUD_DNS_RECORD_TYPES.join(', ')}`);
   }
-  const type = input.type;
+  // The store keeps every Cloud DNS type; EmuRecordType names those the DNS server encodes.
+  const type = input.type as EmuRecordType;
+  refuseRoutingPolicy(input, field);
+  if (dnssec !== undefined) checkPlacement(type, name, field, zone, dnssec);
   if (input.rrdatas.length === 0) throw googleErrors.invalid(`${field}.rrdatas`, [], 'a record set holds at least one value');
   if (input.rrdatas.length > CLOUD_DNS_LIMITS.resourceRecordsPerRrset) throw googleErrors.quotaExceeded('resource records per rrset');
   let values: string[];
@@ -51,8 +92,8 @@ export function checkRrset(input: RrsetInput, field: string, zone: EmuZone): Che
   }
   const dup = values.findIndex((v, i) => values.indexOf(v) !== i);
   if (dup >= 0) throw googleErrors.invalid(`${field}.rrdatas[${dup}]`, input.rrdatas[dup], 'the value appears twice in the record set');
-  if (type === 'CNAME' && values.length !== 1)
-    throw googleErrors.invalid(`${field}.rrdatas`, input.rrdatas, 'a CNAME record set holds exactly one value');
+  if ((type === 'CNAME' || (type as string) === 'ALIAS') && values.length !== 1)
+    throw googleErrors.invalid(`${field}.rrdatas`, input.rrdatas, `a ${type} record set holds exactly one value`);
   if (type === 'SOA' && (name !== zone.name || values.length !== 1)) {
     throw googleErrors.invalid(field, `${name} SOA`, 'a zone has exactly one SOA value, at its apex');
   }
@@ -73,7 +114,7 @@ function rejectDuplicates(list: CheckedRrset[]): void {
   }
 }
 
-export function checkChange(change: ChangeInput, zone: EmuZone): CheckedChange {
+export function checkChange(change: ChangeInput, zone: EmuZone, dnssec: DnssecState): CheckedChange {
   const additions = change.additions ?? [];
   const deletions = change.deletions ?? [];
   if (additions.length === 0 && deletions.length === 0) {
@@ -88,8 +129,8 @@ export function checkChange(change: ChangeInput, zone: EmuZone): CheckedChange {
   const size = [...additions, ...deletions].reduce((n, rs) => n + rs.rrdatas.reduce((m, v) => m + v.length, 0), 0);
   if (size > CLOUD_DNS_LIMITS.totalRrdataSizePerChange) throw googleErrors.quotaExceeded('total rrdata size per change');
   const checked: CheckedChange = {
-    additions: additions.map((rs, i) => checkRrset(rs, `entity.change.additions[${i}]`, zone)),
-    deletions: deletions.map((rs, i) => checkRrset(rs, `entity.change.deletions[${i}]`, zone)),
+    additions: additions.map((rs, i) => checkRrset(rs, `entity.change.additions[${i}]`, zone, dnssec)),
+    deletions: deletions.map((rs, i) => checkRrset(rs, `entity.change.deletions[${i}]`, zone, undefined)),
   };
   rejectDuplicates(checked.additions);
   rejectDuplicates(checked.deletions);

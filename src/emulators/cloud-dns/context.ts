@@ -3,10 +3,15 @@ import type { EmuZone, ZoneStore } from '../core/zone-store.js';
 import type { ChangeLog } from './change-log.js';
 import { googleErrors } from './google-error.js';
 import { findManagedZone } from './managed-zone.js';
+import type { ZoneOperationLog } from './zone-operations.js';
+import type { ZoneSettingsRegistry } from './zone-settings.js';
 
 export interface CloudDnsContext {
   store: ZoneStore;
   changes: ChangeLog;
+  /** Description, labels, DNSSEC and logging settings per zone. */
+  settings: ZoneSettingsRegistry;
+  operations: ZoneOperationLog;
   /** Projects that exist even without zones; a project holding a zone always exists. */
   projectIds: ReadonlySet<string>;
   /** Page size when a list call sends no `maxResults`. */
@@ -27,7 +32,7 @@ export interface ApiReply {
 }
 
 export interface Route {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   /** Express path below `/dns/v1/projects/:project`. */
   path: string;
   /** Name the fault counters use, after the API method (`changes.create`). */

@@ -15,6 +15,7 @@ export type GoogleErrorReason =
   | 'cnameResourceRecordSetConflict'
   | 'invalid'
   | 'notFound'
+  | 'notImplemented'
   | 'parseError'
   | 'quotaExceeded'
   | 'rateLimitExceeded'
@@ -31,6 +32,7 @@ const STATUS_NAMES: Record<number, string> = {
   413: 'INVALID_ARGUMENT',
   429: 'RESOURCE_EXHAUSTED',
   500: 'INTERNAL',
+  501: 'UNIMPLEMENTED',
   503: 'UNAVAILABLE',
 };
 
@@ -98,4 +100,14 @@ export const googleErrors = {
   quotaExceeded: (what: string) => new GoogleApiError(403, 'quotaExceeded', `The change would exceed quota for ${what}.`),
   rateLimited: () => new GoogleApiError(429, 'rateLimitExceeded', 'Rate Limit Exceeded', 'usageLimits'),
   backend: () => new GoogleApiError(503, 'backendError', 'Backend Error (injected fault)'),
+  /**
+   * A real Cloud DNS feature this emulator does not implement: 501, which the
+   * client does not retry, with a message that names the feature and what asked for it.
+   */
+  notEmulated: (feature: string, where: string) =>
+    new GoogleApiError(
+      501,
+      'notImplemented',
+      `not emulated: ${feature} (${where}); the Cloud DNS emulator does not implement this feature`,
+    ),
 };

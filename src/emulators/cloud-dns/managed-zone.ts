@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { absoluteName, type EmuZone, type ZoneStore } from '../core/zone-store.js';
+import type { CloudLoggingConfigJson, DnssecConfigJson, ZoneSettings } from './zone-settings.js';
 
 /** Cloud DNS gives both the SOA and the NS set at the apex a TTL of 6 hours. */
 export const APEX_TTL = 21600;
@@ -21,7 +22,8 @@ export interface ManagedZoneJson {
   creationTime: string;
   visibility: 'public';
   labels?: Record<string, string>;
-  dnssecConfig: { kind: 'dns#managedZoneDnsSecConfig'; state: 'off' };
+  dnssecConfig: DnssecConfigJson;
+  cloudLoggingConfig: CloudLoggingConfigJson;
 }
 
 export interface NewManagedZone {
@@ -84,18 +86,18 @@ export function createManagedZone(store: ZoneStore, input: NewManagedZone): EmuZ
   return zone;
 }
 
-export function toManagedZoneJson(zone: EmuZone): ManagedZoneJson {
-  const labels = zone.attributes.labels ? (JSON.parse(zone.attributes.labels) as Record<string, string>) : undefined;
+export function toManagedZoneJson(zone: EmuZone, settings: ZoneSettings): ManagedZoneJson {
   return {
     kind: 'dns#managedZone',
     name: zone.attributes.managedZone ?? zone.id,
     dnsName: zone.name,
-    description: zone.attributes.description ?? '',
+    description: settings.description,
     id: zone.id,
     nameServers: [...zone.nameServers],
     creationTime: zone.createdAt.toISOString(),
     visibility: 'public',
-    ...(labels ? { labels } : {}),
-    dnssecConfig: { kind: 'dns#managedZoneDnsSecConfig', state: 'off' },
+    ...(settings.labels ? { labels: { ...settings.labels } } : {}),
+    dnssecConfig: structuredClone(settings.dnssecConfig),
+    cloudLoggingConfig: { ...settings.cloudLoggingConfig },
   };
 }

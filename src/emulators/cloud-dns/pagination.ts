@@ -3,7 +3,9 @@
  * cursor (the last key returned), not an offset, so writes between pages neither
  * skip nor repeat items that were there all along.
  */
-import { googleErrors } from './google-error.js';
+import { GoogleApiError, googleErrors } from './google-error.js';
+
+const INT32_MAX = 2_147_483_647;
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits.js';
 
 export interface PageRequest {
@@ -30,6 +32,10 @@ export function pageSize(maxResults: string | undefined, defaultSize = DEFAULT_P
   if (maxResults === undefined) return defaultSize;
   if (!/^\d+$/.test(maxResults) || Number(maxResults) < 1) {
     throw googleErrors.invalid('parameters.maxResults', maxResults, 'a positive integer');
+  }
+  // The discovery document types maxResults as int32; Google's front end refuses what does not fit.
+  if (Number(maxResults) > INT32_MAX) {
+    throw new GoogleApiError(400, 'invalid', `Invalid value at 'max_results' (TYPE_INT32), "${maxResults.slice(0, 40)}"`);
   }
   return Math.min(Number(maxResults), MAX_PAGE_SIZE);
 }

@@ -2,15 +2,17 @@
 import type { EmuRecordSet, RecordWrite } from '../core/zone-store.js';
 
 export interface RrsetJson {
-  kind: 'dns#resourceRecordSet';
   name: string;
   type: string;
   ttl: number;
   rrdatas: string[];
+  /** Always present, empty: recorded Cloud DNS answers carry it for every set (signing is not emulated). */
+  signatureRrdatas: string[];
+  kind: 'dns#resourceRecordSet';
 }
 
 export function toRrsetJson(rs: Pick<EmuRecordSet, 'name' | 'type' | 'ttl' | 'values'> | RecordWrite): RrsetJson {
-  return { kind: 'dns#resourceRecordSet', name: rs.name, type: rs.type, ttl: rs.ttl, rrdatas: [...rs.values] };
+  return { name: rs.name, type: rs.type, ttl: rs.ttl, rrdatas: [...rs.values], signatureRrdatas: [], kind: 'dns#resourceRecordSet' };
 }
 
 /** Sort key for listing: by name, then type (a cursor for page tokens). */

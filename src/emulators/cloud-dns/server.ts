@@ -17,7 +17,10 @@ import { GoogleApiError, googleErrors } from './google-error.js';
 import { DEFAULT_PAGE_SIZE, MAX_BODY_BYTES } from './limits.js';
 import { changeRoutes } from './routes/changes.js';
 import { managedZoneRoutes } from './routes/managed-zones.js';
+import { notEmulatedFeature } from './not-emulated.js';
 import { rrsetRoutes } from './routes/rrsets.js';
+import { ZoneOperationLog } from './zone-operations.js';
+import { ZoneSettingsRegistry } from './zone-settings.js';
 
 export interface CloudDnsApiOptions extends ApiServerOptions {
   /** Which bearer tokens are valid; default: any non-empty token. */
@@ -159,6 +162,9 @@ export function createCloudDnsApp(ctx: CloudDnsContext, opts: CloudDnsApiOptions
     app.route(`${BASE}${route.path}`)[route.method](tag(route.operation), admit, authenticate, json, run(route));
   }
   app.use(tag('unknown'), admit, authenticate, (req: Request) => {
+    const below = /^\/dns\/v1\/projects\/[^/]+(\/.*)$/.exec(req.path)?.[1];
+    const feature = below === undefined ? undefined : notEmulatedFeature(below);
+    if (feature) throw googleErrors.notEmulated(feature, `${req.method} ${req.path}`);
     throw new GoogleApiError(404, 'notFound', `No Cloud DNS v1 method at ${req.method} ${req.path}`);
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -178,6 +184,8 @@ export async function startCloudDnsApi(opts: CloudDnsApiOptions): Promise<Runnin
   const ctx: CloudDnsContext = {
     store: opts.store,
     changes: new ChangeLog(),
+    settings: new ZoneSettingsRegistry(),
+    operations: new ZoneOperationLog(),
     projectIds: new Set(opts.projectIds ?? [EMULATOR_DEFAULTS.clouddns.projectId]),
     pageSize: opts.pageSize ?? DEFAULT_PAGE_SIZE,
   };

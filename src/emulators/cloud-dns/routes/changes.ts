@@ -18,7 +18,7 @@ export function changeRoutes(ctx: CloudDnsContext): Route[] {
       operation: 'changes.create',
       handle: ({ params, body }) => {
         const zone = requireZone(ctx, params);
-        const checked = checkChange(parseEntity(changeSchema, body, 'entity.change'), zone);
+        const checked = checkChange(parseEntity(changeSchema, body, 'entity.change'), zone, ctx.settings.get(zone).dnssecConfig.state);
         ctx.changes.open(zone);
         applyChange(ctx.store, zone, checked);
         const change = ctx.changes.append(zone, checked.additions.map(toRrsetJson), checked.deletions.map(toRrsetJson));

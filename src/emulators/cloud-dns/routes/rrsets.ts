@@ -68,7 +68,8 @@ export function rrsetRoutes(ctx: CloudDnsContext): Route[] {
       operation: 'resourceRecordSets.create',
       handle: ({ params, body }) => {
         const zone = requireZone(ctx, params);
-        const rs = checkRrset(parseEntity(rrsetSchema, body, 'entity.resourceRecordSet'), 'entity.resourceRecordSet', zone);
+        const input = parseEntity(rrsetSchema, body, 'entity.resourceRecordSet');
+        const rs = checkRrset(input, 'entity.resourceRecordSet', zone, ctx.settings.get(zone).dnssecConfig.state);
         commit(zone, { additions: [rs], deletions: [] });
         return { status: 200, body: toRrsetJson(rs) };
       },
@@ -98,9 +99,16 @@ export function rrsetRoutes(ctx: CloudDnsContext): Route[] {
           throw googleErrors.invalid('entity.resourceRecordSet.type', patch.type, 'the type of a record set cannot change');
         }
         const next = checkRrset(
-          { name: live.name, type: live.type, ttl: patch.ttl ?? live.ttl, rrdatas: patch.rrdatas ?? [...live.values] },
+          {
+            name: live.name,
+            type: live.type,
+            ttl: patch.ttl ?? live.ttl,
+            rrdatas: patch.rrdatas ?? (patch.routingPolicy ? [] : [...live.values]),
+            ...(patch.routingPolicy ? { routingPolicy: patch.routingPolicy } : {}),
+          },
           'entity.resourceRecordSet',
           zone,
+          ctx.settings.get(zone).dnssecConfig.state,
         );
         commit(zone, { additions: [next], deletions: [asDeletion(live)] });
         return { status: 200, body: toRrsetJson(next) };
