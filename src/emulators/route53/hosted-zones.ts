@@ -105,7 +105,9 @@ export const getHostedZone: Operation = (ctx, req) => {
 /** UpdateHostedZoneComment: sets the comment, or removes it when the request has no Comment. */
 export const updateHostedZoneComment: Operation = (ctx, req) => {
   const root = 'UpdateHostedZoneCommentRequest';
-  const input = readRequest(updateHostedZoneCommentRequest, root, parseRequestXml(req.body, root));
+  // The SDK sends no body at all when Comment is omitted.
+  const doc = req.body.trim() === '' ? {} : parseRequestXml(req.body, root);
+  const input = readRequest(updateHostedZoneCommentRequest, root, doc);
   const zone = requireZone(ctx, req.params.id ?? '');
   zoneMeta(ctx, zone).comment = input.Comment;
   return { root: 'UpdateHostedZoneCommentResponse', content: { HostedZone: hostedZoneXml(ctx, zone) } };

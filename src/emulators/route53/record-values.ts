@@ -127,9 +127,10 @@ function svcbProblem(type: string, value: string): string | undefined {
     if (!SVC_PARAM_KEYS.has(key) && !/^key\d{1,5}$/.test(key)) return bad(`unknown SvcParamKey '${key}'`);
     if (seen.has(key)) return bad(`SvcParamKey '${key}' appears twice`);
     seen.add(key);
-    if (key === 'port' && !uint(m[2], U16)) return bad('port must be an integer from 0 to 65535');
-    if (key === 'ipv4hint' && !(m[2] ?? '').split(',').every((ip) => isIPv4(ip))) return bad('ipv4hint must list IPv4 addresses');
-    if (key === 'ipv6hint' && !(m[2] ?? '').split(',').every((ip) => isIPv6(ip) && !ip.includes('%')))
+    const param = (m[2] ?? '').replace(/^"(.*)"$/, '$1');
+    if (key === 'port' && !uint(param, U16)) return bad('port must be an integer from 0 to 65535');
+    if (key === 'ipv4hint' && !param.split(',').every((ip) => isIPv4(ip))) return bad('ipv4hint must list IPv4 addresses');
+    if (key === 'ipv6hint' && !param.split(',').every((ip) => isIPv6(ip) && !ip.includes('%')))
       return bad('ipv6hint must list IPv6 addresses');
     at = re.lastIndex;
   }
