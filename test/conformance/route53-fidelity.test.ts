@@ -6,6 +6,7 @@
  * 2013-04-01 model (botocore/data/route53/2013-04-01/service-2.json), the Route 53
  * API Reference and Developer Guide, or public reports of the service's messages.
  */
+import { Resolver } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import {
   ChangeResourceRecordSetsCommand,
@@ -37,6 +38,7 @@ import type { RunningApi } from '../../src/emulators/core/api.js';
 import { FaultInjector } from '../../src/emulators/core/faults.js';
 import { ZoneStore } from '../../src/emulators/core/zone-store.js';
 import { EMULATOR_DEFAULTS } from '../../src/emulators/defaults.js';
+import { startDnsServer } from '../../src/emulators/dns/index.js';
 import { seedRoute53Zone, startRoute53Api } from '../../src/emulators/route53/index.js';
 import { NOT_EMULATED_FEATURES, NOT_EMULATED_ROUTES } from '../../src/emulators/route53/not-emulated.js';
 
@@ -321,6 +323,34 @@ describe('values are returned as written', () => {
     );
     expect(dup).toBeInstanceOf(InvalidChangeBatch);
     expect(dup.message).toContain('Duplicate Resource Record');
+  });
+});
+
+describe('values written as-is still answer over DNS', () => {
+  // RFC 1035 §2.3.3 and RFC 4343: DNS names compare case-insensitively, so a value kept as written (mixed case, no
+  // trailing dot) names the same target; the name server answers and follows it like Route 53's name servers do.
+  it('resolves a CNAME written in mixed case without a trailing dot to the in-zone address', async () => {
+    const zone = seedRoute53Zone(store, 'served.test').hostedZoneId;
+    await apply(
+      [
+        change('CREATE', rrs('app.served.test.', 'A', 60, '192.0.2.77')),
+        change('CREATE', rrs('www.served.test.', 'CNAME', 60, 'App.Served.TEST')),
+        change('CREATE', rrs('served.test.', 'MX', 60, '10 App.Served.test')),
+      ],
+      zone,
+    );
+    const dns = await startDnsServer({ store, faults, host: '127.0.0.1', port: 0 });
+    try {
+      const resolver = new Resolver({ timeout: 2_000, tries: 1 });
+      resolver.setServers([`127.0.0.1:${dns.port}`]);
+      expect(await resolver.resolve4('www.served.test')).toEqual(['192.0.2.77']);
+      expect((await resolver.resolveCname('www.served.test')).map((n) => n.toLowerCase())).toEqual(['app.served.test']);
+      expect((await resolver.resolveMx('served.test')).map((m) => [m.priority, m.exchange.toLowerCase()])).toEqual([
+        [10, 'app.served.test'],
+      ]);
+    } finally {
+      await dns.stop();
+    }
   });
 });
 
