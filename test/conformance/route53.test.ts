@@ -33,7 +33,8 @@ import { seedRoute53Zone, startRoute53Api } from '../../src/emulators/route53/in
 import type { RunningApi } from '../../src/emulators/core/api.js';
 
 const ZONE_ID_RE = /^Z[A-Z0-9]{13,21}$/;
-const NS_RE = /^ns-\d+\.awsdns-emu-\d{2}\.test\.$/;
+// Route 53 lists a delegation set's name servers without the trailing dot; its NS record values keep it.
+const NS_RE = /^ns-\d+\.awsdns-emu-\d{2}\.test$/;
 const CHANGE_ID_RE = /^\/change\/C[A-Z0-9]+$/;
 
 let clock = 1_700_000_000_000;
@@ -139,9 +140,9 @@ describe('hosted zones', () => {
 
     const { sets } = await listAll(id);
     expect(sets.map((s) => `${s.Name} ${s.Type} ${s.TTL}`)).toEqual(['lifecycle.test. NS 172800', 'lifecycle.test. SOA 900']);
-    expect(sets[0]?.ResourceRecords?.map((r) => r.Value)).toEqual(nameServers);
+    expect(sets[0]?.ResourceRecords?.map((r) => r.Value)).toEqual(nameServers.map((ns) => `${ns}.`));
     expect(sets[1]?.ResourceRecords?.[0]?.Value).toMatch(
-      new RegExp(`^${nameServers[0]?.replace(/\./g, '\\.')} awsdns-hostmaster\\.amazon\\.com\\. \\d+ 7200 900 1209600 86400$`),
+      new RegExp(`^${nameServers[0]?.replace(/\./g, '\\.')}\\. awsdns-hostmaster\\.amazon\\.com\\. \\d+ 7200 900 1209600 86400$`),
     );
   });
 
@@ -258,7 +259,8 @@ describe('record sets', () => {
     expect(await recordSet('app.example.test.', 'A')).toBeUndefined();
   });
 
-  it('stores other types in canonical form and lists wildcards escaped', async () => {
+  // Route 53 returns values as they were written (no lower-casing, no dot added); a DELETE matches any spelling of the same name.
+  it('stores other types as written and lists wildcards escaped', async () => {
     await apply([
       change('CREATE', { Name: 'alias.example.test', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'Target.Example.NET' }] }),
       change('CREATE', {
@@ -271,9 +273,9 @@ describe('record sets', () => {
       change('CREATE', { Name: 'example.test.', Type: 'MX', TTL: 300, ResourceRecords: [{ Value: '10 mail.example.test' }] }),
       change('CREATE', a('*.wild.example.test.', 60, '192.0.2.99')),
     ]);
-    expect((await recordSet('alias.example.test.', 'CNAME'))?.ResourceRecords).toEqual([{ Value: 'target.example.net.' }]);
+    expect((await recordSet('alias.example.test.', 'CNAME'))?.ResourceRecords).toEqual([{ Value: 'Target.Example.NET' }]);
     expect((await recordSet('example.test.', 'TXT'))?.ResourceRecords).toEqual([{ Value: '"v=spf1 -all"' }, { Value: '"two" "strings"' }]);
-    expect((await recordSet('example.test.', 'MX'))?.ResourceRecords).toEqual([{ Value: '10 mail.example.test.' }]);
+    expect((await recordSet('example.test.', 'MX'))?.ResourceRecords).toEqual([{ Value: '10 mail.example.test' }]);
     expect((await recordSet('\\052.wild.example.test.', 'A'))?.TTL).toBe(60);
     expect(store.getZone(zoneId)?.records.get('*.wild.example.test.|A')?.values).toEqual(['192.0.2.99']);
     await apply([
@@ -369,7 +371,7 @@ describe('record sets', () => {
       InvalidChangeBatch,
     );
     expect(beside.message).toBe(
-      '[RRSet of type CNAME with DNS name cas.example.test. is not permitted because a conflicting RRSet of type A with the same DNS name already exists in zone example.test.]',
+      '[RRSet of type CNAME with DNS name cas.example.test. is not permitted as it conflicts with other records with the same DNS name in zone example.test.]',
     );
     const ns = await recordSet('example.test.', 'NS');
     const nsErr = await rejection(apply([change('DELETE', ns as ResourceRecordSet)]), InvalidChangeBatch);
@@ -433,15 +435,16 @@ describe('record sets', () => {
       apply([change('CREATE', a('big1.example.test.', 60, ...ips(600))), change('CREATE', a('big2.example.test.', 60, ...ips(401)))]),
       InvalidChangeBatch,
     );
-    expect(tooMany.message).toContain('Number of records limit of 1000 exceeded: the request holds 1001 ResourceRecord elements');
+    // Route 53's wording, as clients report it (DNSControl/dnscontrol#1114; kubernetes-sigs/external-dns#515).
+    expect(tooMany.message).toBe('[Number of records limit of 1000 exceeded.]');
     const upserts = await rejection(apply([change('UPSERT', a('big1.example.test.', 60, ...ips(501)))]), InvalidChangeBatch);
-    expect(upserts.message).toContain('holds 1002 ResourceRecord elements (UPSERT counts twice)');
+    expect(upserts.message).toBe('[Number of records limit of 1000 exceeded.]');
     const txt = Array.from({ length: 126 }, (_, i) => ({ Value: `"${String(i).padStart(3, '0')}${'x'.repeat(250)}"` }));
     const chars = await rejection(
       apply([change('CREATE', { Name: 'txt.example.test.', Type: 'TXT', TTL: 60, ResourceRecords: txt })]),
       InvalidChangeBatch,
     );
-    expect(chars.message).toContain('Number of characters limit of 32000 exceeded: the request holds 32130 characters');
+    expect(chars.message).toBe('[RDATA character limit of 32000 exceeded.]');
     expect(await recordSet('big1.example.test.', 'A')).toBeUndefined();
     await apply([change('CREATE', a('big1.example.test.', 60, ...ips(1000)))]);
     expect((await recordSet('big1.example.test.', 'A'))?.ResourceRecords).toHaveLength(1000);

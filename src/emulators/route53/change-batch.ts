@@ -9,7 +9,7 @@
 import type { EmuRecordSet, EmuRecordType, EmuZone, ZoneDraft } from '../core/zone-store.js';
 import { invalidChangeBatch, invalidInput } from './errors.js';
 import { decodeName, encodeName, nameProblem } from './names.js';
-import { canonicalValue, isEmulatedType, isRoute53Type, ROUTE53_TYPES, valueProblem } from './record-values.js';
+import { comparableValue, isRoute53Type, ROUTE53_TYPES, valueProblem, type Route53Type } from './record-values.js';
 import { UNSUPPORTED_RRSET_FIELDS, type ChangeElement, type ChangeResourceRecordSetsRequest } from './request-shapes.js';
 
 export const MAX_RECORDS_PER_REQUEST = 1000;
@@ -21,9 +21,9 @@ export type ChangeAction = 'CREATE' | 'DELETE' | 'UPSERT';
 export interface RecordChange {
   action: ChangeAction;
   name: string;
-  type: EmuRecordType;
+  type: Route53Type;
   ttl: number;
-  /** Canonical values (see record-values.ts). */
+  /** Values as written; they are stored and returned so. */
   values: string[];
 }
 
@@ -40,7 +40,6 @@ function readChange(el: ChangeElement, position: number): RecordChange {
     );
   if (!isRoute53Type(rrs.Type))
     throw invalidInput(`${where}: Type '${rrs.Type}' is not a Route 53 record type (one of ${ROUTE53_TYPES.join(', ')})`);
-  if (!isEmulatedType(rrs.Type)) throw invalidInput(`${where}: record type ${rrs.Type} is not supported by this emulator`);
   if (rrs.TTL === undefined || rrs.ResourceRecords === undefined) {
     throw invalidInput(
       `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in Change with [Action=${el.Action}, Name=${rrs.Name}, Type=${rrs.Type}, SetIdentifier=null]`,
@@ -66,21 +65,14 @@ function limitProblems(changes: readonly RecordChange[]): string[] {
     records += weight * c.values.length;
     chars += weight * c.values.reduce((n, v) => n + v.length, 0);
   }
+  // Route 53's own wording, as clients report it (e.g. DNSControl/dnscontrol#1114, kubernetes-sigs/external-dns#515).
   const problems: string[] = [];
-  if (records > MAX_RECORDS_PER_REQUEST) {
-    problems.push(
-      `Number of records limit of ${MAX_RECORDS_PER_REQUEST} exceeded: the request holds ${records} ResourceRecord elements (UPSERT counts twice); split it into several batches`,
-    );
-  }
-  if (chars > MAX_VALUE_CHARS_PER_REQUEST) {
-    problems.push(
-      `Number of characters limit of ${MAX_VALUE_CHARS_PER_REQUEST} exceeded: the request holds ${chars} characters in Value elements (UPSERT counts twice); split it into several batches`,
-    );
-  }
+  if (records > MAX_RECORDS_PER_REQUEST) problems.push(`Number of records limit of ${MAX_RECORDS_PER_REQUEST} exceeded.`);
+  if (chars > MAX_VALUE_CHARS_PER_REQUEST) problems.push(`RDATA character limit of ${MAX_VALUE_CHARS_PER_REQUEST} exceeded.`);
   return problems;
 }
 
-/** Name and value checks Route 53 reports as InvalidChangeBatch; values become canonical. */
+/** Name and value checks Route 53 reports as InvalidChangeBatch; values stay as written. */
 function contentProblems(change: RecordChange, zoneName: string): string[] {
   const { name, type } = change;
   const problems: string[] = [];
@@ -93,11 +85,12 @@ function contentProblems(change: RecordChange, zoneName: string): string[] {
     if (p) problems.push(p);
   }
   if (problems.length > 0) return problems;
-  change.values = change.values.map((v) => canonicalValue(type, v));
+  // Two spellings of one value (`Mail.Example.test` and `mail.example.test.`) are one record.
   const seen = new Set<string>();
   for (const v of change.values) {
-    if (seen.has(v)) problems.push(`Duplicate Resource Record: '${v}' in RRSet ${describe(name, type)}`);
-    seen.add(v);
+    const key = comparableValue(type, v);
+    if (seen.has(key)) problems.push(`Duplicate Resource Record: '${v}' in RRSet ${describe(name, type)}`);
+    seen.add(key);
   }
   if ((type === 'CNAME' || type === 'SOA') && change.values.length > 1)
     problems.push(
@@ -123,8 +116,8 @@ export function readChangeBatch(zone: EmuZone, request: ChangeResourceRecordSets
 
 function sameContent(current: EmuRecordSet, change: RecordChange): boolean {
   if (current.ttl !== change.ttl || current.values.length !== change.values.length) return false;
-  const have = current.values.map((v) => canonicalValue(current.type, v)).sort();
-  const want = [...change.values].sort();
+  const have = current.values.map((v) => comparableValue(change.type, v)).sort();
+  const want = change.values.map((v) => comparableValue(change.type, v)).sort();
   return have.every((v, i) => v === want[i]);
 }
 
@@ -153,9 +146,12 @@ function conflictProblem(types: TypesByName, change: RecordChange, zoneName: str
   if (type === 'CNAME' && name === zoneName)
     return `RRSet of type CNAME with DNS name ${encodeName(name)} is not permitted at apex in zone ${z}`;
   const others = types.others(name, type);
-  const conflicting = type === 'CNAME' ? others[0] : others.includes('CNAME') ? 'CNAME' : undefined;
-  if (conflicting === undefined) return undefined;
-  return `RRSet of type ${type} with DNS name ${encodeName(name)} is not permitted because a conflicting RRSet of type ${conflicting} with the same DNS name already exists in zone ${z}`;
+  // Route 53's two wordings, as clients report them (ansible-collections/amazon.aws#2694, boto/boto3#1475).
+  if (type === 'CNAME' && others.length > 0)
+    return `RRSet of type CNAME with DNS name ${encodeName(name)} is not permitted as it conflicts with other records with the same DNS name in zone ${z}`;
+  if (type !== 'CNAME' && others.includes('CNAME'))
+    return `RRSet of type ${type} with DNS name ${encodeName(name)} is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone ${z}`;
+  return undefined;
 }
 
 /**
@@ -199,7 +195,8 @@ export function applyChangeBatch(draft: ZoneDraft, changes: readonly RecordChang
       problems.push(conflict);
       continue;
     }
-    draft.put({ name, type, ttl: change.ttl, values: change.values });
+    // The store's type list is the data plane's; Route 53 keeps every type it documents, served or not.
+    draft.put({ name, type: type as EmuRecordType, ttl: change.ttl, values: change.values });
     types.add(name, type);
   }
   if (!draft.get(zoneName, 'SOA'))

@@ -10,6 +10,25 @@ export interface Route53Context {
   readonly callerReferences: Set<string>;
   /** Base URL, for the Location header of CreateHostedZone. */
   readonly endpoint: () => string;
+  /** Route 53's own per-zone data (comment, tags), by zone id; see zoneMeta. */
+  readonly zoneMeta: Map<string, ZoneMeta>;
+}
+
+/** What Route 53 keeps about a hosted zone beside its records. */
+export interface ZoneMeta {
+  comment: string | undefined;
+  /** Tag key → value, in the order keys were first added. */
+  readonly tags: Map<string, string>;
+}
+
+/** The zone's comment and tags; a zone seeded straight into the store starts with its creation comment and no tags. */
+export function zoneMeta(ctx: Route53Context, zone: EmuZone): ZoneMeta {
+  let meta = ctx.zoneMeta.get(zone.id);
+  if (!meta) {
+    meta = { comment: zone.attributes.comment, tags: new Map() };
+    ctx.zoneMeta.set(zone.id, meta);
+  }
+  return meta;
 }
 
 /** The SDK strips `/hostedzone/`; other clients may not. */

@@ -60,3 +60,14 @@ export const missingAuthentication = (): Route53Error =>
 
 export const incompleteSignature = (): Route53Error =>
   new Route53Error('IncompleteSignature', "Authorization header must be an AWS SigV4 signature ('AWS4-HMAC-SHA256 Credential=...')", 403);
+
+export const noSuchHealthCheck = (id: string): Route53Error =>
+  new Route53Error('NoSuchHealthCheck', `A health check with id ${id} does not exist.`, 404);
+
+/**
+ * An operation of the Route 53 API that this emulator does not serve. 501 with
+ * code NotImplemented: the SDKs neither retry it (their transient statuses are
+ * 500, 502, 503 and 504) nor mistake it for a missing resource or bad input.
+ */
+export const notEmulated = (feature: string, operation: string): Route53Error =>
+  new Route53Error('NotImplemented', `not emulated: ${feature} (${operation} is not served by this Route 53 emulator)`, 501, 'Receiver');

@@ -5,12 +5,12 @@
  */
 import type { EmuZone, ZoneStore } from '../core/zone-store.js';
 import { changeInfoXml } from './change-log.js';
-import { requireZone, type Operation } from './context.js';
+import { requireZone, zoneMeta, type Operation, type Route53Context } from './context.js';
 import { hostedZoneAlreadyExists, hostedZoneNotEmpty, invalidDomainName, invalidInput } from './errors.js';
 import { newHostedZoneId, newNameServers } from './ids.js';
 import { compareNames, decodeName, encodeName, nameProblem } from './names.js';
 import { maxItems, param } from './query.js';
-import { createHostedZoneRequest, readRequest } from './request-shapes.js';
+import { createHostedZoneRequest, readRequest, updateHostedZoneCommentRequest } from './request-shapes.js';
 import { parseRequestXml } from './xml.js';
 
 const SOA_TTL = 900;
@@ -46,8 +46,8 @@ export function seedRoute53Zone(store: ZoneStore, zoneName: string): { hostedZon
   return { hostedZoneId: zone.id };
 }
 
-function hostedZoneXml(zone: EmuZone): Record<string, unknown> {
-  const comment = zone.attributes.comment;
+function hostedZoneXml(ctx: Route53Context, zone: EmuZone): Record<string, unknown> {
+  const { comment } = zoneMeta(ctx, zone);
   return {
     Id: `/hostedzone/${zone.id}`,
     Name: encodeName(zone.name),
@@ -57,12 +57,13 @@ function hostedZoneXml(zone: EmuZone): Record<string, unknown> {
   };
 }
 
+/** Route 53 lists a delegation set's name servers without the trailing dot (API reference, DelegationSet; its NS records keep it). */
 function delegationSetXml(zone: EmuZone): Record<string, unknown> {
-  return { NameServers: { NameServer: [...zone.nameServers] } };
+  return { NameServers: { NameServer: zone.nameServers.map((ns) => ns.replace(/\.$/, '')) } };
 }
 
-function zonesXml(zones: EmuZone[]): Record<string, unknown> {
-  return { HostedZone: zones.map(hostedZoneXml) };
+function zonesXml(ctx: Route53Context, zones: EmuZone[]): Record<string, unknown> {
+  return { HostedZone: zones.map((z) => hostedZoneXml(ctx, z)) };
 }
 
 export const createHostedZone: Operation = (ctx, req) => {
@@ -88,13 +89,28 @@ export const createHostedZone: Operation = (ctx, req) => {
     root: 'CreateHostedZoneResponse',
     status: 201,
     headers: { Location: `${ctx.endpoint()}/2013-04-01/hostedzone/${zone.id}` },
-    content: { HostedZone: hostedZoneXml(zone), ChangeInfo: changeInfoXml(ctx.changes.submit()), DelegationSet: delegationSetXml(zone) },
+    content: {
+      HostedZone: hostedZoneXml(ctx, zone),
+      ChangeInfo: changeInfoXml(ctx.changes.submit()),
+      DelegationSet: delegationSetXml(zone),
+    },
   };
 };
 
 export const getHostedZone: Operation = (ctx, req) => {
   const zone = requireZone(ctx, req.params.id ?? '');
-  return { root: 'GetHostedZoneResponse', content: { HostedZone: hostedZoneXml(zone), DelegationSet: delegationSetXml(zone) } };
+  return { root: 'GetHostedZoneResponse', content: { HostedZone: hostedZoneXml(ctx, zone), DelegationSet: delegationSetXml(zone) } };
+};
+
+/** UpdateHostedZoneComment: sets the comment, or removes it when the request has no Comment. */
+export const updateHostedZoneComment: Operation = (ctx, req) => {
+  const root = 'UpdateHostedZoneCommentRequest';
+  // The SDK sends no body at all when Comment is omitted.
+  const doc = req.body.trim() === '' ? {} : parseRequestXml(req.body, root);
+  const input = readRequest(updateHostedZoneCommentRequest, root, doc);
+  const zone = requireZone(ctx, req.params.id ?? '');
+  zoneMeta(ctx, zone).comment = input.Comment;
+  return { root: 'UpdateHostedZoneCommentResponse', content: { HostedZone: hostedZoneXml(ctx, zone) } };
 };
 
 export const getHostedZoneCount: Operation = (ctx) => ({
@@ -122,7 +138,7 @@ export const listHostedZones: Operation = (ctx, req) => {
   return {
     root: 'ListHostedZonesResponse',
     content: {
-      HostedZones: zonesXml(page),
+      HostedZones: zonesXml(ctx, page),
       Marker: marker ?? '',
       IsTruncated: next !== undefined,
       ...(next ? { NextMarker: next.id } : {}),
@@ -156,7 +172,7 @@ export const listHostedZonesByName: Operation = (ctx, req) => {
   return {
     root: 'ListHostedZonesByNameResponse',
     content: {
-      HostedZones: zonesXml(page),
+      HostedZones: zonesXml(ctx, page),
       ...(rawName !== undefined ? { DNSName: rawName } : {}),
       ...(startId !== undefined ? { HostedZoneId: startId } : {}),
       IsTruncated: next !== undefined,
@@ -171,5 +187,6 @@ export const deleteHostedZone: Operation = (ctx, req) => {
   const required = (type: string, name: string) => name === zone.name && (type === 'SOA' || type === 'NS');
   if ([...zone.records.values()].some((rs) => !required(rs.type, rs.name))) throw hostedZoneNotEmpty();
   ctx.store.deleteZone(zone.id);
+  ctx.zoneMeta.delete(zone.id);
   return { root: 'DeleteHostedZoneResponse', content: { ChangeInfo: changeInfoXml(ctx.changes.submit()) } };
 };

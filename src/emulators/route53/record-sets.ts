@@ -30,14 +30,29 @@ function recordSetXml(rs: EmuRecordSet): Record<string, unknown> {
   };
 }
 
+/**
+ * The first raw space, control or 8-bit character of a name: Route 53 wants
+ * them written as `\\DDD` escapes (Developer Guide, "DNS domain name format").
+ */
+function unsupportedCharacter(name: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0020\u007f-\u00ff]/.exec(name)?.[0];
+}
+
 export const listResourceRecordSets: Operation = (ctx, req) => {
   const zone = requireZone(ctx, req.params.id ?? '');
   const rawName = param(req.query, 'name');
   const type = param(req.query, 'type');
   if (param(req.query, 'identifier') !== undefined)
     throw invalidInput('identifier (StartRecordIdentifier) applies to routing-policy record sets, which this emulator does not support');
+  // Route 53 itself sends this InvalidInput with an empty message (aws/aws-sdk-go#4386, boto/boto3#941); one that says why helps more.
   if (type !== undefined && rawName === undefined)
-    throw invalidInput('type (StartRecordType) can only be given together with name (StartRecordName)');
+    throw invalidInput('The input is not valid: StartRecordType (type) was given without StartRecordName (name)');
+  if (rawName !== undefined) {
+    const unsupported = unsupportedCharacter(rawName);
+    if (unsupported !== undefined)
+      throw invalidInput(`FATAL problem: UnsupportedCharacter (Value contains unsupported characters) encountered with '${unsupported}'`);
+  }
   if (type !== undefined && !isRoute53Type(type)) throw invalidInput(`type '${type}' is not a Route 53 record type`);
   const limit = maxItems(req.query, PAGE_DEFAULT, PAGE_MAX);
   const sets = [...zone.records.values()].sort(compareSets);

@@ -41,14 +41,37 @@ const resourceRecordSet = z.strictObject({
   ...unsupported,
 });
 
+/** Schema-facet messages are sent alone, as Route 53 sends its first schema error. */
+const SCHEMA_PREFIX = 'Invalid XML ; ';
+
+/**
+ * Route 53 validates request documents against its XML schema and reports the
+ * first violation in Xerces' words ("Invalid XML ; cvc-..."); these two facets
+ * are the ones clients hit, so they carry that wording.
+ */
+const enumeration = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, {
+    error: (iss) =>
+      iss.input === undefined
+        ? undefined
+        : `${SCHEMA_PREFIX}cvc-enumeration-valid: Value '${String(iss.input)}' is not facet-valid with respect to enumeration '[${values.join(', ')}]'. It must be a value from the enumeration.`,
+  });
+
+/** A string of at most `max` characters (schema type `typeName`), e.g. ResourceDescription. */
+export const boundedString = (max: number, typeName: string) =>
+  z.string().max(max, {
+    error: (iss) =>
+      `${SCHEMA_PREFIX}cvc-maxLength-valid: Value '${String(iss.input)}' with length = '${String(iss.input).length}' is not facet-valid with respect to maxLength '${max}' for type '${typeName}'.`,
+  });
+
 const change = z.strictObject({
-  Action: z.enum(['CREATE', 'DELETE', 'UPSERT'], { error: 'Action must be CREATE, DELETE or UPSERT' }),
+  Action: enumeration(['CREATE', 'DELETE', 'UPSERT']),
   ResourceRecordSet: resourceRecordSet,
 });
 
 export const changeResourceRecordSetsRequest = z.strictObject({
   ChangeBatch: z.strictObject({
-    Comment: z.string().optional(),
+    Comment: boundedString(256, 'ResourceDescription').optional(),
     Changes: z.strictObject({ Change: z.array(change).min(1) }, { error: 'Changes must hold at least one Change' }),
   }),
 });
@@ -66,7 +89,7 @@ export const createHostedZoneRequest = z.strictObject({
     .union([
       z.literal(''),
       z.strictObject({
-        Comment: z.string().max(256, { error: 'Comment must be at most 256 characters' }).optional(),
+        Comment: boundedString(256, 'ResourceDescription').optional(),
         PrivateZone: z.enum(['true', 'false']).optional(),
       }),
     ])
@@ -74,6 +97,32 @@ export const createHostedZoneRequest = z.strictObject({
   DelegationSetId: z.string().optional(),
 });
 export type CreateHostedZoneRequest = z.infer<typeof createHostedZoneRequest>;
+
+/** UpdateHostedZoneCommentRequest: an absent Comment removes the comment. */
+export const updateHostedZoneCommentRequest = z.strictObject({ Comment: boundedString(256, 'ResourceDescription').optional() });
+
+const MAX_TAGS_PER_REQUEST = 10;
+const tag = z.strictObject({ Key: boundedString(128, 'TagKey').optional(), Value: boundedString(256, 'TagValue').optional() });
+
+/** ChangeTagsForResourceRequest: AddTags (1..10 Tag) and RemoveTagKeys (1..10 Key), both optional. */
+export const changeTagsForResourceRequest = z.strictObject({
+  AddTags: z
+    .strictObject({ Tag: z.array(tag).min(1).max(MAX_TAGS_PER_REQUEST, { error: 'AddTags holds at most 10 Tag elements' }) })
+    .optional(),
+  RemoveTagKeys: z
+    .strictObject({
+      Key: z.array(boundedString(128, 'TagKey')).min(1).max(MAX_TAGS_PER_REQUEST, { error: 'RemoveTagKeys holds at most 10 Key elements' }),
+    })
+    .optional(),
+});
+export type ChangeTagsForResourceRequest = z.infer<typeof changeTagsForResourceRequest>;
+
+/** ListTagsForResourcesRequest: ResourceIds holds 1..10 ResourceId. */
+export const listTagsForResourcesRequest = z.strictObject({
+  ResourceIds: z.strictObject({
+    ResourceId: z.array(z.string()).min(1).max(MAX_TAGS_PER_REQUEST, { error: 'ResourceIds holds at most 10 ResourceId elements' }),
+  }),
+});
 
 function pathText(path: readonly PropertyKey[]): string {
   return path
@@ -86,6 +135,8 @@ function pathText(path: readonly PropertyKey[]): string {
 export function readRequest<T>(schema: z.ZodType<T>, root: string, doc: XmlValue): T {
   const result = schema.safeParse(doc);
   if (result.success) return result.data;
+  const facet = result.error.issues.find((i) => i.message.startsWith(SCHEMA_PREFIX));
+  if (facet) throw invalidInput(facet.message);
   const problems = result.error.issues.map((i) => {
     const where = [root, pathText(i.path)].filter(Boolean).join('.');
     return `${where}: ${i.message}`;

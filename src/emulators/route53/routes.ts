@@ -8,8 +8,11 @@ import {
   getHostedZoneCount,
   listHostedZones,
   listHostedZonesByName,
+  updateHostedZoneComment,
 } from './hosted-zones.js';
+import { NOT_EMULATED_ROUTES } from './not-emulated.js';
 import { changeResourceRecordSets, listResourceRecordSets } from './record-sets.js';
+import { changeTagsForResource, listTagsForResource, listTagsForResources } from './tags.js';
 
 export interface Route {
   method: 'get' | 'post' | 'delete';
@@ -28,5 +31,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'delete', path: '/2013-04-01/hostedzone/:id', operation: 'DeleteHostedZone', handler: deleteHostedZone },
   { method: 'get', path: '/2013-04-01/hostedzone/:id/rrset', operation: 'ListResourceRecordSets', handler: listResourceRecordSets },
   { method: 'post', path: '/2013-04-01/hostedzone/:id/rrset', operation: 'ChangeResourceRecordSets', handler: changeResourceRecordSets },
+  { method: 'post', path: '/2013-04-01/hostedzone/:id', operation: 'UpdateHostedZoneComment', handler: updateHostedZoneComment },
   { method: 'get', path: '/2013-04-01/change/:id', operation: 'GetChange', handler: getChange },
+  { method: 'get', path: '/2013-04-01/tags/:type/:id', operation: 'ListTagsForResource', handler: listTagsForResource },
+  { method: 'post', path: '/2013-04-01/tags/:type/:id', operation: 'ChangeTagsForResource', handler: changeTagsForResource },
+  { method: 'post', path: '/2013-04-01/tags/:type', operation: 'ListTagsForResources', handler: listTagsForResources },
+  ...NOT_EMULATED_ROUTES,
 ];

@@ -32,6 +32,7 @@ export async function startRoute53Api(opts: Route53ApiOptions): Promise<RunningA
     changes: new ChangeLog(opts.changeSyncMs ?? DEFAULT_CHANGE_SYNC_MS, opts.now ?? Date.now),
     callerReferences: new Set(),
     endpoint,
+    zoneMeta: new Map(),
   };
   const app = createRoute53App(ctx, {
     faults: opts.faults,
