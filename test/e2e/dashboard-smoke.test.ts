@@ -272,7 +272,15 @@ describe('dashboard in headless Chromium', () => {
     await page.click('#token-form button[type="submit"]');
     await expect.poll(() => page.locator('#admin-state').textContent()).toBe('token accepted');
     await page.fill('#reason', 'maintenance in westeurope');
+    // A drain moves traffic: the page asks first, and Cancel sends nothing.
     await drain.click();
+    await expect.poll(() => page.locator('#confirm').isVisible()).toBe(true);
+    expect(await page.locator('#confirm-text').textContent()).toContain('maintenance in westeurope');
+    await page.click('#confirm-no');
+    await expect.poll(() => page.locator('#confirm').isVisible()).toBe(false);
+    expect(drains).toHaveLength(0);
+    await drain.click();
+    await page.click('#confirm-yes');
     await expect.poll(() => page.locator('#action-result').textContent()).toContain('done');
     expect(drains).toHaveLength(1);
     expect(drains[0]?.csrf).toMatch(/^[0-9a-f]{64}$/);
