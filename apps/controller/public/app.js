@@ -493,6 +493,7 @@ function renderFailover() {
       ? `The answer last changed by ${MOVE_TEXT[latest.kind] ?? latest.kind} at ${timeOf(latest.write.at)}: not a failover (no target was down).`
       : 'The answer has not moved since the controller started.';
     $('failover').replaceChildren(h('p.empty', null, `No failover yet. ${since}`));
+    delete $('failover').dataset.generation;
     $('failover-when').textContent = '';
     return;
   }
@@ -501,6 +502,7 @@ function renderFailover() {
   const after =
     moves.indexOf(move) < moves.length - 1 ? ` · since then: ${MOVE_TEXT[latest.kind] ?? latest.kind} at ${timeOf(latest.write.at)}` : '';
   $('failover-when').textContent = `${write.service} at ${timeOf(write.at)} · gen ${write.generation}${after}`;
+  $('failover').dataset.generation = String(write.generation);
   $('failover').replaceChildren(
     figure('detect', duration(f.detectMs), `${cloudName(f.target.cloud)} (${f.target.id}): first failed probe → down by quorum`),
     figure('publish (slowest)', duration(f.publishMs), 'decision → write acknowledged'),
@@ -664,14 +666,15 @@ function impactChart(impact, moves) {
     }
     return svg('g', null, parts);
   });
+  // Labels of close markers go on three staggered rows so they do not overlap.
   const markers = moves
     .filter((m) => m.write.at >= start && m.write.at <= end)
-    .map((m) =>
+    .map((m, i) =>
       svg(
         'g',
         { class: `marker marker-${m.kind}`, 'data-move': m.kind, 'data-at': m.write.at },
         svg('line', { x1: x(m.write.at), x2: x(m.write.at), y1: CHART.top - 4, y2: CHART.top + plotH }),
-        svg('text', { x: x(m.write.at) + 3, y: CHART.top + 6 }, MOVE_TEXT[m.kind] ?? m.kind),
+        svg('text', { x: x(m.write.at) + 3, y: CHART.top + 6 + (i % 3) * 12 }, MOVE_TEXT[m.kind] ?? m.kind),
         svg('title', null, `${MOVE_TEXT[m.kind] ?? m.kind} at ${timeOf(m.write.at)}: ${moveWords(m)}`),
       ),
     );
