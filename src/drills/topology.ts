@@ -44,7 +44,7 @@ import {
   type ProviderChaosAction,
 } from './chaos.js';
 import { startDependencyServer, type RunningDependency } from './dependency-server.js';
-import { describeFaults } from './topology-summary.js';
+import { faultList } from './topology-summary.js';
 import { DnsPoller } from './dns-poller.js';
 import { ResolutionFailed, StubResolver } from './resolver.js';
 import {
@@ -347,8 +347,8 @@ function injectedFaults(services: Readonly<Record<Cloud, SampleService>>, emulat
     return mode === 'healthy' ? [] : [{ kind: 'cloud', target: cloud, fault: mode }];
   });
   const providers = TOPOLOGY_PROVIDERS.flatMap((provider): InjectedFault[] => {
-    const text = describeFaults(emulators[provider].faults.settings);
-    return text === '' ? [] : [{ kind: 'provider', target: provider, fault: text.replace(/^ \[|\]$/g, '') }];
+    const faults = faultList(emulators[provider].faults.settings);
+    return faults.length === 0 ? [] : [{ kind: 'provider', target: provider, fault: faults.join(', ') }];
   });
   return [...clouds, ...providers];
 }
