@@ -255,6 +255,9 @@ describe('dashboard in headless Chromium', () => {
       await expect.poll(() => servingCell(page, provider).textContent()).toContain(ADDR.azure);
     await expect.poll(() => page.locator('#events li[data-kind="write"]').first().textContent()).toContain('gen 2');
     expect(await page.locator('#events li[data-kind="verdict"]').first().textContent()).toContain('2 of 3 fresh vantage points say down');
+    // Every event line names the cloud (or DNS provider) it is about.
+    expect(await page.locator('#events li[data-kind="verdict"]').first().textContent()).toContain('AWS: 2 of 3 fresh vantage points');
+    expect(await page.locator('#events li[data-kind="probe-state"]').first().textContent()).toContain('AWS from vp-1: ');
     // Figures computed from the events: first failure → down 1.5 s; first failure → all nameservers: 1.5 s + 170 ms.
     const figures = await page.locator('#failover .figure .value').allTextContents();
     expect(figures.slice(0, 3)).toEqual(['1.50 s', '120 ms', '1.67 s']);

@@ -840,13 +840,32 @@ function eventMeta(e) {
   }
 }
 
+/** What an event is about, in words: the cloud of a target, the DNS provider and its cloud. */
+function subjectOf(e) {
+  if (e.targetId) {
+    const cloud = state.status?.targets.find((t) => t.id === e.targetId)?.cloud;
+    return `${cloud ? cloudName(cloud) : e.targetId}${e.vantageId ? ` from ${e.vantageId}` : ''}: `;
+  }
+  if (e.provider && e.type !== 'conflict') return `${providerName(e.provider)} (${cloudName(PROVIDER_CLOUD[e.provider])}): `;
+  if (e.type === 'override' && e.cloud) return `${cloudName(e.cloud)}: `;
+  return '';
+}
+
 function eventItem(e, fresh) {
+  const subject = subjectOf(e);
   return h(
     `li.event${fresh ? '.fresh' : ''}`,
     { dataset: { id: String(e.id), kind: e.type } },
     h('time', { datetime: e.time }, timeOf(e.at)),
     h('span.kind', null, chip(e.type, toneOf(e))),
-    h('div.msg', null, e.service ? h('span.service-name', null, `${e.service} `) : null, e.reason, h('div.meta', null, eventMeta(e))),
+    h(
+      'div.msg',
+      null,
+      e.service ? h('span.service-name', null, `${e.service} `) : null,
+      subject ? h('span.subject', null, subject) : null,
+      e.reason,
+      h('div.meta', null, eventMeta(e)),
+    ),
   );
 }
 
