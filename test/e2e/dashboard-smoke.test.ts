@@ -295,4 +295,72 @@ describe('dashboard in headless Chromium', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('labels a pin, an unpin, a fail-back and a recovery as what they are, and keeps showing the last failover', async () => {
+    const { page, context, problems } = await open('light');
+    await expect.poll(() => page.locator('#failover').getAttribute('data-generation')).toBe('2');
+    const publish = (generation: number, before: string[], after: string[], reason: string) => {
+      now += 50;
+      events.record({
+        type: 'decision',
+        service: SERVICE,
+        kind: 'change',
+        before,
+        after,
+        basedOnGeneration: generation - 1,
+        held: false,
+        failOpen: false,
+        paused: false,
+        urgent: false,
+        reason,
+      });
+      now += 100;
+      events.record({
+        type: 'write',
+        service: SERVICE,
+        generation,
+        status: 'in-sync',
+        before,
+        after,
+        providers: (['route53', 'azure', 'clouddns'] as const).map((provider) => ({
+          provider,
+          result: 'ok',
+          latencyMs: 90,
+          apiCalls: 2,
+          changes: 2,
+        })),
+        reason: `in-sync: [${before.join(', ')}] → [${after.join(', ')}] at generation ${generation}`,
+      });
+    };
+    const override = (action: 'pin' | 'unpin', reason: string) =>
+      events.record({ type: 'override', action, operator: 'alice', service: SERVICE, targetId: 'gcp', actor: 'operator', reason });
+    const verdict = (targetId: string, before: 'down' | 'unknown', after: 'up') =>
+      events.record({ type: 'verdict', targetId, before, after, reason: `3 of 3 fresh vantage points say ${after}` });
+
+    now += 1000;
+    override('pin', 'test gcp');
+    publish(3, [ADDR.azure], [ADDR.gcp], 'pinned to gcp');
+    override('unpin', 'done');
+    publish(4, [ADDR.gcp], [ADDR.azure], 'unpinned');
+    verdict('aws', 'down', 'up');
+    publish(5, [ADDR.azure], [ADDR.aws], 'aws is back: failing back');
+    verdict('gcp', 'unknown', 'up');
+    publish(6, [ADDR.aws], [ADDR.aws, ADDR.gcp], 'gcp is usable again');
+
+    await expect
+      .poll(() => page.locator('#answer-moves li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-move'))))
+      .toEqual(['recovery', 'fail-back', 'unpin', 'pin', 'failover']);
+    // None of them is a failover: the panel still shows the one of generation 2, and says what came since.
+    expect(await page.locator('#failover').getAttribute('data-generation')).toBe('2');
+    expect(await page.locator('#failover-when').textContent()).toContain('since then: recovery');
+    expect(await page.locator('#answer-moves li[data-move="pin"]').textContent()).toContain(
+      `${ADDR.azure} (Azure) → ${ADDR.gcp} (Google Cloud) by alice: test gcp`,
+    );
+    expect(await page.locator('#answer-moves li[data-move="fail-back"]').textContent()).toContain(
+      `${ADDR.azure} (Azure) → ${ADDR.aws} (AWS)`,
+    );
+    await page.screenshot({ path: `${SHOTS}/dashboard-moves.png`, fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
