@@ -451,7 +451,9 @@ function moveWords(m) {
   const from = m.removed.map((a) => `${a} (${cloudName(targetOf(a, m.write.service)?.cloud)})`).join(', ');
   const to = m.added.map((a) => `${a} (${cloudName(targetOf(a, m.write.service)?.cloud)})`).join(', ');
   const by = m.override ? ` by ${m.override.operator}${m.override.reason ? `: ${m.override.reason}` : ''}` : '';
-  return `${from || '–'} → ${to || '–'}${by}`;
+  if (!from) return `adds ${to}${by}`;
+  if (!to) return `removes ${from}${by}`;
+  return `${from} → ${to}${by}`;
 }
 
 function renderMoves(moves) {
