@@ -359,6 +359,7 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.locator('#answer-moves li[data-move="fail-back"]').textContent()).toContain(
       `${ADDR.azure} (Azure) → ${ADDR.aws} (AWS)`,
     );
+    expect(await page.locator('#answer-moves li[data-move="recovery"]').textContent()).toContain(`adds ${ADDR.gcp} (Google Cloud)`);
     await page.screenshot({ path: `${SHOTS}/dashboard-moves.png`, fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
