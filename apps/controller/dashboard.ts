@@ -35,6 +35,8 @@ export interface UiConfig {
   readonly adminEnabled: boolean;
   /** Shown in the page title, e.g. the zone. */
   readonly title?: string;
+  /** GET /client-impact has a feed (the local demo's traffic): the dashboard polls it. */
+  readonly clientImpact?: boolean;
 }
 
 export interface DashboardOptions {

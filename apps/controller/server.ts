@@ -8,6 +8,7 @@
  *   GET  /events?since=ID&limit=N the event stream as a JSON list (newest N after ID)
  *   GET  /events/stream           the same events live, as Server-Sent Events
  *   GET  /metrics                 Prometheus text exposition
+ *   GET  /client-impact           what clients saw per second and the faults injected (fed by the local demo's traffic)
  *   GET  /audit?since=&limit=     the durable audit history, read from the file
  *   GET  /overrides               the operator's overrides
  *   POST|DELETE /overrides/drain  {cloud, reason, operator?}
@@ -47,6 +48,7 @@ import {
 } from '../../src/observability/metrics.js';
 import { jsonErrors, notFound } from '../sample-service/http-basics.js';
 import { adminBodyErrors, createAdminAuth, isLoopback, requireLoopbackHost, warnIfExposed, type RateLimitSettings } from './auth.js';
+import { clientImpactHandler, type ClientImpactFeed } from './client-impact.js';
 import { mountDashboard, type UiChaosTarget, type UiConfig, type UiDrill } from './dashboard.js';
 import { createEventStream } from './sse.js';
 import { buildStatus } from './status.js';
@@ -88,6 +90,8 @@ export interface ControllerApiOptions {
   readonly demo?: DemoHooks;
   /** SSE heartbeat; 15 s by default. */
   readonly sseHeartbeatMs?: number;
+  /** What clients saw (the local demo's traffic generator feeds it); without one GET /client-impact says nobody feeds it. */
+  readonly clientImpact?: ClientImpactFeed;
 }
 
 export interface RunningControllerApi {
@@ -250,6 +254,7 @@ export function createControllerApp(options: ControllerApiOptions, loopbackOnly:
     res.json({ lastId: controller.events.lastId, events: controller.events.since(since, limit) });
   });
   app.get('/events/stream', hub.handler);
+  app.get('/client-impact', clientImpactHandler(options.clientImpact));
   const serveMetrics = metricsHandler(metrics);
   app.get('/metrics', (req, res, next) => {
     // State gauges from the monitor's snapshot at scrape time: right even for changes no event carried.
@@ -304,6 +309,7 @@ export function createControllerApp(options: ControllerApiOptions, loopbackOnly:
     drills: demo?.runDrill ? (demo.drills ?? []) : [],
     adminEnabled: options.adminToken !== undefined,
     title: controller.config.zone,
+    clientImpact: options.clientImpact !== undefined,
   });
   mountDashboard(app, { uiConfig });
 

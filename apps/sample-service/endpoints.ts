@@ -1,6 +1,8 @@
 /**
  * The service's own routes: who answered (GET /), am I alive (GET /healthz), and can I
- * do my job (GET /readyz). The chaos `error` mode is felt here.
+ * do my job (GET /readyz). The chaos `error` mode is felt here. GET / uses the
+ * dependency as a real service would (the same shared check /readyz runs), so when
+ * the dependency's name resolves to nothing clients get 503s until traffic moves.
  */
 import { hostname } from 'node:os';
 import express, { type Router } from 'express';
@@ -32,8 +34,17 @@ export function createEndpoints({ config, chaos, drain, readiness }: EndpointCon
     hostname: hostname(),
   };
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     if (chaos.mode === 'error') throw new ChaosInducedError('chaos mode error');
+    if (config.dependency !== undefined) {
+      const dependency = await readiness();
+      if (!dependency.ready) {
+        res
+          .status(503)
+          .json({ error: 'dependency-unavailable', message: dependency.reason, cloud: config.cloud, instanceId: config.instanceId });
+        return;
+      }
+    }
     res.json({ ...identity, servedName: req.hostname, requestId: String(req.id) });
   });
 

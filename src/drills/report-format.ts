@@ -57,7 +57,7 @@ export function formatReport(r: DrillReport): string {
           [
             'detect_ms',
             ms(r.detect_ms),
-            `floor ${r.detection_floor_ms} = interval + (fall−1) × fast interval + timeout; brief's (fall−1) × interval + timeout = ${r.brief_detection_floor_ms}`,
+            `worst case ${r.detection_floor_ms} = interval + (fall−1) × fast interval + timeout; brief's (fall−1) × interval + timeout = ${r.brief_detection_floor_ms}`,
           ],
           ['publish_ms', perProvider(r.publish_ms), 'decision → write acknowledged'],
           ['rto_ms', ms(r.rto_ms), 'fault → every reachable provider answers the new target'],

@@ -78,6 +78,7 @@ export interface DrillFigures {
   readonly publish_ms: Readonly<Record<string, number | null>>;
   /** Fault injected → every reachable provider answers the new target over DNS. */
   readonly rto_ms: number | null;
+  /** Errors clients saw from the fault until every provider's nameserver served a healthy target and clients succeeded steadily. */
   readonly client_error_window_ms: number | null;
   readonly client_errors: number | null;
   /** Empty answers the DNS poller saw from any provider (must be 0). */
@@ -243,13 +244,26 @@ export function countersSince(
 
 // ---- the whole report -------------------------------------------------------
 
+/**
+ * The headline client window stays open until every provider's nameserver
+ * (reachable or not: resolvers ask them all) serves the healthy answer, or to
+ * the end of the drill when one never does; then the steady-success rule applies.
+ */
+export function clientWindowOptions(obs: DrillObservations): { toMs: number; openUntilMs?: number } {
+  const providers = Object.keys(obs.answers);
+  // Nothing polled (or nothing should move): no DNS to wait for.
+  if (obs.expectedAnswer === undefined || providers.length === 0) return { toMs: obs.endedAt };
+  const allServe = servedAfter(obs.answers, obs.expectedAnswer, obs.faultAt, providers);
+  return { toMs: obs.endedAt, openUntilMs: allServe === null ? obs.endedAt : obs.faultAt + allServe };
+}
+
 export function computeFigures(obs: DrillObservations): DrillFigures {
   const polled = Object.keys(obs.answers);
   const providers = polled.length > 0 ? polled : [...PROVIDER_IDS];
   const reachable = obs.reachableProviders ?? providers;
   const floors = detectionFloors(obs.health);
   const moved = movingWrite(obs.events, obs.expectedAnswer, obs.faultAt);
-  const window = obs.traffic ? clientErrorWindow(obs.traffic, obs.faultAt, { toMs: obs.endedAt }) : undefined;
+  const window = obs.traffic ? clientErrorWindow(obs.traffic, obs.faultAt, clientWindowOptions(obs)) : undefined;
   const stale = Math.max(staleWritesFromEvents(obs.events).count, obs.generations ? staleWritesFromGenerations(obs.generations).count : 0);
   return {
     detect_ms: detectMs(obs.events, obs.faultTarget, obs.faultAt),

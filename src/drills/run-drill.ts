@@ -58,6 +58,8 @@ export interface RunDrillOptions {
   readonly log?: Logger;
   /** Called once the drill's topology runs (tests note its ports). */
   readonly onTopology?: (topology: Topology) => void;
+  /** Picks the fault's phase in the probe cycle (0 ≤ x < 1); Math.random by default. */
+  readonly random?: () => number;
 }
 
 /** The topology never reached the steady state the drill starts from. */
@@ -149,6 +151,10 @@ async function runOnTopology(scenario: TopologyScenario, options: RunDrillOption
         `${scenario.name}: the topology did not reach its steady state (every provider answering aws, clients on aws) within ${STEADY_TIMEOUT_MS} ms`,
       );
     progress(`${scenario.name}: steady: every provider answers aws, clients reach aws`);
+    // The fault lands at a random phase of the probe cycle: detection is a distribution over runs, not one artefact of timing.
+    const injectionDelayMs = Math.floor((options.random ?? Math.random)() * settings.health.intervalMs);
+    await ctx.sleep(injectionDelayMs);
+    if (signal.aborted) throw new DrillAborted(`${scenario.name} interrupted`);
 
     const baselineCounters = Object.fromEntries(TOPOLOGY_PROVIDERS.map((p) => [p, topology.emulators[p].faults.counters()]));
     const baselineEmpty = Object.fromEntries(TOPOLOGY_PROVIDERS.map((p) => [p, topology.poller.emptyAnswers(p)]));
@@ -185,7 +191,12 @@ async function runOnTopology(scenario: TopologyScenario, options: RunDrillOption
       obs,
       {
         invariants: [...verdict.invariants, ...forced(options.forceFailure)],
-        details: { ...verdict.details, settings, ms_after_fault: afterFault(run.marks, run.faultAt) },
+        details: {
+          ...verdict.details,
+          settings,
+          injection_delay_ms: injectionDelayMs,
+          ms_after_fault: afterFault(run.marks, run.faultAt),
+        },
       },
       startedAt,
     );

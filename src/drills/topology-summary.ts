@@ -45,6 +45,49 @@ export function describeFaults(f: FaultSettings): string {
   return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
 }
 
+/** Faults as words, e.g. `api down`, `throttle 50, 10/s`; empty when none. */
+export function faultList(f: FaultSettings): string[] {
+  const text = describeFaults(f);
+  return text === '' ? [] : text.replace(/^ \[|\]$/g, '').split(', ');
+}
+
+/** What the demo's live view shows, as data (apps/cli/live-view.ts formats it for a width). */
+export interface TopologyView {
+  readonly dns: readonly { readonly provider: string; readonly answer: string; readonly faults: readonly string[] }[];
+  readonly targets: readonly { readonly cloud: string; readonly verdict: string; readonly chaos: string }[];
+  readonly traffic?: {
+    readonly ratePerSecond: number;
+    readonly perCloud: Readonly<Record<string, number>>;
+    readonly errors: number;
+    readonly errorsByKind: Readonly<Record<string, number>>;
+    readonly emptyAnswers: number;
+  };
+}
+
+export function topologyView(t: Topology): TopologyView {
+  const verdicts = new Map(t.controller.monitorSnapshot().targets.map((s) => [s.targetId, s.verdict]));
+  const stats = t.traffic?.stats();
+  return {
+    dns: TOPOLOGY_PROVIDERS.map((p) => ({
+      provider: p,
+      answer: describeAnswer(t.poller.latest(p)),
+      faults: faultList(t.emulators[p].faults.settings),
+    })),
+    targets: TOPOLOGY_CLOUDS.map((c) => ({ cloud: c, verdict: verdicts.get(c) ?? '?', chaos: t.clouds[c].service.chaos.mode })),
+    ...(stats
+      ? {
+          traffic: {
+            ratePerSecond: stats.ratePerSecond,
+            perCloud: stats.perCloud,
+            errors: stats.errorCount,
+            errorsByKind: stats.errors as Record<string, number>,
+            emptyAnswers: stats.emptyAnswers,
+          },
+        }
+      : {}),
+  };
+}
+
 export function summaryLine(t: Topology): string {
   const dns = TOPOLOGY_PROVIDERS.map(
     (p) => `${p} ${describeAnswer(t.poller.latest(p))}${describeFaults(t.emulators[p].faults.settings)}`,

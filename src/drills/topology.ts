@@ -16,6 +16,7 @@
  */
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ClientImpactFeed, type InjectedFault } from '../../apps/controller/client-impact.js';
 import { startControllerApi, type DemoHooks, type RunningControllerApi } from '../../apps/controller/server.js';
 import type { UiDrill } from '../../apps/controller/dashboard.js';
 import { generateToken } from '../../apps/controller/auth.js';
@@ -43,6 +44,7 @@ import {
   type ProviderChaosAction,
 } from './chaos.js';
 import { startDependencyServer, type RunningDependency } from './dependency-server.js';
+import { faultList } from './topology-summary.js';
 import { DnsPoller } from './dns-poller.js';
 import { ResolutionFailed, StubResolver } from './resolver.js';
 import {
@@ -338,6 +340,19 @@ class Teardown {
   }
 }
 
+/** Every fault injected now: a cloud's chaos mode, a provider's emulator faults (however they were set: dashboard, `failover chaos`, admin API). */
+function injectedFaults(services: Readonly<Record<Cloud, SampleService>>, emulators: RunningEmulators): InjectedFault[] {
+  const clouds = TOPOLOGY_CLOUDS.flatMap((cloud): InjectedFault[] => {
+    const mode = services[cloud].chaos.mode;
+    return mode === 'healthy' ? [] : [{ kind: 'cloud', target: cloud, fault: mode }];
+  });
+  const providers = TOPOLOGY_PROVIDERS.flatMap((provider): InjectedFault[] => {
+    const faults = faultList(emulators[provider].faults.settings);
+    return faults.length === 0 ? [] : [{ kind: 'provider', target: provider, fault: faults.join(', ') }];
+  });
+  return [...clouds, ...providers];
+}
+
 /** The dashboard's chaos (and drill) buttons over the topology's own chaos vocabulary. */
 function demoHooks(controls: TopologyOptions['demoControls'], topology: () => Topology | undefined): DemoHooks | undefined {
   if (controls === undefined || controls === false) return undefined;
@@ -443,6 +458,11 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     // The demo's chaos buttons act on the topology, which exists once start-up is through.
     const started: { topology?: Topology } = {};
     const demo = demoHooks(options.demoControls, () => started.topology);
+    // The dashboard's client-impact panel: the traffic generator's requests and the faults injected, through the controller's API.
+    const clientImpact = new ClientImpactFeed({
+      source: 'the local traffic generator (resolves through the three nameservers, honours TTL)',
+    });
+    clientImpact.faultSource = () => injectedFaults(services, emulators);
 
     let api: RunningControllerApi;
     try {
@@ -456,6 +476,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
         monitor: controller.healthMonitor,
         ...(audit ? { auditLog: audit } : {}),
         ...(demo ? { demo } : {}),
+        clientImpact,
       });
     } catch (err) {
       throw listenError('api', 'the controller API', config.api.host, config.api.port, err);
@@ -487,6 +508,8 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
         ratePerSecond: rate,
         maxDurationMs,
         maxRequests: Math.max(1, Math.ceil((rate * Math.min(maxDurationMs, UNTIL_STOPPED_MS)) / 1000)),
+        onOutcome: (o) =>
+          clientImpact.record(o.ok ? { at: o.endedAt, ok: true, cloud: o.cloud } : { at: o.endedAt, ok: false, error: o.error }),
       });
       traffic.start();
       const t = traffic;

@@ -64,16 +64,24 @@ export interface WindowOptions {
   steadySuccesses?: number;
   /** Ignore outcomes after this time (e.g. the next phase of a drill). */
   toMs?: number;
+  /**
+   * Successes before this time do not end the window: until every provider's
+   * nameserver serves a healthy target, a client whose resolver asks a lagging
+   * one still fails, however many others succeed in between.
+   */
+  openUntilMs?: number;
 }
 
 /**
  * The client error window after a fault injected at `fromMs`: from the first error
  * the client saw to the last error before `steadySuccesses` successes in a row.
  * Errors after that steady run belong to something else and are not counted.
+ * With `openUntilMs`, only successes from then on can make the steady run.
  */
 export function clientErrorWindow(timeline: readonly RequestOutcome[], fromMs: number, options: WindowOptions = {}): ClientErrorWindow {
   const steady = options.steadySuccesses ?? DEFAULT_STEADY_SUCCESSES;
   const toMs = options.toMs ?? Infinity;
+  const openUntil = options.openUntilMs ?? -Infinity;
   const seen = timeline.filter((o) => o.endedAt >= fromMs && o.endedAt <= toMs).sort((a, b) => a.endedAt - b.endedAt || a.seq - b.seq);
 
   let first: RequestOutcome | undefined;
@@ -84,7 +92,7 @@ export function clientErrorWindow(timeline: readonly RequestOutcome[], fromMs: n
   let streakStart: number | undefined;
   for (const o of seen) {
     if (o.ok) {
-      if (!first) continue;
+      if (!first || o.endedAt < openUntil) continue;
       if (streak === 0) streakStart = o.endedAt;
       streak += 1;
       if (streak >= steady) break;

@@ -50,6 +50,8 @@ export interface TrafficGeneratorOptions {
   maxDurationMs?: number;
   maxRequests?: number;
   maxInFlight?: number;
+  /** Called with every finished request (e.g. the dashboard's client-impact feed); must not throw. */
+  onOutcome?: (outcome: RequestOutcome) => void;
 }
 
 export interface TrafficStats {
@@ -104,6 +106,7 @@ export class TrafficGenerator {
   private readonly maxDurationMs: number;
   private readonly maxRequests: number;
   private readonly maxInFlight: number;
+  private readonly onOutcome: ((outcome: RequestOutcome) => void) | undefined;
 
   private readonly outcomes: RequestOutcome[] = [];
   private readonly pending = new Set<Promise<void>>();
@@ -132,6 +135,7 @@ export class TrafficGenerator {
     this.maxRequests = positive(options.maxRequests ?? DEFAULT_MAX_REQUESTS, 'maxRequests');
     this.maxInFlight = positive(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, 'maxInFlight');
     this.path = options.path ?? '/';
+    this.onOutcome = options.onOutcome;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     if (options.resolver) this.resolver = options.resolver;
@@ -253,6 +257,7 @@ export class TrafficGenerator {
 
   private record(outcome: RequestOutcome): void {
     this.outcomes.push(outcome);
+    this.onOutcome?.(outcome);
     if (outcome.ok) {
       this.perCloud.set(outcome.cloud, (this.perCloud.get(outcome.cloud) ?? 0) + 1);
       this.latencies.push(outcome.latencyMs);

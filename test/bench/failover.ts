@@ -1,9 +1,11 @@
 /**
- * The failover benchmark (issue 5's acceptance): runs the cloud-outage drill
- * several times, each on a fresh topology with the drill command's default
- * timings, prints each run's figures and the medians beside their bounds:
+ * The failover benchmark: runs the cloud-outage drill several times, each on a
+ * fresh topology with the drill command's default timings and the fault
+ * injected at a random phase of the probe cycle, prints each run's figures,
+ * detection as a distribution (min, median, max) and the medians beside their
+ * bounds:
  *
- *   detect_ms   ≤ interval + (fall − 1) × fast interval + timeout
+ *   detect_ms   ≤ interval + (fall − 1) × fast interval + timeout (the worst case: fault just after a good probe)
  *   publish_ms  < 300 for every provider
  *   rto_ms      ≤ detect_ms + 500
  *
@@ -49,7 +51,7 @@ function checks(reports: readonly DrillReport[]): Check[] {
     {
       figure: 'detect_ms',
       median: detect,
-      bound: `≤ ${floor} (interval + (fall−1) × fast interval + timeout)`,
+      bound: `≤ ${floor} (worst case: interval + (fall−1) × fast interval + timeout)`,
       ok: detect !== null && detect <= floor,
     },
   ];
@@ -116,9 +118,21 @@ async function main(): Promise<number> {
     );
   process.stdout.write(
     `${table([
-      ['run', 'detect_ms', 'publish route53', 'publish azure', 'publish clouddns', 'rto_ms', 'client_errors', 'window_ms', 'invariants'],
+      [
+        'run',
+        'phase_ms',
+        'detect_ms',
+        'publish route53',
+        'publish azure',
+        'publish clouddns',
+        'rto_ms',
+        'client_errors',
+        'window_ms',
+        'invariants',
+      ],
       ...reports.map((r, i) => [
         String(i + 1),
+        cell(r.details.injection_delay_ms as number | undefined),
         cell(r.detect_ms),
         ...PROVIDERS.map((p) => cell(r.publish_ms[p])),
         cell(r.rto_ms),
@@ -133,6 +147,11 @@ async function main(): Promise<number> {
       ]),
     ])}\n\n`,
   );
+  const detects = numbers(reports.map((r) => r.detect_ms)).sort((a, b) => a - b);
+  if (detects.length > 0)
+    process.stdout.write(
+      `detect_ms over ${detects.length} runs, fault at a random phase of the probe cycle: min ${detects[0]}, median ${median(detects)}, max ${detects.at(-1)} (worst case ${first.detection_floor_ms})\n\n`,
+    );
   const results = checks(reports);
   process.stdout.write(
     `${table([['median of', 'value', 'bound', ''], ...results.map((c) => [c.figure, cell(c.median), c.bound, c.ok ? 'ok' : 'MISSED'])])}\n`,

@@ -255,6 +255,9 @@ describe('dashboard in headless Chromium', () => {
       await expect.poll(() => servingCell(page, provider).textContent()).toContain(ADDR.azure);
     await expect.poll(() => page.locator('#events li[data-kind="write"]').first().textContent()).toContain('gen 2');
     expect(await page.locator('#events li[data-kind="verdict"]').first().textContent()).toContain('2 of 3 fresh vantage points say down');
+    // Every event line names the cloud (or DNS provider) it is about.
+    expect(await page.locator('#events li[data-kind="verdict"]').first().textContent()).toContain('AWS: 2 of 3 fresh vantage points');
+    expect(await page.locator('#events li[data-kind="probe-state"]').first().textContent()).toContain('AWS from vp-1: ');
     // Figures computed from the events: first failure → down 1.5 s; first failure → all nameservers: 1.5 s + 170 ms.
     const figures = await page.locator('#failover .figure .value').allTextContents();
     expect(figures.slice(0, 3)).toEqual(['1.50 s', '120 ms', '1.67 s']);
@@ -272,7 +275,15 @@ describe('dashboard in headless Chromium', () => {
     await page.click('#token-form button[type="submit"]');
     await expect.poll(() => page.locator('#admin-state').textContent()).toBe('token accepted');
     await page.fill('#reason', 'maintenance in westeurope');
+    // A drain moves traffic: the page asks first, and Cancel sends nothing.
     await drain.click();
+    await expect.poll(() => page.locator('#confirm').isVisible()).toBe(true);
+    expect(await page.locator('#confirm-text').textContent()).toContain('maintenance in westeurope');
+    await page.click('#confirm-no');
+    await expect.poll(() => page.locator('#confirm').isVisible()).toBe(false);
+    expect(drains).toHaveLength(0);
+    await drain.click();
+    await page.click('#confirm-yes');
     await expect.poll(() => page.locator('#action-result').textContent()).toContain('done');
     expect(drains).toHaveLength(1);
     expect(drains[0]?.csrf).toMatch(/^[0-9a-f]{64}$/);
@@ -281,6 +292,75 @@ describe('dashboard in headless Chromium', () => {
     await expect.poll(() => card(page, 'azure').locator('.chip').first().textContent()).toBe('drained');
     expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(13, 17, 23)');
     await page.screenshot({ path: `${SHOTS}/dashboard-dark.png`, fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('labels a pin, an unpin, a fail-back and a recovery as what they are, and keeps showing the last failover', async () => {
+    const { page, context, problems } = await open('light');
+    await expect.poll(() => page.locator('#failover').getAttribute('data-generation')).toBe('2');
+    const publish = (generation: number, before: string[], after: string[], reason: string) => {
+      now += 50;
+      events.record({
+        type: 'decision',
+        service: SERVICE,
+        kind: 'change',
+        before,
+        after,
+        basedOnGeneration: generation - 1,
+        held: false,
+        failOpen: false,
+        paused: false,
+        urgent: false,
+        reason,
+      });
+      now += 100;
+      events.record({
+        type: 'write',
+        service: SERVICE,
+        generation,
+        status: 'in-sync',
+        before,
+        after,
+        providers: (['route53', 'azure', 'clouddns'] as const).map((provider) => ({
+          provider,
+          result: 'ok',
+          latencyMs: 90,
+          apiCalls: 2,
+          changes: 2,
+        })),
+        reason: `in-sync: [${before.join(', ')}] → [${after.join(', ')}] at generation ${generation}`,
+      });
+    };
+    const override = (action: 'pin' | 'unpin', reason: string) =>
+      events.record({ type: 'override', action, operator: 'alice', service: SERVICE, targetId: 'gcp', actor: 'operator', reason });
+    const verdict = (targetId: string, before: 'down' | 'unknown', after: 'up') =>
+      events.record({ type: 'verdict', targetId, before, after, reason: `3 of 3 fresh vantage points say ${after}` });
+
+    now += 1000;
+    override('pin', 'test gcp');
+    publish(3, [ADDR.azure], [ADDR.gcp], 'pinned to gcp');
+    override('unpin', 'done');
+    publish(4, [ADDR.gcp], [ADDR.azure], 'unpinned');
+    verdict('aws', 'down', 'up');
+    publish(5, [ADDR.azure], [ADDR.aws], 'aws is back: failing back');
+    verdict('gcp', 'unknown', 'up');
+    publish(6, [ADDR.aws], [ADDR.aws, ADDR.gcp], 'gcp is usable again');
+
+    await expect
+      .poll(() => page.locator('#answer-moves li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-move'))))
+      .toEqual(['recovery', 'fail-back', 'unpin', 'pin', 'failover']);
+    // None of them is a failover: the panel still shows the one of generation 2, and says what came since.
+    expect(await page.locator('#failover').getAttribute('data-generation')).toBe('2');
+    expect(await page.locator('#failover-when').textContent()).toContain('since then: recovery');
+    expect(await page.locator('#answer-moves li[data-move="pin"]').textContent()).toContain(
+      `${ADDR.azure} (Azure) → ${ADDR.gcp} (Google Cloud) by alice: test gcp`,
+    );
+    expect(await page.locator('#answer-moves li[data-move="fail-back"]').textContent()).toContain(
+      `${ADDR.azure} (Azure) → ${ADDR.aws} (AWS)`,
+    );
+    expect(await page.locator('#answer-moves li[data-move="recovery"]').textContent()).toContain(`adds ${ADDR.gcp} (Google Cloud)`);
+    await page.screenshot({ path: `${SHOTS}/dashboard-moves.png`, fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
   });

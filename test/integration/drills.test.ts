@@ -103,7 +103,7 @@ describe('drills on the local topology', () => {
       'never-empty (I1)',
       'no-stale-write (I2)',
       'detected',
-      'detected within the floor',
+      'detected within the worst case',
       'published everywhere',
       'moved (rto)',
       'clients on azure',

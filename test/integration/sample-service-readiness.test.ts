@@ -118,7 +118,13 @@ describe('readiness follows the dependency', () => {
       expect(empty.status).toBe(503);
       expect(empty.body).toMatchObject({ status: 'not-ready', reason: `dependency dns: ${DEP_NAME} resolved to no addresses (ENODATA)` });
       expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
-      expect((await fetch(`${svc.url}/`)).status).toBe(200);
+      // The main endpoint uses the dependency, as a real service would: its clients feel the incident.
+      const main = await fetch(`${svc.url}/`);
+      expect(main.status).toBe(503);
+      expect(await main.json()).toMatchObject({
+        error: 'dependency-unavailable',
+        message: `dependency dns: ${DEP_NAME} resolved to no addresses (ENODATA)`,
+      });
 
       records.delete(DEP_NAME);
       const missing = await readyz(svc);
@@ -212,9 +218,10 @@ describe('readiness follows the dependency', () => {
     expect(broken.status).toBe(503);
     expect(broken.body).toMatchObject({ status: 'not-ready', reason: `dependency dns: ${DEP_NAME} resolved to no addresses (ENODATA)` });
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${svc.url}/`)).status).toBe(200);
+    expect((await fetch(`${svc.url}/`)).status).toBe(503);
 
     expect((await put('healthy')).status).toBe(200);
     expect((await readyz(svc)).status).toBe(200);
+    expect((await fetch(`${svc.url}/`)).status).toBe(200);
   });
 });

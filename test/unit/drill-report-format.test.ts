@@ -63,7 +63,7 @@ describe('formatReport', () => {
     const text = formatReport(outage);
     expect(text.split('\n')[0]).toBe('drill cloud-outage: PASS (3.6 s)');
     expect(text).toMatch(
-      /detect_ms\s+1361\s+floor 2500 = interval \+ \(fall−1\) × fast interval \+ timeout; brief's \(fall−1\) × interval \+ timeout = 2500/,
+      /detect_ms\s+1361\s+worst case 2500 = interval \+ \(fall−1\) × fast interval \+ timeout; brief's \(fall−1\) × interval \+ timeout = 2500/,
     );
     expect(text).toMatch(/publish_ms\s+route53 65, azure 72, clouddns 63/);
     expect(text).toMatch(/rto_ms\s+1432/);

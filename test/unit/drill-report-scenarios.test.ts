@@ -60,12 +60,12 @@ const outageObs = observations({
 });
 
 describe('cloud-outage', () => {
-  it('passes when detected within the floor, published everywhere, served everywhere, clients on azure', () => {
+  it('passes when detected within the worst case, published everywhere, served everywhere, clients on azure', () => {
     const v = judge(cloudOutage, outageObs, { faultTarget: 'aws', expectedAnswer: [AZURE] });
     expect(failed(v)).toEqual([]);
     expect(v.invariants.map((i) => i.name)).toEqual([
       'detected',
-      'detected within the floor',
+      'detected within the worst case',
       'published everywhere',
       'moved (rto)',
       'clients on azure',
@@ -73,10 +73,10 @@ describe('cloud-outage', () => {
     expect(v.details).toMatchObject({ moved_to: 'azure', client_errors_by_kind: { 'connect-refused': 30 }, clients_recovered: true });
   });
 
-  it('fails a detection slower than the floor, and a move that never happened', () => {
+  it('fails a detection slower than the worst case, and a move that never happened', () => {
     const slow = log(write(5_000, 1, [], [AWS]), verdict(F + 2600, 'aws', 'up', 'down'));
     const v = judge(cloudOutage, { ...outageObs, events: slow, answers: servedEverywhere([[5_000, F + 5000, [AWS]]]) });
-    expect(failed(v)).toEqual(['detected within the floor', 'published everywhere', 'moved (rto)']);
+    expect(failed(v)).toEqual(['detected within the worst case', 'published everywhere', 'moved (rto)']);
   });
 
   it('fails when the clients are not on azure at the end', () => {
@@ -91,6 +91,18 @@ describe('dependency-dns-empty', () => {
     const dead = judge(dependencyDnsEmpty, outageObs, { facts: { healthz: 'ECONNREFUSED', readyz: 'ECONNREFUSED' } });
     expect(failed(dead)).toEqual(['process alive, not ready']);
     expect(dead.details).toMatchObject({ aws_healthz: 'ECONNREFUSED' });
+  });
+
+  it('counts the client errors before failover and fails when clients felt nothing; same detection bound as cloud-outage', () => {
+    const v = judge(dependencyDnsEmpty, outageObs, { facts: { healthz: 200, readyz: 503 } });
+    // 30 errors from F to F + 1450; every provider answers azure at F + 1490.
+    expect(v.details).toMatchObject({ client_errors_before_failover: 30 });
+    const outage = judge(cloudOutage, outageObs);
+    expect(v.invariants.find((i) => i.name === 'detected within the worst case')).toEqual(
+      outage.invariants.find((i) => i.name === 'detected within the worst case'),
+    );
+    const unfelt = { ...outageObs, traffic: [...requests(F - 1000, 20, 'aws'), ...requests(F + 1600, 20, 'azure', 51)] };
+    expect(failed(judge(dependencyDnsEmpty, unfelt, { facts: { healthz: 200, readyz: 503 } }))).toEqual(['clients felt the incident']);
   });
 });
 
@@ -153,6 +165,22 @@ describe('control-plane-outage', () => {
       route53_old_answer_ms: heal + 1490 - (F + 1410),
       route53_write_result: 'out-of-sync',
     });
+  });
+
+  it("counts client errors in the headline until Route 53's nameserver serves Azure too, and agrees with the details", () => {
+    // Clients whose resolver asks Route 53 fail until it is reconciled (heal + 1510), however many others succeed meanwhile.
+    const lagging = [
+      ...requests(F - 500, 10, 'aws'),
+      ...requests(F, 10, '!connect-refused', 11),
+      ...requests(F + 1500, 40, 'azure', 21),
+      ...requests(F + 3500, 5, '!connect-refused', 61),
+      ...requests(heal + 1600, 40, 'azure', 66),
+    ];
+    const o = { ...obs, traffic: lagging };
+    const f = computeFigures(o);
+    const v = judge(controlPlaneOutage, o, { marks: { healAt: heal }, expectedAnswer: [AZURE], reachableProviders: ['azure', 'clouddns'] });
+    expect(f.client_errors).toBe(15);
+    expect(v.details?.client_errors_until_reconciled).toBe(f.client_errors);
   });
 
   it('fails I5 when Route 53 took the write (its API was not down) and I4 when it is never reconciled', () => {

@@ -47,6 +47,18 @@ describe('client error window', () => {
     });
   });
 
+  it('keeps the window open until openUntilMs: successes before it do not end it', () => {
+    // Until every provider serves a healthy target, some clients still fail between successes.
+    const timeline = [fail(100), ...oks(150, 12), fail(800), ...oks(900, 12), fail(1_600), ...oks(2_000, 12)];
+    expect(clientErrorWindow(timeline, 0, { steadySuccesses: 10 })).toMatchObject({ client_errors: 1, lastErrorAt: 100 });
+    expect(clientErrorWindow(timeline, 0, { steadySuccesses: 10, openUntilMs: 1_700 })).toMatchObject({
+      client_errors: 3,
+      client_error_window_ms: 1_500,
+      steadySince: 2_000,
+      recovered: true,
+    });
+  });
+
   it('reports no window when nothing failed', () => {
     expect(clientErrorWindow(oks(0, 20), 0)).toEqual({ client_errors: 0, client_error_window_ms: 0, recovered: true, errorsByKind: {} });
     expect(clientErrorWindow([], 0)).toMatchObject({ client_errors: 0, recovered: true });

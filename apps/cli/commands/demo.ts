@@ -26,6 +26,7 @@ import { PROVIDER_LABELS } from '../../../src/drills/topology-config.js';
 import type { Topology, TopologyOptions, TopologyStartError as TopologyStartErrorType } from '../../../src/drills/topology.js';
 import { createLogger, type Logger } from '../../../src/observability/logger.js';
 import { EXIT } from '../exit-codes.js';
+import { eventLine, liveLine, type EventNames } from '../live-view.js';
 import { CommandInputError, runCommand } from './plan.js';
 
 interface DemoCliOptions {
@@ -88,28 +89,13 @@ function portAdvice(err: TopologyStartErrorType): string {
   }
 }
 
-const clock = (at: number) => new Date(at).toTimeString().slice(0, 8);
-
-/** The controller's events worth a line in the demo: verdicts, publishes, alerts. */
-export function eventLine(e: ControllerEvent): string | undefined {
-  switch (e.type) {
-    case 'verdict':
-      return `${clock(e.at)}  ${e.targetId} ${e.before} → ${e.after}: ${e.reason}`;
-    case 'write': {
-      const providers = e.providers
-        .map((p) => `${p.provider} ${p.result}${p.latencyMs !== undefined ? ` ${p.latencyMs} ms` : ''}`)
-        .join(', ');
-      return `${clock(e.at)}  publish generation ${e.generation}: [${e.before.join(', ')}] → [${e.after.join(', ')}] ${e.status} (${providers || 'no provider'})`;
-    }
-    case 'fail-open':
-    case 'conflict':
-    case 'drift':
-    case 'provider-sync':
-    case 'override':
-      return `${clock(e.at)}  ${e.type}: ${e.reason}`;
-    default:
-      return undefined;
-  }
+/** Which cloud a target or address is in, from the topology's configuration. */
+function eventNames(t: Topology): EventNames {
+  const targets = t.config.services.flatMap((svc) => svc.targets);
+  return {
+    cloudOfTarget: (id) => targets.find((x) => x.id === id || id.startsWith(`${x.id}@`))?.cloud,
+    cloudOfAddress: (address) => targets.find((x) => x.address === address)?.cloud,
+  };
 }
 
 function table(rows: string[][]): string[] {
@@ -157,12 +143,13 @@ export function describeDemo(
     `  npx failover chaos aws down${stateFlag}          # or: blackhole | slow | error | dependency-dns-empty | heal (also azure, gcp)`,
     `  npx failover chaos route53 api-down${stateFlag}  # or: dns-down | throttle | heal (also azuredns, clouddns)`,
     '',
-    'Live line: DNS = what each provider answers now (.11 aws, .12 azure, .13 gcp; [faults]) | the controller’s verdict per cloud ([chaos]) | traffic answers per cloud and errors.',
+    'Live line: client errors by kind and empty answers | DNS = what each provider answers now (.11 aws, .12 azure, .13 gcp; [faults]) | the controller’s verdict per cloud ([chaos]) | traffic answers per cloud.',
+    'Event lines: local time, the DNS provider or cloud they are about, what happened.',
   ];
   return `${lines.join('\n')}\n`;
 }
 
-/** Refresh one line in place on a terminal; plain lines every few seconds otherwise. */
+/** Refresh one line in place on a terminal (fitted to its width); plain full lines every few seconds otherwise. */
 class LiveLine {
   readonly #out: NodeJS.WriteStream;
   readonly #tty: boolean;
@@ -171,7 +158,7 @@ class LiveLine {
 
   constructor(
     out: NodeJS.WriteStream,
-    private readonly line: () => string,
+    private readonly line: (width: number) => string,
   ) {
     this.#out = out;
     this.#tty = out.isTTY === true;
@@ -183,13 +170,12 @@ class LiveLine {
   }
 
   draw(): void {
-    const text = this.line();
     if (this.#tty) {
-      const width = Math.max(20, (this.#out.columns ?? 200) - 1);
-      this.#out.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
+      // One column spare: writing the last one makes some terminals wrap.
+      this.#out.write(`\r\x1b[2K${this.line(Math.max(20, (this.#out.columns ?? 200) - 1))}`);
       this.#shown = true;
     } else {
-      this.#out.write(`${text}\n`);
+      this.#out.write(`${this.line(Infinity)}\n`);
     }
   }
 
@@ -239,7 +225,7 @@ async function run(opts: DemoCliOptions): Promise<number> {
 
   // Loaded here: the SDKs and the HTTP stack take a while, and other commands need neither.
   const { startTopology, TopologyStartError } = await import('../../../src/drills/topology.js');
-  const { summaryLine } = await import('../../../src/drills/topology-summary.js');
+  const { topologyView } = await import('../../../src/drills/topology-summary.js');
   const options: TopologyOptions = {
     freePorts: opts.freePorts === true,
     ...(opts.port !== undefined ? { servicePort: opts.port } : {}),
@@ -275,9 +261,10 @@ async function run(opts: DemoCliOptions): Promise<number> {
   const out = process.stdout;
   out.write(describeDemo(topology, { stateDir, tokenFile, logFile, ...(dashboard ? { dashboard } : {}) }, startedInMs));
   out.write('\nfailover demo: running — Ctrl-C stops everything\n\n');
-  const live = new LiveLine(out, () => summaryLine(topology));
+  const live = new LiveLine(out, (width) => liveLine(topologyView(topology), width));
+  const names = eventNames(topology);
   const onEvent = (e: ControllerEvent) => {
-    const line = eventLine(e);
+    const line = eventLine(e, names);
     if (line) live.print(line);
   };
   topology.controller.events.on('event', onEvent);

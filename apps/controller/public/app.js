@@ -10,6 +10,8 @@ const CLOUDS = [
   { id: 'gcp', name: 'Google Cloud' },
 ];
 const PROVIDERS = { route53: 'Route 53', azure: 'Azure DNS', clouddns: 'Cloud DNS' };
+/** The cloud each DNS provider belongs to: a provider's outage is its cloud's. */
+const PROVIDER_CLOUD = { route53: 'aws', azure: 'azure', clouddns: 'gcp' };
 const EVENT_KINDS = [
   'verdict',
   'probe-state',
@@ -27,6 +29,7 @@ const EVENT_KINDS = [
 const HIDDEN_BY_DEFAULT = ['provider-write'];
 const MAX_EVENTS = 400;
 const STATUS_REFRESH_MS = 2000;
+const IMPACT_REFRESH_MS = 1000;
 const STATUS_THROTTLE_MS = 250;
 const storage = window.sessionStorage;
 const prefs = window.localStorage;
@@ -48,6 +51,7 @@ const state = {
   token: storage.getItem('failover.adminToken') ?? '',
   csrf: undefined,
   adminError: '',
+  impact: undefined,
 };
 
 // ---- tiny DOM helpers ------------------------------------------------------
@@ -123,6 +127,13 @@ function renderHeader(s) {
 
 // ---- cloud cards -----------------------------------------------------------
 
+/** Chips for the faults injected into a cloud's service or a DNS provider (local demo). */
+function faultChips(kind, target) {
+  return (state.impact?.faults ?? [])
+    .filter((f) => f.kind === kind && f.target === target)
+    .map((f) => h('span.chip.bad.fault', { title: 'injected by chaos (local demo)', dataset: { fault: f.fault } }, `fault: ${f.fault}`));
+}
+
 function servingTargets(s) {
   const serving = new Set();
   for (const svc of s.services) for (const a of svc.published?.addresses ?? []) serving.add(a);
@@ -196,6 +207,7 @@ function renderClouds(s) {
           h('div.cloud-sub', null, targets.length ? `${targets.length} target${targets.length > 1 ? 's' : ''}` : 'no target configured'),
         ),
         drained.has(cloud.id) ? chip('drained', 'warn', 'an operator drained this cloud') : null,
+        faultChips('cloud', cloud.id),
       ),
       targets.map((t) =>
         h(
@@ -221,10 +233,16 @@ function renderClouds(s) {
 
 // ---- answers per provider --------------------------------------------------
 
-function servingCell(p, expected) {
+/** Targets that are down by quorum among `addresses`. */
+function deadTargets(addresses, service) {
+  return addresses.map((a) => targetOf(a, service)).filter((t) => t !== undefined && t.verdict === 'down');
+}
+
+function servingCell(p, expected, service, provider) {
   if (!p || p.serving === null) return h('td', null, h('span.hint', null, 'no nameserver configured'));
   if (!p.serving.ok) return h('td', null, h('span.err', null, `no answer: ${p.serving.error}`));
   const ok = expected !== undefined && sameSet(p.serving.addresses, expected);
+  const dead = deadTargets(p.serving.addresses, service);
   return h(
     'td',
     null,
@@ -243,6 +261,13 @@ function servingCell(p, expected) {
           { title: ok ? 'matches the published answer' : 'differs from the published answer' },
           ok ? '✓ matches' : '✗ differs',
         ),
+    dead.length
+      ? h(
+          'p.dead-target',
+          { role: 'alert' },
+          `${providerName(provider)} sends resolvers to ${dead.map((t) => `${cloudName(t.cloud)} (${t.address})`).join(', ')}, which ${dead.length > 1 ? 'are' : 'is'} down: clients whose resolver asks it fail until it serves the published answer.`,
+        )
+      : null,
   );
 }
 
@@ -270,8 +295,8 @@ function renderServices(s) {
       return h(
         'tr',
         { dataset: { provider: id } },
-        h('th', { scope: 'row' }, providerName(id)),
-        servingCell(p, expected),
+        h('th', { scope: 'row' }, providerName(id), faultChips('provider', id)),
+        servingCell(p, expected, svc.name, id),
         h(
           'td',
           null,
@@ -321,76 +346,187 @@ function renderServices(s) {
   $('services').replaceChildren(...(blocks.length ? blocks : [h('p.empty', null, 'No services configured.')]));
 }
 
-// ---- last failover ---------------------------------------------------------
+// ---- answer changes and the last failover ----------------------------------
+
+/** What moves an answer, in words; only `failover` is one. */
+const MOVE_TEXT = {
+  failover: 'failover',
+  drain: 'drain',
+  undrain: 'undrain',
+  pin: 'pin',
+  unpin: 'unpin',
+  resume: 'resume',
+  'fail-back': 'fail-back',
+  recovery: 'recovery',
+  change: 'change',
+};
+const MOVE_TONE = { failover: 'bad', 'fail-back': 'ok', recovery: 'ok', change: '' };
+
+/** The status target that serves `address` for `service` (targets of several services share addresses). */
+function targetOf(address, service) {
+  const targets = state.status?.targets ?? [];
+  return targets.find((t) => t.address === address && t.services.includes(service)) ?? targets.find((t) => t.address === address);
+}
+
+/** The last verdict event of `targetId` before event id `beforeId`. */
+function verdictBefore(events, targetId, beforeId) {
+  return events.filter((e) => e.type === 'verdict' && e.targetId === targetId && e.id < beforeId).at(-1);
+}
 
 /**
- * The last failover as the controller saw it: the newest write that moved a
- * service's answer, the decision behind it, the verdict that caused it, the
- * first failure seen before that verdict, and the verification over DNS.
+ * Every publish that moved a service's answer, oldest first, labelled by what
+ * moved it: a target that was down by quorum when the decision was taken
+ * (failover), an operator's override since the previous publish (drain, pin,
+ * ...), a target that came back (fail-back when it displaced another,
+ * recovery when it was added). A drain is never a failover, however long
+ * ago the last "down" verdict was.
  */
-function lastFailover() {
-  const events = [...state.events.values()].sort((a, b) => a.id - b.id);
-  const write = events
-    .filter(
-      (e) => e.type === 'write' && e.before.length > 0 && !sameSet(e.before, e.after) && (e.status === 'in-sync' || e.status === 'partial'),
-    )
-    .at(-1);
-  if (!write) return undefined;
-  const decision = events.filter((e) => e.type === 'decision' && e.service === write.service && e.id < write.id).at(-1);
-  const verdict = events.filter((e) => e.type === 'verdict' && e.after === 'down' && e.id < (decision?.id ?? write.id)).at(-1);
-  let firstFailure;
-  if (verdict) {
-    const lastUp = events
-      .filter((e) => e.type === 'verdict' && e.targetId === verdict.targetId && e.after === 'up' && e.id < verdict.id)
+function answerMoves(events) {
+  const moves = [];
+  const lastWriteOf = new Map();
+  for (const w of events) {
+    if (w.type !== 'write') continue;
+    const prev = lastWriteOf.get(w.service);
+    if (w.status === 'in-sync' || w.status === 'partial') lastWriteOf.set(w.service, w);
+    if (w.before.length === 0 || sameSet(w.before, w.after) || (w.status !== 'in-sync' && w.status !== 'partial')) continue;
+    const decision = events.filter((e) => e.type === 'decision' && e.service === w.service && e.id < w.id).at(-1);
+    const decidedAt = decision?.id ?? w.id;
+    const removed = w.before.filter((a) => !w.after.includes(a));
+    const added = w.after.filter((a) => !w.before.includes(a));
+    const down = removed
+      .map((a) => targetOf(a, w.service))
+      .filter((t) => t !== undefined && verdictBefore(events, t.id, decidedAt)?.after === 'down');
+    const override = events
+      .filter(
+        (e) =>
+          e.type === 'override' &&
+          e.id > (prev?.id ?? 0) &&
+          e.id < decidedAt &&
+          (e.service === undefined || e.service === w.service) &&
+          e.action !== 'pause',
+      )
       .at(-1);
-    firstFailure = events.find(
-      (e) =>
-        e.type === 'probe-state' && e.targetId === verdict.targetId && e.before === 'up' && e.id > (lastUp?.id ?? 0) && e.id < verdict.id,
-    );
+    const cameBack = added.some((a) => {
+      const t = targetOf(a, w.service);
+      const v = t && verdictBefore(events, t.id, decidedAt);
+      return v !== undefined && v.after === 'up' && v.id > (prev?.id ?? 0);
+    });
+    const kind =
+      down.length > 0 ? 'failover' : override ? override.action : cameBack ? (removed.length > 0 ? 'fail-back' : 'recovery') : 'change';
+    moves.push({ kind, write: w, decision, override, downTargets: down, removed, added });
   }
+  return moves;
+}
+
+/** The figures of one failover: detection, decision, publish and served over DNS per provider. */
+function failoverFigures(events, move) {
+  const { write, decision } = move;
+  const target = move.downTargets[0];
+  const verdict = verdictBefore(events, target.id, decision?.id ?? write.id);
+  const lastUp = events.filter((e) => e.type === 'verdict' && e.targetId === target.id && e.after === 'up' && e.id < verdict.id).at(-1);
+  const firstFailure = events.find(
+    (e) => e.type === 'probe-state' && e.targetId === target.id && e.before === 'up' && e.id > (lastUp?.id ?? 0) && e.id < verdict.id,
+  );
   const verify = events.find((e) => e.type === 'verify' && e.service === write.service && e.generation === write.generation);
-  const detectMs = verdict && firstFailure ? verdict.at - firstFailure.at : undefined;
-  const convergeMs = verify ? Math.max(...verify.providers.map((p) => (p.ok ? (p.afterDecisionMs ?? NaN) : NaN))) : undefined;
-  const rtoMs = firstFailure && verify?.allOk && decision ? decision.at - firstFailure.at + convergeMs : undefined;
-  return { write, decision, verdict, verify, detectMs, convergeMs, rtoMs };
+  const publish = write.providers.map((p) => p.latencyMs).filter((x) => x !== undefined);
+  const served = verify ? verify.providers.map((p) => (p.ok ? p.afterDecisionMs : undefined)) : [];
+  const allServed = verify?.allOk && served.every((x) => x !== undefined) ? Math.max(...served) : undefined;
+  return {
+    target,
+    verdict,
+    firstFailure,
+    verify,
+    detectMs: firstFailure ? verdict.at - firstFailure.at : undefined,
+    decideMs: decision ? decision.at - verdict.at : undefined,
+    publishMs: publish.length ? Math.max(...publish) : undefined,
+    rtoMs: firstFailure && decision && allServed !== undefined ? decision.at - firstFailure.at + allServed : undefined,
+  };
 }
 
 function figure(label, value, note, extra = '') {
   return h(`div.figure${extra}`, null, h('div.label', null, label), h('div.value', null, value), note ? h('div.note', null, note) : null);
 }
 
+function moveWords(m) {
+  const from = m.removed.map((a) => `${a} (${cloudName(targetOf(a, m.write.service)?.cloud)})`).join(', ');
+  const to = m.added.map((a) => `${a} (${cloudName(targetOf(a, m.write.service)?.cloud)})`).join(', ');
+  const by = m.override ? ` by ${m.override.operator}${m.override.reason ? `: ${m.override.reason}` : ''}` : '';
+  if (!from) return `adds ${to}${by}`;
+  if (!to) return `removes ${from}${by}`;
+  return `${from} → ${to}${by}`;
+}
+
+function renderMoves(moves) {
+  const recent = moves.slice(-5).reverse();
+  $('answer-moves').replaceChildren(
+    ...(recent.length
+      ? [
+          h('h3', null, 'Answer changes'),
+          h(
+            'ol.moves',
+            null,
+            recent.map((m) =>
+              h(
+                'li',
+                { dataset: { move: m.kind, generation: String(m.write.generation) } },
+                h('time', { datetime: m.write.time }, timeOf(m.write.at)),
+                chip(
+                  MOVE_TEXT[m.kind] ?? m.kind,
+                  MOVE_TONE[m.kind] ?? 'warn',
+                  m.kind === 'failover' ? 'a target was down' : 'not a failover',
+                ),
+                h('span.mono', null, moveWords(m)),
+              ),
+            ),
+          ),
+        ]
+      : []),
+  );
+}
+
 function renderFailover() {
-  const f = lastFailover();
-  if (!f) {
-    $('failover').replaceChildren(h('p.empty', null, 'No failover yet: the answers have not moved since the controller started.'));
+  const events = [...state.events.values()].sort((a, b) => a.id - b.id);
+  const moves = answerMoves(events);
+  renderMoves(moves);
+  const move = moves.filter((m) => m.kind === 'failover').at(-1);
+  const latest = moves.at(-1);
+  if (!move) {
+    const since = latest
+      ? `The answer last changed by ${MOVE_TEXT[latest.kind] ?? latest.kind} at ${timeOf(latest.write.at)}: not a failover (no target was down).`
+      : 'The answer has not moved since the controller started.';
+    $('failover').replaceChildren(h('p.empty', null, `No failover yet. ${since}`));
+    delete $('failover').dataset.generation;
     $('failover-when').textContent = '';
     return;
   }
-  $('failover-when').textContent = `${f.write.service} at ${timeOf(f.write.at)} · gen ${f.write.generation}`;
+  const f = failoverFigures(events, move);
+  const { write, decision } = move;
+  const after =
+    moves.indexOf(move) < moves.length - 1 ? ` · since then: ${MOVE_TEXT[latest.kind] ?? latest.kind} at ${timeOf(latest.write.at)}` : '';
+  $('failover-when').textContent = `${write.service} at ${timeOf(write.at)} · gen ${write.generation}${after}`;
+  $('failover').dataset.generation = String(write.generation);
   $('failover').replaceChildren(
+    figure('detect', duration(f.detectMs), `${cloudName(f.target.cloud)} (${f.target.id}): first failed probe → down by quorum`),
+    figure('publish (slowest)', duration(f.publishMs), 'decision → write acknowledged'),
     figure(
-      'detect',
-      duration(f.detectMs),
-      f.verdict ? `${f.verdict.targetId}: first failed probe → down by quorum` : 'no verdict recorded',
-    ),
-    figure(
-      'publish (slowest)',
-      duration(Math.max(...f.write.providers.map((p) => p.latencyMs ?? NaN).filter((x) => !Number.isNaN(x)))),
-      'decision → write acknowledged',
-    ),
-    figure(
-      'RTO',
+      'RTO (DNS)',
       duration(f.rtoMs),
       f.verify
         ? f.verify.allOk
-          ? 'first failure → every nameserver answers'
+          ? 'first failed probe → every nameserver answers'
           : 'not every nameserver answers yet'
         : 'waiting for DNS verification',
     ),
     h(
+      'p.failover-story.wide',
+      null,
+      `${cloudName(f.target.cloud)} down ${timeOf(f.verdict.at)} (first failed probe ${timeOf(f.firstFailure?.at)}) → decision ${timeOf(decision?.at)}` +
+        ` (${duration(f.decideMs)} later) → [${list(write.before)}] → [${list(write.after)}]. Clients: see “Client impact”.`,
+    ),
+    h(
       'div.figure.wide',
       null,
-      h('div.label', null, `per provider · [${list(f.write.before)}] → [${list(f.write.after)}]`),
+      h('div.label', null, 'per provider'),
       h(
         'table.per-provider',
         null,
@@ -409,12 +545,12 @@ function renderFailover() {
         h(
           'tbody',
           null,
-          f.write.providers.map((p) => {
+          write.providers.map((p) => {
             const v = f.verify?.providers.find((x) => x.provider === p.provider);
             return h(
               'tr',
               { dataset: { provider: p.provider } },
-              h('th', { scope: 'row' }, providerName(p.provider)),
+              h('th', { scope: 'row' }, `${providerName(p.provider)} (${cloudName(PROVIDER_CLOUD[p.provider])})`),
               h('td', null, h('span.state', { dataset: { s: p.result === 'ok' ? 'in-sync' : 'out-of-sync' } }, p.result)),
               h('td', null, duration(p.latencyMs)),
               h('td', null, v ? (v.ok ? duration(v.afterDecisionMs) : h('span.err', { title: v.error }, `✗ ${list(v.addresses)}`)) : '–'),
@@ -424,6 +560,214 @@ function renderFailover() {
       ),
     ),
   );
+}
+
+// ---- client impact ---------------------------------------------------------
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** SVG element with attributes; presentation attributes only (the CSP forbids inline styles). */
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) if (v !== undefined && v !== null) el.setAttribute(k, String(v));
+  for (const c of children.flat()) if (c !== undefined && c !== null) el.append(c instanceof window.Node ? c : String(c));
+  return el;
+}
+const IMPACT_WINDOW_S = 120;
+const CHART = { w: 1000, h: 170, left: 34, right: 8, top: 16, bottom: 18 };
+
+function niceMax(n) {
+  for (const step of [5, 10, 20, 25, 50, 100, 200, 250, 500, 1000]) if (n <= step) return step;
+  return Math.ceil(n / 1000) * 1000;
+}
+
+function impactChart(impact, moves) {
+  const bucketMs = impact.bucketMs;
+  const last = impact.buckets.at(-1)?.at ?? Date.now();
+  const end = Math.max(last + bucketMs, Math.floor(Date.now() / bucketMs) * bucketMs);
+  const start = end - IMPACT_WINDOW_S * bucketMs;
+  const shown = impact.buckets.filter((b) => b.at >= start);
+  const total = (b) => Object.values(b.ok).reduce((a, n) => a + n, 0) + b.errors;
+  const yMax = niceMax(Math.max(1, ...shown.map(total)) * (1000 / bucketMs));
+  const plotW = CHART.w - CHART.left - CHART.right;
+  const plotH = CHART.h - CHART.top - CHART.bottom;
+  const x = (t) => CHART.left + ((t - start) / (end - start)) * plotW;
+  const y = (perS) => CHART.top + plotH - (perS / yMax) * plotH;
+  const barW = Math.max(1, plotW / IMPACT_WINDOW_S - 1);
+  const perS = 1000 / bucketMs;
+
+  const grid = [0, yMax / 2, yMax].map((v) =>
+    svg(
+      'g',
+      null,
+      svg('line', { class: 'grid', x1: CHART.left, x2: CHART.w - CHART.right, y1: y(v), y2: y(v) }),
+      svg('text', { class: 'axis', x: CHART.left - 4, y: y(v) + 4, 'text-anchor': 'end' }, String(v)),
+    ),
+  );
+  const ticks = [];
+  for (let s = 0; s <= IMPACT_WINDOW_S; s += 30) {
+    const t = start + s * bucketMs;
+    ticks.push(
+      svg(
+        'text',
+        { class: 'axis', x: x(t), y: CHART.h - 4, 'text-anchor': s === 0 ? 'start' : s === IMPACT_WINDOW_S ? 'end' : 'middle' },
+        timeOf(t).slice(0, 8),
+      ),
+    );
+  }
+  // Seconds with an injected fault: a band along the top, titled with the faults.
+  const bands = [];
+  for (const b of shown) {
+    if (!b.faults.length) continue;
+    bands.push(
+      svg(
+        'rect',
+        { class: 'fault-band', x: x(b.at), y: 2, width: Math.max(1, x(b.at + bucketMs) - x(b.at)), height: 8, 'data-at': b.at },
+        svg('title', null, `fault: ${b.faults.join('; ')}`),
+      ),
+    );
+  }
+  const bars = shown.map((b) => {
+    let acc = 0;
+    const parts = [];
+    for (const cloud of CLOUDS.map((c) => c.id).concat(Object.keys(b.ok).filter((k) => !CLOUDS.some((c) => c.id === k)))) {
+      const n = b.ok[cloud] ?? 0;
+      if (!n) continue;
+      parts.push(
+        svg('rect', {
+          class: `bar ok-${cloud}`,
+          x: x(b.at),
+          y: y((acc + n) * perS),
+          width: barW,
+          height: y(acc * perS) - y((acc + n) * perS),
+          'data-at': b.at,
+          'data-cloud': cloud,
+          'data-n': n,
+        }),
+      );
+      acc += n;
+    }
+    if (b.errors) {
+      const kinds = Object.entries(b.errorsByKind)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+      parts.push(
+        svg(
+          'rect',
+          {
+            class: 'bar err',
+            x: x(b.at),
+            y: y((acc + b.errors) * perS),
+            width: barW,
+            height: y(acc * perS) - y((acc + b.errors) * perS),
+            'data-at': b.at,
+            'data-n': b.errors,
+          },
+          svg('title', null, `${timeOf(b.at).slice(0, 8)}: ${b.errors} error${b.errors > 1 ? 's' : ''} (${kinds})`),
+        ),
+      );
+    }
+    return svg('g', null, parts);
+  });
+  // Labels of close markers go on three staggered rows so they do not overlap.
+  const markers = moves
+    .filter((m) => m.write.at >= start && m.write.at <= end)
+    .map((m, i) =>
+      svg(
+        'g',
+        { class: `marker marker-${m.kind}`, 'data-move': m.kind, 'data-at': m.write.at },
+        svg('line', { x1: x(m.write.at), x2: x(m.write.at), y1: CHART.top - 4, y2: CHART.top + plotH }),
+        svg('text', { x: x(m.write.at) + 3, y: CHART.top + 6 + (i % 3) * 12 }, MOVE_TEXT[m.kind] ?? m.kind),
+        svg('title', null, `${MOVE_TEXT[m.kind] ?? m.kind} at ${timeOf(m.write.at)}: ${moveWords(m)}`),
+      ),
+    );
+  return svg(
+    'svg',
+    {
+      viewBox: `0 0 ${CHART.w} ${CHART.h}`,
+      role: 'img',
+      'aria-label': `requests per second per cloud and errors, last ${IMPACT_WINDOW_S} s`,
+      class: 'impact-chart',
+    },
+    grid,
+    ticks,
+    bands,
+    bars,
+    markers,
+  );
+}
+
+function impactSummary(impact) {
+  const since = Date.now() - 10_000;
+  const recent = impact.buckets.filter((b) => b.at >= since - impact.bucketMs);
+  const seconds = Math.max(1, recent.length);
+  const perCloud = CLOUDS.map((c) => `${c.name} ${(recent.reduce((n, b) => n + (b.ok[c.id] ?? 0), 0) / seconds).toFixed(1)}/s`).join(' · ');
+  const window = impact.buckets.filter((b) => b.at >= Date.now() - IMPACT_WINDOW_S * impact.bucketMs);
+  const errors = window.reduce((n, b) => n + b.errors, 0);
+  const kinds = {};
+  for (const b of window) for (const [k, n] of Object.entries(b.errorsByKind)) kinds[k] = (kinds[k] ?? 0) + n;
+  const byKind = Object.entries(kinds)
+    .sort(([, a], [, b]) => b - a)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  return [
+    h('span', null, `answered, last 10 s: ${perCloud}`),
+    h(
+      `span.${errors ? 'err' : 'hint'}`,
+      { id: 'impact-errors', dataset: { errors: String(errors) } },
+      `errors, last ${IMPACT_WINDOW_S} s: ${errors}${byKind ? ` (${byKind})` : ''}`,
+    ),
+  ];
+}
+
+function renderImpact() {
+  const impact = state.impact;
+  const el = $('impact');
+  if (!impact) return;
+  if (impact.source === null) {
+    $('impact-source').textContent = '';
+    el.replaceChildren(
+      h(
+        'p.empty',
+        null,
+        'No client feed: this controller sees probes and DNS, not your clients. In the local demo the traffic generator feeds this panel (GET /client-impact).',
+      ),
+    );
+    return;
+  }
+  $('impact-source').textContent = `fed by ${impact.source}`;
+  const moves = answerMoves([...state.events.values()].sort((a, b) => a.id - b.id));
+  const legend = h(
+    'div.legend',
+    null,
+    CLOUDS.map((c) => h('span', null, h(`i.swatch.ok-${c.id}`), c.name)),
+    h('span', null, h('i.swatch.err'), 'errors'),
+    h('span', null, h('i.swatch.fault-band'), 'fault injected'),
+    h('span', null, h('i.swatch.marker'), 'answer change (failover, drain, …)'),
+  );
+  el.replaceChildren(h('div.impact-facts', null, impactSummary(impact)), impactChart(impact, moves), legend);
+}
+
+let impactKey = '';
+async function refreshImpact() {
+  if (!state.ui.clientImpact) {
+    state.impact = { source: null, bucketMs: 1000, buckets: [], faults: [] };
+    renderImpact();
+    return;
+  }
+  try {
+    const res = await fetch('/client-impact', { headers: { accept: 'application/json' } });
+    if (!res.ok) return;
+    state.impact = await res.json();
+    renderImpact();
+    // Injected faults show on the cloud cards and provider rows too.
+    const key = JSON.stringify(state.impact.faults);
+    if (key !== impactKey) {
+      impactKey = key;
+      if (state.status) render();
+    }
+  } catch {
+    /* the next refresh tries again; /status reports the controller being away */
+  }
 }
 
 // ---- event timeline --------------------------------------------------------
@@ -498,13 +842,32 @@ function eventMeta(e) {
   }
 }
 
+/** What an event is about, in words: the cloud of a target, the DNS provider and its cloud. */
+function subjectOf(e) {
+  if (e.targetId) {
+    const cloud = state.status?.targets.find((t) => t.id === e.targetId)?.cloud;
+    return `${cloud ? cloudName(cloud) : e.targetId}${e.vantageId ? ` from ${e.vantageId}` : ''}: `;
+  }
+  if (e.provider && e.type !== 'conflict') return `${providerName(e.provider)} (${cloudName(PROVIDER_CLOUD[e.provider])}): `;
+  if (e.type === 'override' && e.cloud) return `${cloudName(e.cloud)}: `;
+  return '';
+}
+
 function eventItem(e, fresh) {
+  const subject = subjectOf(e);
   return h(
     `li.event${fresh ? '.fresh' : ''}`,
     { dataset: { id: String(e.id), kind: e.type } },
     h('time', { datetime: e.time }, timeOf(e.at)),
     h('span.kind', null, chip(e.type, toneOf(e))),
-    h('div.msg', null, e.service ? h('span.service-name', null, `${e.service} `) : null, e.reason, h('div.meta', null, eventMeta(e))),
+    h(
+      'div.msg',
+      null,
+      e.service ? h('span.service-name', null, `${e.service} `) : null,
+      subject ? h('span.subject', null, subject) : null,
+      e.reason,
+      h('div.meta', null, eventMeta(e)),
+    ),
   );
 }
 
@@ -578,6 +941,29 @@ async function admin(method, path, body) {
   scheduleStatus();
 }
 
+/**
+ * Ask before an action that moves or freezes traffic. Resolves true on
+ * "confirm"; Escape, "cancel" or a click outside the buttons resolve false.
+ */
+function confirmAction(title, text, yes) {
+  const dialog = $('confirm');
+  $('confirm-title').textContent = title;
+  $('confirm-text').textContent = text;
+  $('confirm-yes').textContent = yes;
+  dialog.returnValue = '';
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    dialog.showModal();
+  });
+}
+
+/** Run `act` once the operator confirmed; `text` is read at click time (it quotes the reason typed). */
+function confirmed(title, text, yes, act) {
+  return async () => {
+    if (await confirmAction(title, text(), yes)) await act();
+  };
+}
+
 function reasonFor(what) {
   const given = $('reason').value.trim();
   return given || `${what} from the dashboard`;
@@ -635,7 +1021,13 @@ function renderControls() {
             )
           : actionButton(
               'Drain',
-              () => admin('POST', '/overrides/drain', { cloud: c.id, reason: reasonFor(`drain ${c.id}`), operator: 'dashboard' }),
+              confirmed(
+                `Drain ${c.name}?`,
+                () =>
+                  `Every service's answer moves away from ${c.name} while anything else is usable, on every DNS provider. Clients follow within a TTL. Reason: ${reasonFor(`drain ${c.id}`)}`,
+                `Drain ${c.name}`,
+                () => admin('POST', '/overrides/drain', { cloud: c.id, reason: reasonFor(`drain ${c.id}`), operator: 'dashboard' }),
+              ),
               { pressed: false, title: `move traffic away from ${c.name} while anything else is usable` },
             ),
       ),
@@ -654,12 +1046,19 @@ function renderControls() {
         h('span.what.mono', null, svc.name),
         select,
         actionButton('Pin', () =>
-          admin('POST', '/overrides/pin', {
-            service: svc.name,
-            target: select.value,
-            reason: reasonFor(`pin ${svc.name} to ${select.value}`),
-            operator: 'dashboard',
-          }),
+          confirmed(
+            `Pin ${svc.name} to ${select.value}?`,
+            () =>
+              `${svc.name} answers ${select.value} only, on every DNS provider, until unpinned — even if it fails. Reason: ${reasonFor(`pin ${svc.name} to ${select.value}`)}`,
+            `Pin to ${select.value}`,
+            () =>
+              admin('POST', '/overrides/pin', {
+                service: svc.name,
+                target: select.value,
+                reason: reasonFor(`pin ${svc.name} to ${select.value}`),
+                operator: 'dashboard',
+              }),
+          )(),
         ),
         svc.overrides.pinnedTargetId
           ? actionButton('Unpin', () =>
@@ -675,7 +1074,14 @@ function renderControls() {
             )
           : actionButton(
               'Pause',
-              () => admin('POST', '/overrides/pause', { service: svc.name, reason: reasonFor(`pause ${svc.name}`), operator: 'dashboard' }),
+              confirmed(
+                `Pause ${svc.name}?`,
+                () =>
+                  `The controller writes nothing for ${svc.name} until resumed: no failover, no repair of drift. Reason: ${reasonFor(`pause ${svc.name}`)}`,
+                `Pause ${svc.name}`,
+                () =>
+                  admin('POST', '/overrides/pause', { service: svc.name, reason: reasonFor(`pause ${svc.name}`), operator: 'dashboard' }),
+              ),
               { pressed: false, title: 'write nothing for this service until resumed' },
             ),
       );
@@ -821,6 +1227,7 @@ function connectEvents() {
       pending = undefined;
       renderEvents();
       renderFailover();
+      renderImpact();
     }, 50);
     if (e.type !== 'probe-state') scheduleStatus();
   });
@@ -843,9 +1250,10 @@ async function main() {
     /* the defaults: no demo, admin unknown */
   }
   if (state.token && state.ui.adminEnabled) await loadCsrf();
-  await refreshStatus();
+  await Promise.all([refreshStatus(), refreshImpact()]);
   connectEvents();
   setInterval(() => void refreshStatus(), STATUS_REFRESH_MS);
+  if (state.ui.clientImpact) setInterval(() => void refreshImpact(), IMPACT_REFRESH_MS);
 }
 
 void main();

@@ -2,6 +2,8 @@
  * dependency-dns-empty: the incident itself. AWS's instance stays up (its
  * /healthz answers 200) but the name of its dependency resolves to nothing, so
  * its deep readiness fails; only a readiness probe notices, and traffic moves.
+ * Its main endpoint needs the dependency, so clients get 503s until then: the
+ * drill shows that impact, with the same detection bound as cloud-outage.
  */
 import { breakPrimary, movedAway } from './cloud-outage.js';
 import type { TopologyScenario } from './scenario.js';
@@ -37,6 +39,9 @@ export const dependencyDnsEmpty: TopologyScenario = {
   judge(input) {
     const base = movedAway(input, 'azure');
     const { healthz, readyz } = input.run.facts ?? {};
+    const { obs, figures } = input;
+    const movedAt = figures.rto_ms === null ? obs.endedAt : obs.faultAt + figures.rto_ms;
+    const beforeFailover = (obs.traffic ?? []).filter((o) => !o.ok && o.endedAt >= obs.faultAt && o.endedAt <= movedAt).length;
     return {
       invariants: [
         ...base.invariants,
@@ -45,8 +50,21 @@ export const dependencyDnsEmpty: TopologyScenario = {
           ok: healthz === 200 && readyz === 503,
           detail: `aws /healthz ${String(healthz)}, /readyz ${String(readyz)} (expected 200 and 503)`,
         },
+        {
+          name: 'clients felt the incident',
+          ok: obs.traffic === undefined || beforeFailover > 0,
+          detail:
+            obs.traffic === undefined
+              ? 'ran without traffic'
+              : `${beforeFailover} client errors between the fault and every provider answering azure (the main endpoint needs its dependency)`,
+        },
       ],
-      details: { ...base.details, aws_healthz: healthz ?? null, aws_readyz: readyz ?? null },
+      details: {
+        ...base.details,
+        aws_healthz: healthz ?? null,
+        aws_readyz: readyz ?? null,
+        client_errors_before_failover: beforeFailover,
+      },
     };
   },
 };
