@@ -2,7 +2,7 @@
  * A DNS data-plane server alone in its own process, so that a benchmark can
  * measure its memory without counting the load generator's. Prints one JSON
  * line `{"port":N}` when listening; answers IPC `"memory"` with
- * `process.memoryUsage()`; stops on IPC `"stop"` or when the parent goes away.
+ * `process.memoryUsage()` (`"memory-after-gc"`: after a full collection, with --expose-gc); stops on IPC `"stop"` or when the parent goes away.
  * Options as JSON in argv[2]: `{ "tcp": Partial<TcpLimits> }`.
  */
 import { FaultInjector } from '../../src/emulators/core/faults.js';
@@ -16,7 +16,11 @@ const server = await startDnsServer({ store, faults, host: '127.0.0.1', port: 0,
 process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
 
 process.on('message', (msg) => {
-  if (msg === 'memory') process.send?.({ memory: process.memoryUsage() });
+  if (msg === 'memory' || msg === 'memory-after-gc') {
+    // With --expose-gc, collect first: what is left is what the server holds, not garbage waiting for the collector.
+    if (msg === 'memory-after-gc') (globalThis as { gc?: () => void }).gc?.();
+    process.send?.({ memory: process.memoryUsage() });
+  }
   if (msg === 'stop') void server.stop().then(() => process.exit(0));
 });
 process.on('disconnect', () => void server.stop().then(() => process.exit(0)));

@@ -26,9 +26,10 @@ describe('DNS server: one TCP client that never reads', () => {
       console.log(JSON.stringify(report));
       // The abuser did push queries for the whole run (it is not a no-op).
       expect(report.abuser_bytes_sent).toBeGreaterThan(1024 * 1024);
-      // Memory: bounded growth, and none of it late in the run (an unbounded queue grows linearly).
+      // Memory: what the server holds after a full collection barely grows (an unbounded queue of
+      // answers grows by megabytes a second), and the process as a whole stays within a bound.
+      expect(report.retained_growth_mb).toBeLessThan(8);
       expect(report.rss_growth_mb).toBeLessThan(64);
-      expect(report.rss_late_growth_mb).toBeLessThan(16);
       // The UDP client: every query answered, p99 under 50 ms above this machine's own floor right now.
       expect(report.udp_lost).toBe(0);
       expect(report.udp_p99_ms).toBeLessThan(50 + report.udp_baseline_p99_ms);
