@@ -73,7 +73,10 @@ export async function startAzureDnsApi(opts: AzureDnsApiOptions): Promise<Runnin
     checkApiVersion(url.searchParams);
     if (route.kind === 'none') throw route.error;
     const method = req.method ?? 'GET';
-    const body = method === 'PUT' || method === 'PATCH' || method === 'POST' ? parseJsonBody(req, await readBody(req)) : undefined;
+    const body =
+      method === 'PUT' || method === 'PATCH' || method === 'POST'
+        ? parseJsonBody(req, await readBody(req, opts.http), opts.http?.maxJsonDepth)
+        : undefined;
     const armReq: ArmRequest = {
       query: url.searchParams,
       body,

@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ApiServerOptions, RunningApi } from '../core/api.js';
 import type { Outcome } from '../core/faults.js';
+import { boundedBody, DEFAULT_HTTP_LIMITS } from '../core/http-body.js';
 import { ManagedListener } from '../core/listener.js';
 import { EMULATOR_DEFAULTS } from '../defaults.js';
 import { ChangeLog } from './change-log.js';
@@ -32,6 +33,8 @@ export interface CloudDnsApiOptions extends ApiServerOptions {
 }
 
 const BASE = '/dns/v1/projects/:project';
+/** Protobuf's JSON parser's recursion limit, which Google's front end applies to request bodies. */
+const PROTOBUF_MAX_DEPTH = 100;
 /** A request that stalls mid-body is cut off after this long rather than held forever. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -59,6 +62,11 @@ function toGoogleError(err: unknown): GoogleApiError {
       return new GoogleApiError(400, 'parseError', `Invalid JSON payload received. ${e.message ?? ''}`.trim());
     case 'entity.too.large':
       return new GoogleApiError(413, 'uploadTooLarge', `Request payload size exceeds the limit: ${e.limit ?? MAX_BODY_BYTES} bytes.`);
+    case 'entity.too.deep':
+      // Google's front end converts JSON to protobuf, which stops at 100 levels ("Message too deep").
+      return new GoogleApiError(400, 'invalid', `Invalid JSON payload received. ${e.message ?? ''}`.trim());
+    case 'request.timeout':
+      return new GoogleApiError(408, 'badRequest', e.message ?? 'The request body did not arrive in time');
     case 'encoding.unsupported':
     case 'charset.unsupported':
     case 'request.size.invalid':
@@ -148,8 +156,13 @@ export function createCloudDnsApp(ctx: CloudDnsContext, opts: CloudDnsApiOptions
     }
     next();
   };
-  // Any content type is read as JSON, as Google's front end does; size is capped.
-  const json = express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true });
+  // Any content type is read as JSON, as Google's front end does; size, time and nesting are capped.
+  const json = boundedBody('json', {
+    ...DEFAULT_HTTP_LIMITS,
+    maxBodyBytes: MAX_BODY_BYTES,
+    maxJsonDepth: PROTOBUF_MAX_DEPTH,
+    ...opts.http,
+  });
   const run = (route: Route) => (req: Request, res: Response) => {
     const request: ApiRequest = { params: req.params as Record<string, string>, query: singleValued(req.query), body: req.body as unknown };
     const reply = route.handle(request);
@@ -174,7 +187,7 @@ export function createCloudDnsApp(ctx: CloudDnsContext, opts: CloudDnsApiOptions
       res.destroy();
       return;
     }
-    if (g.code === 413) res.set('Connection', 'close');
+    if (g.code === 413 || g.code === 408) res.set('Connection', 'close');
     sendError(res, g);
   });
   return app;

@@ -3,6 +3,7 @@
  * returns, so `startEmulators()` can compose them with the DNS data plane.
  */
 import type { FaultInjector } from './faults.js';
+import type { HttpLimits } from './http-body.js';
 import type { ZoneStore } from './zone-store.js';
 
 export interface ApiServerOptions {
@@ -14,6 +15,8 @@ export interface ApiServerOptions {
   faults: FaultInjector;
   /** Optional sink for one line per request (method, path, status, ms). */
   log?: (line: Record<string, unknown>) => void;
+  /** Request-body limits (time, JSON depth; size where the front end has no option of its own). Defaults: DEFAULT_HTTP_LIMITS. */
+  http?: Partial<HttpLimits>;
 }
 
 export interface RunningApi {

@@ -56,11 +56,28 @@ export function recordKey(name: string, type: string): string {
   return `${absoluteName(name)}|${type.toUpperCase()}`;
 }
 
-/** Is `name` the zone apex or below it? */
+/** Is the '.' at `index` of a presentation name escaped (`a\\.b` is one label), i.e. preceded by an odd run of backslashes? */
+function escapedAt(name: string, index: number): boolean {
+  let slashes = 0;
+  for (let i = index - 1; i >= 0 && name[i] === '\\'; i -= 1) slashes += 1;
+  return slashes % 2 === 1;
+}
+
+/** Where the first label of a presentation name ends (its first unescaped '.'), or -1. */
+export function firstLabelEnd(name: string): number {
+  for (let i = 0; i < name.length; i += 1) {
+    if (name[i] === '\\') i += 1;
+    else if (name[i] === '.') return i;
+  }
+  return -1;
+}
+
+/** Is `name` the zone apex or below it? Label by label: `a\\.b.example.test` is not in zone `b.example.test`. */
 export function inZone(name: string, zoneName: string): boolean {
   const n = absoluteName(name);
   const z = absoluteName(zoneName);
-  return n === z || n.endsWith(`.${z}`);
+  if (n === z) return true;
+  return n.endsWith(`.${z}`) && !escapedAt(n, n.length - z.length - 1);
 }
 
 /** A mutable working copy handed to a transaction body. */

@@ -1,5 +1,5 @@
 /** The DNS data plane: authoritative answers over UDP and TCP from a ZoneStore. */
-export { startDnsServer, type DnsServerOptions, type RunningDnsServer } from './server.js';
+export { startDnsServer, DEFAULT_TCP_LIMITS, type DnsServerOptions, type RunningDnsServer, type TcpLimits } from './server.js';
 export { respond, CLASSIC_UDP_LIMIT, EDNS_UDP_LIMIT, type Reply, type Transport } from './respond.js';
 export { lookup, lookupInZone, type LookupResult, type LookupRcode } from './lookup.js';
 export { toWireRecord, type PresentedRecord } from './rdata.js';

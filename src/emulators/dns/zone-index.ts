@@ -4,7 +4,7 @@
  * The store swaps a zone's record map on every commit, so an index cached per
  * map is never stale and never rebuilt for a zone that did not change.
  */
-import type { EmuRecordSet, EmuZone } from '../core/zone-store.js';
+import { firstLabelEnd, type EmuRecordSet, type EmuZone } from '../core/zone-store.js';
 
 export interface ZoneIndex {
   readonly apex: string;
@@ -25,7 +25,7 @@ export function selfAndAncestors(name: string, apex: string): string[] {
   while (n.length >= apex.length) {
     out.push(n);
     if (n === apex) break;
-    const dot = n.indexOf('.');
+    const dot = firstLabelEnd(n); // a '.' inside a label (`a\.b`) does not end it
     if (dot < 0 || dot === n.length - 1) break;
     n = n.slice(dot + 1);
   }

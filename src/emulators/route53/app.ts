@@ -7,6 +7,7 @@
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { FaultInjector } from '../core/faults.js';
+import { boundedBody, DEFAULT_HTTP_LIMITS, type HttpLimits } from '../core/http-body.js';
 import { TransactionRejected } from '../core/zone-store.js';
 import type { Route53Context } from './context.js';
 import { locals, sendError, sendReply } from './envelope.js';
@@ -17,6 +18,7 @@ import { ROUTES, type Route } from './routes.js';
 export interface AppOptions {
   faults: FaultInjector;
   maxBodyBytes: number;
+  http?: Partial<HttpLimits>;
   log?: (line: Record<string, unknown>) => void;
 }
 
@@ -59,8 +61,8 @@ export function createRoute53App(ctx: Route53Context, options: AppOptions): expr
     next();
   };
 
-  // Any content type: Route 53 reads the body as XML whatever the header says.
-  const readBody = express.text({ type: () => true, limit: options.maxBodyBytes });
+  // Any content type: Route 53 reads the body as XML whatever the header says. Bounded in size and time.
+  const readBody = boundedBody('text', { ...DEFAULT_HTTP_LIMITS, ...options.http, maxBodyBytes: options.maxBodyBytes });
 
   const run =
     (route: Route): RequestHandler =>
@@ -102,6 +104,7 @@ function toRoute53Error(err: unknown, maxBodyBytes: number): Route53Error {
   const e = err as { type?: string; status?: number; message?: string };
   if (e.type === 'entity.too.large')
     return new Route53Error('RequestEntityTooLarge', `The request body is larger than ${maxBodyBytes} bytes`, 413);
+  if (e.type === 'request.timeout') return new Route53Error('RequestTimeout', e.message ?? 'The request body did not arrive in time', 408);
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
     return new Route53Error('InvalidInput', `The request body could not be read: ${e.message ?? 'unknown reason'}`, 400);
   return new Route53Error('InternalFailure', `The emulator failed to handle the request: ${e.message ?? String(err)}`, 500, 'Receiver');

@@ -37,6 +37,7 @@ export async function startRoute53Api(opts: Route53ApiOptions): Promise<RunningA
   const app = createRoute53App(ctx, {
     faults: opts.faults,
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    ...(opts.http ? { http: opts.http } : {}),
     ...(opts.log ? { log: opts.log } : {}),
   });
   const server = createServer(app);
