@@ -7,6 +7,7 @@ import { registerServe } from './serve.js';
 import { registerPlan } from './plan.js';
 import { registerApply } from './apply.js';
 import { registerDrill } from './drill.js';
+import { registerOperate } from './operate.js';
 
 /** Order here is the order `failover --help` lists them. */
 export function registerCommands(program: Command): void {
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerController(program);
   registerPlan(program);
   registerApply(program);
+  registerOperate(program);
   registerDrill(program);
   registerChaos(program);
   registerServe(program);
