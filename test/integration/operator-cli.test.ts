@@ -30,7 +30,6 @@ beforeAll(async () => {
     // Generous probe timeouts: a loaded test machine must not make a healthy cloud look down.
     health: { intervalMs: 1500, fastIntervalMs: 800, timeoutMs: 800, rise: 2, fall: 3 },
     dwellMs: DWELL_MS,
-    ttl: 1,
     traffic: false,
     auditLog: auditFile,
   });
@@ -158,6 +157,32 @@ describe('failover drain / resume on a running topology', () => {
     expect(topo.controller.overrides.view()).toEqual({ drainedClouds: [], pins: {}, paused: [] });
     expect(await served()).toEqual([[CLOUD_ADDRESSES.aws], [CLOUD_ADDRESSES.aws], [CLOUD_ADDRESSES.aws]]);
   }, 90_000);
+
+  it('failover plan --demo, and --endpoints-file with the demo state file, read the running demo', async () => {
+    // One at a time: each loads the three SDKs, which is slow on a loaded machine.
+    const demo = await failover(['plan', '--demo', '--state-dir', dir, '--json']);
+    const endpoints = await failover([
+      'plan',
+      '--config',
+      'docs/examples/local.yaml',
+      '--endpoints-file',
+      join(dir, 'demo.json'),
+      '--json',
+    ]);
+    const both = await failover(['plan', '--demo', '--state-dir', dir, '--endpoints-file', join(dir, 'demo.json')]);
+    // The demo's own configuration against its own providers: what its controller published is what it wants.
+    expect(demo.stderr).toBe('');
+    expect(demo.code).toBe(0);
+    const view = JSON.parse(demo.stdout) as { pending: boolean; providers: { reachable: boolean }[] };
+    expect(view.pending).toBe(false);
+    expect(view.providers.map((p) => p.reachable)).toEqual([true, true, true]);
+    // The local example adds www.example.test: pending on every provider of the demo.
+    expect(endpoints.stderr).toBe('');
+    expect(endpoints.code).toBe(3);
+    expect(endpoints.stdout).toContain('www.example.test.');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--demo and --endpoints-file both name the providers; give one of them');
+  }, 180_000);
 
   it('says so when the token is wrong, the controller is unreachable, or the reason is missing', async () => {
     const tokenFile = join(dir, 'wrong-token');
