@@ -45,6 +45,7 @@ import {
   ControllerMetrics,
   metricsHandler,
   seedFromSnapshot,
+  seedPublishPending,
 } from '../../src/observability/metrics.js';
 import { jsonErrors, notFound } from '../sample-service/http-basics.js';
 import { adminBodyErrors, createAdminAuth, isLoopback, requireLoopbackHost, warnIfExposed, type RateLimitSettings } from './auth.js';
@@ -81,7 +82,7 @@ export interface ControllerApiOptions {
    * Without one, /audit answers 503.
    */
   readonly auditLog?: AuditLog;
-  /** The health monitor, for the per-probe metrics (failover_probe_total, latencies, breaker changes). */
+  /** The health monitor, for the per-probe metrics (failover_probes_total, latencies, breaker changes). */
   readonly monitor?: ControllerMonitor;
   /** The product version for failover_build_info. */
   readonly version?: string;
@@ -259,6 +260,7 @@ export function createControllerApp(options: ControllerApiOptions, loopbackOnly:
   app.get('/metrics', (req, res, next) => {
     // State gauges from the monitor's snapshot at scrape time: right even for changes no event carried.
     seedFromSnapshot(metrics, controller.monitorSnapshot(), { cloudOf });
+    seedPublishPending(metrics, controller.services());
     return serveMetrics(req, res, next);
   });
   if (options.auditLog) app.get('/audit', auditHandler(options.auditLog.path));

@@ -54,11 +54,7 @@ export function formatReport(r: DrillReport): string {
     lines.push(
       ...table(
         [
-          [
-            'detect_ms',
-            ms(r.detect_ms),
-            `worst case ${r.detection_floor_ms} = interval + (fall−1) × fast interval + timeout; brief's (fall−1) × interval + timeout = ${r.brief_detection_floor_ms}`,
-          ],
+          ['detect_ms', ms(r.detect_ms), `worst case ${r.detection_floor_ms} = interval + (fall−1) × fast interval + timeout`],
           ['publish_ms', perProvider(r.publish_ms), 'decision → write acknowledged'],
           ['rto_ms', ms(r.rto_ms), 'fault → every reachable provider answers the new target'],
           ['client_error_window_ms', ms(r.client_error_window_ms), `client_errors ${ms(r.client_errors)}`],

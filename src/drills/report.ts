@@ -1,5 +1,5 @@
 /**
- * A drill's report: the brief's figures and the invariant checks, computed from
+ * A drill's report: the figures every drill reports and the invariant checks, computed from
  * what was recorded during the drill — the controller's event log, the load
  * generator's timeline, the DNS poller's answer history, the ownership
  * generations each emulator held, and the emulators' API counters. Pure: the
@@ -70,7 +70,7 @@ export interface Invariant {
   readonly detail: string;
 }
 
-/** The brief's figures. `null` where a figure does not apply or never happened (JSON has no undefined). */
+/** The figures every drill reports. `null` where a figure does not apply or never happened (JSON has no undefined). */
 export interface DrillFigures {
   /** Fault injected → the controller's verdict says the target is down. */
   readonly detect_ms: number | null;
@@ -87,10 +87,8 @@ export interface DrillFigures {
   readonly stale_writes_applied: number;
   /** API requests each emulator answered during the drill. */
   readonly api_calls: Readonly<Record<string, number>>;
-  /** The design's bound with fast re-probe: interval + (fall − 1) × fast interval + timeout. */
+  /** The worst-case detection time of the health checks: interval + (fall − 1) × fast interval + timeout. */
   readonly detection_floor_ms: number;
-  /** The brief's floor, `(fall − 1) × interval + timeout`, printed for comparison. */
-  readonly brief_detection_floor_ms: number;
   /** Publishes of the service recorded by the controller during the drill. */
   readonly writes: number;
 }
@@ -113,8 +111,13 @@ export const sameSet = (a: readonly string[], b: readonly string[]): boolean => 
   return x.length === y.length && x.every((v, i) => v === y[i]);
 };
 
-export function detectionFloors(h: HealthTimings): { design: number; brief: number } {
-  return { design: h.intervalMs + (h.fall - 1) * h.fastIntervalMs + h.timeoutMs, brief: (h.fall - 1) * h.intervalMs + h.timeoutMs };
+/**
+ * The one detection bound, as the probe schedule has it (src/health/probe-schedule.ts): a fault
+ * is seen by a probe sent at most one interval later, re-probed at the fast interval until
+ * `fall` failures, the last one known at most a timeout later.
+ */
+export function detectionFloors(h: HealthTimings): { design: number } {
+  return { design: h.intervalMs + (h.fall - 1) * h.fastIntervalMs + h.timeoutMs };
 }
 
 const writes = (events: readonly ControllerEvent[]) => events.filter((e): e is WriteEvent => e.type === 'write');
@@ -275,7 +278,6 @@ export function computeFigures(obs: DrillObservations): DrillFigures {
     stale_writes_applied: stale,
     api_calls: apiCallTotals(obs.apiCalls),
     detection_floor_ms: floors.design,
-    brief_detection_floor_ms: floors.brief,
     writes: writes(obs.events).filter((w) => w.at >= obs.faultAt && tookEffect(w)).length,
   };
 }

@@ -81,7 +81,7 @@ export interface ResolverStats {
   readonly nameservers: Record<string, NameserverCounts>;
   readonly cacheHits: number;
   readonly cacheMisses: number;
-  /** Empty answers received from the name servers (the brief's `empty_answers`). */
+  /** Empty answers received from the name servers (the drill report's `empty_answers`). */
   readonly emptyAnswers: number;
   /** Questions no server answered. */
   readonly failures: number;

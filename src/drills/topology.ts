@@ -472,7 +472,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
         adminToken,
         host: config.api.host,
         port: config.api.port,
-        // Per-probe metrics (failover_probe_total, failover_probe_duration_seconds) come from the monitor's own events.
+        // Per-probe metrics (failover_probes_total, failover_probe_duration_seconds) come from the monitor's own events.
         monitor: controller.healthMonitor,
         ...(audit ? { auditLog: audit } : {}),
         ...(demo ? { demo } : {}),

@@ -17,6 +17,8 @@ import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ControllerEvent, ProviderWriteOutcome } from '../controller/events.js';
 import type { HealthMonitorEvents, MonitorSnapshot } from '../health/monitor-events.js';
+import { sameAddresses, type RoutedService } from '../routing/answer.js';
+import { shouldPublish, type Decision } from '../routing/decision.js';
 
 export const TARGET_STATES = ['up', 'down', 'unknown'] as const;
 export const VANTAGE_STATES = ['unknown', 'up', 'suspect', 'down'] as const;
@@ -61,11 +63,12 @@ export class ControllerMetrics {
   readonly conflicts: Counter<'service' | 'kind'>;
   readonly overrides: Counter<'action'>;
   readonly buildInfo: Gauge<'version' | 'node'>;
+  readonly publishPending: Gauge<'service'>;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [(this.registry = options.registry ?? new Registry())];
     this.probes = new Counter({
-      name: 'failover_probe_total',
+      name: 'failover_probes_total',
       help: 'Health probes sent (or refused by an open breaker), by target, vantage point and result (ok, error, timeout, circuit_open).',
       labelNames: ['target', 'vantage', 'result'],
       registers,
@@ -165,7 +168,20 @@ export class ControllerMetrics {
     this.buildInfo.set({ version: options.version ?? 'unknown', node: process.version }, 1);
     for (const provider of options.providers ?? []) this.providerOutOfSync.set({ provider }, 0);
     for (const service of options.services ?? []) this.failOpen.set({ service }, 0);
-    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'failover_' });
+    this.publishPending = new Gauge({
+      name: 'failover_publish_pending',
+      help: "1 while a service's decided answer is not yet published to any provider (a publish waiting on every provider, or refused), else 0.",
+      labelNames: ['service'],
+      registers,
+    });
+    for (const service of options.services ?? []) this.publishPending.set({ service }, 0);
+    if (options.processMetrics) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'failover_' });
+      // prom-client exposes these three totals as gauges, which the naming conventions (promtool check metrics) reserve
+      // for counters; each is the sum of its per-type gauge (failover_nodejs_active_handles{type}, ...).
+      for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total'])
+        this.registry.removeSingleMetric(`failover_nodejs_${name}`);
+    }
   }
 
   // Gauges cannot be read back synchronously, so the state behind two of them is kept here.
@@ -333,6 +349,33 @@ export function seedFromSnapshot(metrics: ControllerMetrics, snapshot: MonitorSn
       if (v.breaker !== 'disabled') setStateSet(metrics.breakerState, labels, BREAKER_STATES, v.breaker);
     }
   }
+}
+
+/** What the publish-pending gauge needs of a service (the controller's ServiceState fits). */
+export interface PublishView {
+  readonly name: string;
+  readonly routed: RoutedService;
+  readonly published: { readonly addresses: readonly string[] } | undefined;
+  readonly wanted: { readonly addresses: readonly string[] } | undefined;
+  readonly lastDecision: Decision | undefined;
+}
+
+/**
+ * A service's decided answer is not published: a publish was handed to the
+ * reconciler and no provider took it yet, or the last decision asks for a write
+ * of an answer other than the published one. A hold (dwell), a pause and a kept
+ * answer ask for nothing.
+ */
+export function publishPending(s: PublishView): boolean {
+  if (s.wanted !== undefined) return true;
+  const d = s.lastDecision;
+  if (d === undefined || !shouldPublish(d)) return false;
+  return s.published === undefined || !sameAddresses(s.routed, s.published.addresses, d.addresses);
+}
+
+/** Set failover_publish_pending for every service, at scrape time (the state, not an event, says it). */
+export function seedPublishPending(metrics: ControllerMetrics, services: Iterable<PublishView>): void {
+  for (const s of services) metrics.publishPending.set({ service: s.name }, publishPending(s) ? 1 : 0);
 }
 
 /** GET /metrics: the registry in the Prometheus text format. */

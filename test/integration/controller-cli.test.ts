@@ -101,7 +101,7 @@ describe('failover controller', () => {
     // Every probe is counted per target and vantage point (the target refuses connections: errors).
     let probes: Record<string, number> = {};
     while (Object.keys(probes).length < 3 && Date.now() < until) {
-      const family = parseExposition(await (await fetch(`${url}/metrics`)).text()).find((f) => f.name === 'failover_probe_total');
+      const family = parseExposition(await (await fetch(`${url}/metrics`)).text()).find((f) => f.name === 'failover_probes_total');
       probes = Object.fromEntries(
         (family?.metrics ?? []).map((m) => [`${m.labels?.target} ${m.labels?.vantage} ${m.labels?.result}`, Number(m.value)]),
       );

@@ -1,7 +1,7 @@
 /**
  * Per-probe metrics on the real controller API: the local topology hands the
  * controller's health monitor to startControllerApi, so every probe of every
- * target from every vantage point is counted (failover_probe_total) and timed
+ * target from every vantage point is counted (failover_probes_total) and timed
  * (failover_probe_duration_seconds). Scraped over HTTP and parsed with
  * parse-prometheus-text-format; the counters must move between scrapes, and a
  * cloud taken down shows up as failed probes.
@@ -40,7 +40,7 @@ async function scrape() {
   expect(res.status).toBe(200);
   const text = await res.text();
   const families = new Map(parseExposition(text).map((f) => [f.name, f]));
-  const probes = families.get('failover_probe_total');
+  const probes = families.get('failover_probes_total');
   const durations = families.get('failover_probe_duration_seconds');
   expect(probes?.type).toBe('COUNTER');
   expect(durations?.type).toBe('HISTOGRAM');

@@ -223,10 +223,9 @@ describe('flapping', () => {
     expect(flapBounds(events(F + 4400), F, F + 24_000, 3000)).toEqual({
       windowMs: 24_000,
       nonUrgentBound: 9,
-      briefBound: 9,
       downVerdicts: 1,
     });
-    expect(flapBounds([], F, F + 20_500, 3000)).toMatchObject({ nonUrgentBound: 7, briefBound: 8 });
+    expect(flapBounds([], F, F + 20_500, 3000)).toMatchObject({ nonUrgentBound: 7 });
   });
 
   it('passes when the return waited the dwell', () => {

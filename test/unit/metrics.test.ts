@@ -78,7 +78,7 @@ describe('controller metrics', () => {
     const families = await scrape(metrics);
     const types = Object.fromEntries([...families.values()].map((f) => [f.name, f.type]));
     expect(types).toMatchObject({
-      failover_probe_total: 'COUNTER',
+      failover_probes_total: 'COUNTER',
       failover_probe_duration_seconds: 'HISTOGRAM',
       failover_target_up: 'GAUGE',
       failover_target_state: 'GAUGE',
@@ -121,10 +121,10 @@ describe('controller metrics', () => {
       result: { ok: false, at: 4, latencyMs: 3, status: 503, code: 'EBADSTATUS', error: 'status 503' },
     });
     const families = await scrape(metrics);
-    expect(value(families, 'failover_probe_total', { target: 'aws', vantage: 'vp-1', result: 'ok' })).toBe(1);
-    expect(value(families, 'failover_probe_total', { target: 'aws', vantage: 'vp-1', result: 'timeout' })).toBe(1);
-    expect(value(families, 'failover_probe_total', { target: 'aws', vantage: 'vp-1', result: 'circuit_open' })).toBe(1);
-    expect(value(families, 'failover_probe_total', { target: 'aws', vantage: 'vp-2', result: 'error' })).toBe(1);
+    expect(value(families, 'failover_probes_total', { target: 'aws', vantage: 'vp-1', result: 'ok' })).toBe(1);
+    expect(value(families, 'failover_probes_total', { target: 'aws', vantage: 'vp-1', result: 'timeout' })).toBe(1);
+    expect(value(families, 'failover_probes_total', { target: 'aws', vantage: 'vp-1', result: 'circuit_open' })).toBe(1);
+    expect(value(families, 'failover_probes_total', { target: 'aws', vantage: 'vp-2', result: 'error' })).toBe(1);
     // The probe an open breaker never sent has no latency to observe.
     expect(families.get('failover_probe_duration_seconds')?.type).toBe('HISTOGRAM');
     const vp1 = await histogram(metrics.probeDuration, 'failover_probe_duration_seconds', { target: 'aws', vantage: 'vp-1' });

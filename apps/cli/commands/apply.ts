@@ -11,12 +11,24 @@ import { describeOutcome } from '../../../src/controller/apply-outcome.js';
 import type { ApplyOutcome } from '../../../src/controller/apply-outcome.js';
 import { hasChanges } from '../../../src/controller/plan-round.js';
 import { EXIT } from '../exit-codes.js';
-import { CLI_PROVIDER_TIMEOUT_MS, closeAll, CommandInputError, computePlan, formatView, loadSetup, runCommand } from './plan.js';
+import {
+  CLI_PROVIDER_TIMEOUT_MS,
+  closeAll,
+  CommandInputError,
+  computePlan,
+  formatView,
+  loadSetup,
+  runCommand,
+  setupOptions,
+  sourceOf,
+} from './plan.js';
 import type { PlanView, Setup } from './plan.js';
 
 interface ApplyOptions {
-  config: string;
+  config?: string;
   endpointsFile?: string;
+  demo?: boolean;
+  stateDir: string;
   force?: boolean;
   yes?: boolean;
 }
@@ -115,14 +127,14 @@ sync, or not confirmed, 2 bad input (including no --yes when stdin is not a term
 Examples:
   failover apply --config failover.yaml
   failover apply --config failover.yaml --endpoints-file .failover/emulators/endpoints.json --yes
-  failover apply --config failover.yaml --force --yes   # over the change-share limit`;
+  failover apply --config failover.yaml --force --yes   # over the change-share limit
+  failover apply --demo --yes                           # the running demo's providers and configuration
+
+With --demo, apply writes beside the demo's own controller, which keeps deciding and
+writing too; to steer a running controller use failover drain, pin or pause instead.`;
 
 export function registerApply(program: Command): void {
-  program
-    .command('apply')
-    .description('apply a static desired state to every provider with compare-and-swap writes')
-    .requiredOption('--config <file>', 'controller configuration (YAML)')
-    .addOption(new Option('--endpoints-file <file>', "use the local emulators written by 'failover emulators --endpoints-file'"))
+  setupOptions(program.command('apply').description('apply a static desired state to every provider with compare-and-swap writes'))
     .addOption(
       new Option('--force', 'apply even if the plan changes more than safety.maxChangeShare of the managed names (lifts nothing else)'),
     )
@@ -130,7 +142,7 @@ export function registerApply(program: Command): void {
     .addHelpText('after', HELP)
     .action(async (opts: ApplyOptions) => {
       await runCommand('apply', async () => {
-        const setup = await loadSetup(opts.config, opts.endpointsFile);
+        const setup = await loadSetup(sourceOf(opts));
         try {
           return await run(opts, setup);
         } finally {

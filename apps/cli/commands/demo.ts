@@ -89,6 +89,9 @@ function portAdvice(err: TopologyStartErrorType): string {
   }
 }
 
+/** The demo's audit log, beside demo.json (the controller command's default is .failover/audit.jsonl too). */
+const DEMO_AUDIT_FILE = 'audit.jsonl';
+
 /** Which cloud a target or address is in, from the topology's configuration. */
 function eventNames(t: Topology): EventNames {
   const targets = t.config.services.flatMap((svc) => svc.targets);
@@ -137,11 +140,13 @@ export function describeDemo(
       ['admin token', shown(files.tokenFile), `curl -H "Authorization: Bearer $(cat ${shown(files.tokenFile)})" ${t.api.url}/overrides`],
       ['demo state', shown(join(files.stateDir, 'demo.json')), 'ports, endpoints, tokens (mode 0600)'],
       ['logs', shown(files.logFile), 'JSON lines: controller and its API'],
+      ['audit log', shown(join(files.stateDir, DEMO_AUDIT_FILE)), `every DNS change and operator action: ${t.api.url}/audit`],
     ]),
     '',
     'How to break things (in another terminal):',
     `  npx failover chaos aws down${stateFlag}          # or: blackhole | slow | error | dependency-dns-empty | heal (also azure, gcp)`,
     `  npx failover chaos route53 api-down${stateFlag}  # or: dns-down | throttle | heal (also azuredns, clouddns)`,
+    `  npx failover drain aws --reason "test"${stateFlag}  # then: failover resume aws; failover status`,
     '',
     'Live line: client errors by kind and empty answers | DNS = what each provider answers now (.11 aws, .12 azure, .13 gcp; [faults]) | the controller’s verdict per cloud ([chaos]) | traffic answers per cloud.',
     'Event lines: local time, the DNS provider or cloud they are about, what happened.',
@@ -233,6 +238,8 @@ async function run(opts: DemoCliOptions): Promise<number> {
     traffic: opts.traffic ? { ratePerSecond: opts.rate ?? 10 } : false,
     stateDir,
     log: logger,
+    // Operator actions (failover drain ..., the dashboard's buttons) and every write, with their reasons.
+    auditLog: join(stateDir, DEMO_AUDIT_FILE),
     // The live line needs a few answers a second, not the drills' fifty.
     pollIntervalMs: 250,
   };

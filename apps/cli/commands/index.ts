@@ -15,6 +15,9 @@ export interface CommandEntry {
   readonly load: () => Promise<(program: Command) => void>;
 }
 
+/** The operator commands (status, drain, pin, pause, resume) share one module, which registers all five. */
+const loadOperate = async () => (await import('./operate.js')).registerOperate;
+
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'demo',
@@ -42,6 +45,35 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./apply.js')).registerApply,
   },
   {
+    name: 'status',
+    summary: "a running controller's view: targets, providers, and what each nameserver serves",
+    load: loadOperate,
+  },
+  {
+    name: 'drain',
+    args: '<cloud>',
+    summary: 'move every service off a cloud (urgent: no dwell), until `failover resume CLOUD`',
+    load: loadOperate,
+  },
+  {
+    name: 'pin',
+    args: '<service> <target>',
+    summary: 'serve one target of a service while it is up, until `failover resume SERVICE`',
+    load: loadOperate,
+  },
+  {
+    name: 'pause',
+    args: '<service>',
+    summary: "stop writing a service's records (drift is reported, not repaired), until `failover resume SERVICE`",
+    load: loadOperate,
+  },
+  {
+    name: 'resume',
+    args: '<cloud-or-service>',
+    summary: "undo an override: a cloud's drain, or a service's pin and pause",
+    load: loadOperate,
+  },
+  {
     name: 'drill',
     args: '<scenario>',
     summary: 'run a chaos scenario on a fresh local topology and report timings and invariants',
@@ -61,16 +93,18 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /**
- * Registers the command that `argv` names in full and every other one as a listing entry
- * (name, arguments, summary) for the top-level help. `failover help CMD` loads CMD too.
+ * Registers the command that `argv` names in full (with any command its module registers
+ * alongside it) and every other one as a listing entry (name, arguments, summary) for the
+ * top-level help. `failover help CMD` loads CMD too.
  */
 export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
   const words = argv.slice(2).filter((a) => !a.startsWith('-'));
-  const wanted = words[0] === 'help' ? words[1] : words[0];
+  const wanted = COMMANDS.find((c) => c.name === (words[0] === 'help' ? words[1] : words[0]));
+  const loaded = wanted === undefined ? [] : COMMANDS.filter((c) => c.load === wanted.load);
   for (const entry of COMMANDS) {
-    if (entry.name === wanted) {
+    if (entry === wanted) {
       (await entry.load())(program);
-    } else {
+    } else if (!loaded.includes(entry)) {
       const listed = program.command(entry.name).summary(entry.summary).description(entry.summary);
       if (entry.args !== undefined) listed.arguments(entry.args);
       listed.allowUnknownOption().allowExcessArguments();

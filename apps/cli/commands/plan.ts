@@ -4,6 +4,8 @@
  * configuration, build the adapters, read every provider, plan, check.
  */
 import { providersFromEndpoints } from '../../../src/providers/emulator-endpoints.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { configSchema } from '../../../src/config/schema.js';
@@ -16,7 +18,16 @@ import type { PlannedRound } from '../../../src/controller/plan-round.js';
 import { staticDesired } from '../../../src/controller/static-desired.js';
 import type { StaticDesired } from '../../../src/controller/static-desired.js';
 import { canonicalName } from '../../../src/dns/record.js';
-import { EndpointsFileError, readEndpointsFile } from '../../../src/emulators/endpoints.js';
+import {
+  DEFAULT_STATE_DIR,
+  DemoNotRunningError,
+  DemoStateError,
+  DemoStateSchema,
+  readDemoState,
+  type DemoState,
+} from '../../../src/drills/demo-state.js';
+import { topologyConfig } from '../../../src/drills/topology-config.js';
+import { EndpointsFileError, readEndpointsFile, type EndpointsFile } from '../../../src/emulators/endpoints.js';
 import { formatPlan } from '../../../src/plan/format.js';
 import { nextGeneration, publishedGenerations } from '../../../src/plan/generations.js';
 import type { CallPolicy, DnsProvider, ProviderErrorKind, ProviderId } from '../../../src/providers/provider.js';
@@ -54,13 +65,86 @@ export interface PlanView {
   readonly unreachable: readonly Unreachable[];
 }
 
-export async function loadSetup(configFile: string, endpointsFile?: string): Promise<Setup> {
-  let config = loadConfigFile(configFile, configSchema);
-  if (endpointsFile !== undefined) {
-    const endpoints = await readEndpointsFile(endpointsFile);
+/** Where `plan` and `apply` take their configuration and providers from. */
+export interface SetupSource {
+  /** The controller configuration (YAML); with `demo`, optional: the demo's own configuration is used. */
+  readonly config?: string;
+  /** An emulators' endpoints file, or a running demo's demo.json: its emulators replace `providers`. */
+  readonly endpointsFile?: string;
+  /** The running demo's state directory: its emulators, and its configuration unless `config` is given. */
+  readonly demo?: string;
+}
+
+/**
+ * The emulators of an endpoints file, or of a demo's state file (its `emulators`
+ * section has the endpoints file's shape), so either path works.
+ */
+async function emulatorsFrom(path: string): Promise<EndpointsFile> {
+  let text: string | undefined;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    // readEndpointsFile says what is wrong with a file that cannot be read.
+  }
+  if (text !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (typeof json === 'object' && json !== null && 'emulators' in json && 'version' in json) {
+      const demo = DemoStateSchema.safeParse(json);
+      if (!demo.success)
+        throw new CommandInputError(
+          `${path} looks like a demo state file but is not one (${demo.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})`,
+        );
+      return demo.data.emulators;
+    }
+  }
+  return readEndpointsFile(path);
+}
+
+/** The configuration the running demo's controller uses: same services, targets and TTL. */
+function demoConfig(demo: DemoState): FailoverConfig {
+  return topologyConfig({
+    endpoints: demo.emulators,
+    serviceUrls: { aws: demo.clouds.aws.url, azure: demo.clouds.azure.url, gcp: demo.clouds.gcp.url },
+    apiPort: Number(new URL(demo.api.url).port),
+  });
+}
+
+export async function loadSetup(source: SetupSource): Promise<Setup> {
+  const { config: configFile, endpointsFile, demo: stateDir } = source;
+  if (endpointsFile !== undefined && stateDir !== undefined)
+    throw new CommandInputError('--demo and --endpoints-file both name the providers; give one of them');
+  let config: FailoverConfig;
+  let endpoints: EndpointsFile | undefined;
+  let endpointsFrom: string | undefined;
+  if (stateDir !== undefined) {
+    let demo: DemoState;
+    try {
+      demo = await readDemoState(stateDir);
+    } catch (err) {
+      if (err instanceof DemoNotRunningError || err instanceof DemoStateError) throw new CommandInputError(err.message);
+      throw err;
+    }
+    config = configFile !== undefined ? loadConfigFile(configFile, configSchema) : demoConfig(demo);
+    endpoints = demo.emulators;
+    endpointsFrom = join(stateDir, 'demo.json');
+  } else {
+    if (configFile === undefined)
+      throw new CommandInputError("expected --config <file> (or --demo for the running demo's own configuration)");
+    config = loadConfigFile(configFile, configSchema);
+    if (endpointsFile !== undefined) {
+      endpoints = await emulatorsFrom(endpointsFile);
+      endpointsFrom = endpointsFile;
+    }
+  }
+  if (endpoints !== undefined) {
     if (canonicalName(endpoints.zone) !== canonicalName(config.zone)) {
       throw new CommandInputError(
-        `${endpointsFile} is for zone ${endpoints.zone}, but ${configFile} manages zone ${config.zone}; start the emulators with --zone ${config.zone}`,
+        `${endpointsFrom} is for zone ${endpoints.zone}, but ${configFile ?? 'the configuration'} manages zone ${config.zone}; start the emulators with --zone ${config.zone}`,
       );
     }
     config = { ...config, providers: providersFromEndpoints(endpoints) };
@@ -147,9 +231,34 @@ export async function runCommand(name: string, body: () => Promise<number>): Pro
 }
 
 interface PlanOptions {
-  config: string;
+  config?: string;
   endpointsFile?: string;
+  demo?: boolean;
+  stateDir: string;
   json?: boolean;
+}
+
+/** The setup source of `plan`/`apply` options. */
+export function sourceOf(opts: { config?: string; endpointsFile?: string; demo?: boolean; stateDir: string }): SetupSource {
+  return {
+    ...(opts.config !== undefined ? { config: opts.config } : {}),
+    ...(opts.endpointsFile !== undefined ? { endpointsFile: opts.endpointsFile } : {}),
+    ...(opts.demo === true ? { demo: opts.stateDir } : {}),
+  };
+}
+
+/** --config, --endpoints-file, --demo and --state-dir, shared by plan and apply. */
+export function setupOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--config <file>', 'controller configuration (YAML); optional with --demo'))
+    .addOption(
+      new Option(
+        '--endpoints-file <file>',
+        "use local emulators: the file 'failover emulators --endpoints-file' wrote, or a running demo's .failover/demo.json",
+      ),
+    )
+    .addOption(new Option('--demo', 'the running demo: its emulators, and its own configuration unless --config is given'))
+    .option('--state-dir <dir>', "the running demo's state directory (with --demo)", DEFAULT_STATE_DIR);
 }
 
 const HELP = `
@@ -161,19 +270,17 @@ or a provider did not answer, 2 bad input.
 
 Examples:
   failover plan --config failover.yaml
-  failover plan --config failover.yaml --endpoints-file .failover/emulators/endpoints.json --json`;
+  failover plan --config failover.yaml --endpoints-file .failover/emulators/endpoints.json --json
+  failover plan --demo                       # the running demo (npm run demo), its own configuration
+  failover plan --config docs/examples/local.yaml --endpoints-file .failover/demo.json`;
 
 export function registerPlan(program: Command): void {
-  program
-    .command('plan')
-    .description('show what would change in each DNS provider (dry run)')
-    .requiredOption('--config <file>', 'controller configuration (YAML)')
-    .addOption(new Option('--endpoints-file <file>', "use the local emulators written by 'failover emulators --endpoints-file'"))
+  setupOptions(program.command('plan').description('show what would change in each DNS provider (dry run)'))
     .addOption(new Option('--json', 'print the plan as JSON'))
     .addHelpText('after', HELP)
     .action(async (opts: PlanOptions) => {
       await runCommand('plan', async () => {
-        const setup = await loadSetup(opts.config, opts.endpointsFile);
+        const setup = await loadSetup(sourceOf(opts));
         try {
           const view = await computePlan(setup, false);
           process.stdout.write(`${opts.json ? JSON.stringify(asJson(setup, view), null, 2) : formatView(setup, view)}\n`);

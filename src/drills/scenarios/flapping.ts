@@ -9,8 +9,6 @@
  *   (or drained, or applies a pin; the drill uses neither), so there are at most
  *   as many urgent changes as down verdicts, and those are damped by fall/rise
  *   and the quorum.
- *
- * The brief's simpler bound, ⌈T / dwellMs⌉ + 1 for all changes, is printed beside it.
  */
 import type { ControllerEvent, WriteEvent } from '../../controller/events.js';
 import type { Cloud } from '../../routing/answer.js';
@@ -62,15 +60,14 @@ export function classifyWrites(
 export interface FlapBounds {
   readonly windowMs: number;
   readonly nonUrgentBound: number;
-  readonly briefBound: number;
   readonly downVerdicts: number;
 }
 
 export function flapBounds(events: readonly ControllerEvent[], from: number, to: number, dwellMs: number): FlapBounds {
   const windowMs = to - from;
   const downVerdicts = events.filter((e) => e.type === 'verdict' && e.after === 'down' && e.at >= from && e.at <= to).length;
-  if (dwellMs <= 0) return { windowMs, nonUrgentBound: Infinity, briefBound: Infinity, downVerdicts };
-  return { windowMs, nonUrgentBound: Math.floor(windowMs / dwellMs) + 1, briefBound: Math.ceil(windowMs / dwellMs) + 1, downVerdicts };
+  if (dwellMs <= 0) return { windowMs, nonUrgentBound: Infinity, downVerdicts };
+  return { windowMs, nonUrgentBound: Math.floor(windowMs / dwellMs) + 1, downVerdicts };
 }
 
 export const flapping: TopologyScenario = {
@@ -138,7 +135,6 @@ export const flapping: TopologyScenario = {
         urgent_changes: urgent.length,
         non_urgent_changes: nonUrgent.length,
         non_urgent_bound: bounds.nonUrgentBound,
-        brief_bound: bounds.briefBound,
         total_bound: bounds.nonUrgentBound + bounds.downVerdicts,
         aws_down_verdicts: awsDown,
         changes_at_ms: writes.map((w) => `${offset(w.at)}${w.urgent ? ' urgent' : ''} → [${w.after.join(', ')}]`),

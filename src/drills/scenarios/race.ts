@@ -66,7 +66,6 @@ export function raceReport(
     stale_writes_applied: c.stale_writes_applied,
     api_calls: extra.apiCalls ?? {},
     detection_floor_ms: floors.design,
-    brief_detection_floor_ms: floors.brief,
     writes: c.writes,
     invariants,
     details: { naive_expected: 'empty answers and stale writes > 0: the failure the product prevents', ...extra.details },
