@@ -179,6 +179,13 @@ async function main(): Promise<number> {
   }
 
   let child: ChildProcess | undefined;
+  const running = new WeakSet<ChildProcess>();
+  /** Wait until `c` runs its loop, so a cycle's signal lands in detection or a publish, not in start-up. */
+  const untilRunning = async (c: ChildProcess): Promise<number> => {
+    const started = performance.now();
+    while (!running.has(c) && performance.now() - started < CONVERGE_TIMEOUT_MS) await sleep(50);
+    return Math.round(performance.now() - started);
+  };
   const startController = () => {
     const c = spawn(
       process.execPath,
@@ -187,7 +194,7 @@ async function main(): Promise<number> {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH ?? '',
-          LOG_LEVEL: 'warn',
+          LOG_LEVEL: 'info',
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           METADATA_SERVER_DETECTION: 'none',
         },
@@ -195,6 +202,16 @@ async function main(): Promise<number> {
       },
     );
     c.stdout?.pipe(controllerLog, { end: false });
+    // Running once it logs so (after its start-up read of every provider).
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen = (seen + chunk.toString('utf8')).slice(-4096);
+      if (seen.includes('"msg":"controller running"')) {
+        running.add(c);
+        c.stdout?.off('data', onData);
+      }
+    };
+    c.stdout?.on('data', onData);
     c.stderr?.pipe(controllerLog, { end: false });
     child = c;
     return c;
@@ -252,6 +269,7 @@ async function main(): Promise<number> {
     const emptyBefore = Object.fromEntries(PROVIDERS.map((p) => [p, poller.emptyAnswers(p)]));
 
     for (let cycle = 1; cycle <= CYCLES; cycle++) {
+      await untilRunning(child!);
       const expected = cycle % 2 === 1 ? HOSTS.azure : HOSTS.aws;
       const signal = random() < 0.5 ? 'SIGKILL' : 'SIGTERM';
       const signalAfterMs = Math.round(random() * KILL_WINDOW_MS);
@@ -270,6 +288,7 @@ async function main(): Promise<number> {
       // Let the new controller settle (its start-up read) before the next fault; the next cycle's dwell starts here.
       await sleep(500);
     }
+    await untilRunning(child!);
     const last = await stopController(child!, 'SIGTERM');
     await poller.stop();
 
@@ -307,7 +326,7 @@ async function main(): Promise<number> {
         terminated_during_startup: results.filter((r) => r.signal === 'SIGTERM' && r.ended === 'SIGTERM').length,
         hangs_escalated_to_sigkill: results.filter((r) => r.ended === 'hang').length + (last.ended === 'hang' ? 1 : 0),
         other: results
-          .filter((r) => r.signal === 'SIGTERM' && r.ended !== 'exit 0' && r.ended !== 'hang')
+          .filter((r) => r.signal === 'SIGTERM' && !['exit 0', 'hang', 'SIGTERM'].includes(r.ended))
           .map((r) => `${r.cycle}: ${r.ended}`),
         final_stop: last,
       },
