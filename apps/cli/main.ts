@@ -2,7 +2,7 @@
  * `failover`: one command for every part of the project. Each subcommand lives in
  * its own module under ./commands and registers itself here.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import { ConfigError } from '../../src/config/load.js';
 import { EXIT } from './exit-codes.js';
 import { registerCommands } from './commands/index.js';
@@ -33,7 +33,37 @@ Start here:
   // Before registering: subcommands inherit exitOverride only from settings made before they exist.
   program.exitOverride();
   await registerCommands(program, argv);
+  checkRequiredOptionsAfterUnknown(program);
   return program;
+}
+
+/**
+ * Commander checks required options before unknown ones, so `--confg x` would say
+ * "required option '--config' not specified" instead of suggesting `--config`. Required
+ * options are checked here instead, in a preAction hook, which runs after commander has
+ * refused unknown options (with its "Did you mean …?").
+ */
+function checkRequiredOptionsAfterUnknown(program: Command): void {
+  const required = new Map<Command, Option[]>();
+  const walk = (cmd: Command) => {
+    const options = cmd.options.filter((o) => o.mandatory);
+    for (const o of options) o.mandatory = false;
+    if (options.length > 0) required.set(cmd, options);
+    cmd.commands.forEach(walk);
+  };
+  walk(program);
+  program.hook('preAction', (_program, action) => {
+    for (let cmd: Command | null = action; cmd !== null; cmd = cmd.parent) {
+      for (const option of required.get(cmd) ?? []) {
+        if (cmd.getOptionValue(option.attributeName()) === undefined) {
+          cmd.error(`error: required option '${option.flags}' not specified`, {
+            code: 'commander.missingMandatoryOptionValue',
+            exitCode: 1,
+          });
+        }
+      }
+    }
+  });
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -13,7 +13,14 @@
  *   value only handed out by GET /api/csrf, which itself needs the bearer.
  *   Non-browser clients (curl, the CLI) cannot be driven cross-site and need
  *   only the bearer.
- * - express-rate-limit in front of authentication, so guessing is slow too.
+ * - express-rate-limit with two counters per client address: failed
+ *   authentications (a wrong or missing token) and authenticated requests. A
+ *   flood of wrong guesses is answered 429 without ever locking out the holder
+ *   of the right token from the same address (a shared NAT, a proxy, a script
+ *   with a stale token next to the operator's); the authenticated counter still
+ *   bounds what a token holder can do per minute. A token of 16+ random
+ *   characters is not guessable at any request rate; the limiter keeps the noise
+ *   (and the log) small.
  * - warnIfExposed: the controller binds loopback by default; anywhere else
  *   without TLS the token would cross the network in clear text.
  */
@@ -182,13 +189,18 @@ export interface RateLimitSettings {
   readonly limit: number;
 }
 
-/** express-rate-limit with a JSON 429 that says when to come back. */
-export function adminRateLimit(settings: RateLimitSettings = DEFAULT_ADMIN_RATE_LIMIT): RequestHandler {
+type Limited = 'authenticated' | 'failed';
+
+/** express-rate-limit with a JSON 429 that says when to come back; counts only requests of one kind (see `kindOf`). */
+function limiter(settings: RateLimitSettings, counts: Limited, kindOf: (req: Request) => Limited): RequestHandler {
+  const what = counts === 'failed' ? 'failed admin authentications' : 'admin requests';
   return rateLimit({
     windowMs: settings.windowMs,
     limit: settings.limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // Each counter has its own store: failures never use up the authenticated budget, nor the other way round.
+    skip: (req) => kindOf(req) !== counts,
     handler: (req, res) => {
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retryAfterSeconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : Math.ceil(settings.windowMs / 1000);
@@ -197,11 +209,30 @@ export function adminRateLimit(settings: RateLimitSettings = DEFAULT_ADMIN_RATE_
         .set('retry-after', String(retryAfterSeconds))
         .json({
           error: 'rate-limited',
-          message: `too many admin requests: at most ${settings.limit} per ${settings.windowMs / 1000} s from one client; retry in ${retryAfterSeconds} s`,
+          message: `too many ${what}: at most ${settings.limit} per ${settings.windowMs / 1000} s from one client; retry in ${retryAfterSeconds} s`,
           retryAfterSeconds,
         });
     },
   });
+}
+
+/**
+ * Rate limits for the admin routes, in front of the bearer check: failed
+ * authentications and authenticated requests are counted apart per client, so
+ * wrong guesses from an address never lock out the right token from it.
+ * `token` undefined (admin API off): every request counts as failed.
+ */
+export function adminRateLimit(token: string | undefined, settings: RateLimitSettings = DEFAULT_ADMIN_RATE_LIMIT): RequestHandler[] {
+  const kinds = new WeakMap<Request, Limited>();
+  const kindOf = (req: Request): Limited => {
+    let kind = kinds.get(req);
+    if (kind === undefined) {
+      kind = token !== undefined && sameSecret(bearerOf(req), token) ? 'authenticated' : 'failed';
+      kinds.set(req, kind);
+    }
+    return kind;
+  };
+  return [limiter(settings, 'failed', kindOf), limiter(settings, 'authenticated', kindOf)];
 }
 
 export interface AdminAuthOptions {
@@ -214,7 +245,7 @@ export interface AdminAuthOptions {
 
 export interface AdminAuth {
   readonly csrfToken: string;
-  /** rate limit → bearer → CSRF/origin, then a JSON body limited to ADMIN_BODY_LIMIT. Spread before a mutating route. */
+  /** rate limits (failed / authenticated) → bearer → CSRF/origin, then a JSON body limited to ADMIN_BODY_LIMIT. Spread before a mutating route. */
   readonly guard: RequestHandler[];
   /** GET /api/csrf: the CSRF token for the dashboard; mount it behind `guard`. */
   readonly csrfHandler: RequestHandler;
@@ -225,7 +256,7 @@ export function createAdminAuth(options: AdminAuthOptions): AdminAuth {
   return {
     csrfToken,
     guard: [
-      adminRateLimit(options.rateLimit),
+      ...adminRateLimit(options.token, options.rateLimit),
       requireBearer(options.token),
       requireCsrf(csrfToken),
       express.json({ limit: ADMIN_BODY_LIMIT }),

@@ -4,7 +4,7 @@
  *
  *   GET  /                        the dashboard (static files, strict CSP) and GET /api/ui-config
  *   GET  /healthz                 liveness, with the loop's phase
- *   GET  /status                  services, targets, providers (serving asked over DNS), overrides
+ *   GET  /status                  services, targets, providers (serving as last verified over DNS), overrides
  *   GET  /events?since=ID&limit=N the event stream as a JSON list (newest N after ID)
  *   GET  /events/stream           the same events live, as Server-Sent Events
  *   GET  /metrics                 Prometheus text exposition
@@ -242,8 +242,9 @@ export function createControllerApp(options: ControllerApiOptions, loopbackOnly:
     const ok = controller.phase === 'running';
     res.status(ok ? 200 : 503).json({ ok, phase: controller.phase });
   });
-  app.get('/status', async (_req, res) => {
-    res.json(await buildStatus(controller, now()));
+  // Never asks DNS per request: serving comes from the controller's last verification.
+  app.get('/status', (_req, res) => {
+    res.json(buildStatus(controller, now()));
   });
   app.get('/events', (req, res) => {
     const since = Number(req.query.since ?? 0);

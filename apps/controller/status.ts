@@ -1,20 +1,26 @@
 /**
  * GET /status: one JSON document with everything the dashboard shows. What
- * each provider serves is asked of its nameserver over DNS at request time,
- * never taken from the controller's memory: the point of the page is to show
- * what resolvers get.
+ * each provider serves is what its nameserver answered over DNS when the
+ * controller last verified the service, never what the controller remembers
+ * writing: the point of the page is to show what resolvers get. A request never
+ * asks DNS itself, so polling /status (the dashboard, a script in a loop, many
+ * browsers) adds no load on the nameservers and cannot be used to amplify it.
  */
 import type { Controller } from '../../src/controller/controller.js';
 import type { DecisionEvent, ProviderVerification, WriteEvent } from '../../src/controller/events.js';
 import type { OverridesView } from '../../src/controller/override-store.js';
 import type { ProviderSyncStatus } from '../../src/controller/provider-sync.js';
-import type { SyncState } from '../../src/controller/service-state.js';
-import type { ServingAnswer } from '../../src/controller/verify.js';
+import type { ServiceState, SyncState } from '../../src/controller/service-state.js';
 import type { ProviderId } from '../../src/providers/provider.js';
 
+/** What a provider's nameserver answered at the last verification (`checkedAt`, controller clock ms). */
+export type ObservedServing =
+  | { readonly ok: true; readonly addresses: readonly string[]; readonly checkedAt: number; readonly generation: number }
+  | { readonly ok: false; readonly error: string; readonly checkedAt: number | null };
+
 export interface ServiceProviderStatus {
-  /** What the provider's nameserver answers now; null when no nameserver is configured for it. */
-  readonly serving: ServingAnswer | null;
+  /** What the provider's nameserver answered when last verified; null when no nameserver is configured for it. */
+  readonly serving: ObservedServing | null;
   readonly sync: SyncState;
   readonly reason: string;
   readonly lastWriteAt: number | null;
@@ -82,12 +88,20 @@ export interface ControllerStatus {
 
 export const LAST_DECISIONS = 20;
 
-async function servingByService(controller: Controller): Promise<Map<string, Map<ProviderId, ServingAnswer>>> {
-  const verifier = controller.verifier;
-  const services = controller.services();
-  if (verifier === undefined) return new Map();
-  const answers = await Promise.all(services.map((s) => verifier.serving(s.name, s.config.type)));
-  return new Map(services.map((s, i) => [s.name, answers[i] as Map<ProviderId, ServingAnswer>]));
+/** A verification that did not match still tells what the nameserver answered, when it answered at all. */
+const ANSWERED_OTHERWISE = /^answers \[/;
+
+function observed(service: ServiceState, provider: ProviderId, verified: readonly ProviderId[]): ObservedServing | null {
+  if (!verified.includes(provider)) return null;
+  const last = service.lastVerify;
+  const p = last?.providers.find((v) => v.provider === provider);
+  if (last === undefined || p === undefined) {
+    return { ok: false, error: 'not verified yet: the controller asks DNS after each change it publishes', checkedAt: null };
+  }
+  if (p.ok || (p.error !== undefined && ANSWERED_OTHERWISE.test(p.error))) {
+    return { ok: true, addresses: p.addresses, checkedAt: last.at, generation: last.generation };
+  }
+  return { ok: false, error: p.error ?? 'no answer', checkedAt: last.at };
 }
 
 function targetsOf(controller: Controller): TargetStatus[] {
@@ -120,15 +134,15 @@ function targetsOf(controller: Controller): TargetStatus[] {
   });
 }
 
-export async function buildStatus(controller: Controller, now: number): Promise<ControllerStatus> {
-  const serving = await servingByService(controller);
+export function buildStatus(controller: Controller, now: number): ControllerStatus {
+  const verified = controller.verifier?.providers ?? [];
   const services: ServiceStatus[] = controller.services().map((s) => {
     const d = s.lastDecision;
     const o = controller.overrides.forService(s.name);
     const providers: Partial<Record<ProviderId, ServiceProviderStatus>> = {};
     for (const [provider, p] of s.providers) {
       providers[provider] = {
-        serving: serving.get(s.name)?.get(provider) ?? null,
+        serving: observed(s, provider, verified),
         sync: p.sync,
         reason: p.reason,
         lastWriteAt: p.lastWriteAt ?? null,

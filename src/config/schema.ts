@@ -9,14 +9,14 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { canonicalIpv6, parseTxtStrings } from '../dns/record.js';
 
-const hostname = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(/^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9_-]{1,63}(?<!-))*\.?$/, 'expected a DNS name such as app.example.test');
+const HOSTNAME_RE = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9_-]{1,63}(?<!-))*\.?$/;
+const hostname = z.string().min(1).max(253).regex(HOSTNAME_RE, 'expected a DNS name such as app.example.test');
 
 const ipAddress = z.string().refine((v) => isIP(v) !== 0, 'expected an IPv4 or IPv6 address');
+/** A probe URL: only http(s), so a config can never make the controller read files or other schemes. */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL such as http://10.0.0.1:8080/readyz' });
 const ms = (min: number, max: number) => z.number().int().min(min).max(max);
 
 const dnsEndpoint = z.strictObject({
@@ -71,7 +71,7 @@ const target = z.strictObject({
   /** What DNS answers when this target is chosen. */
   address: ipAddress,
   /** Readiness URL probed by every vantage point. */
-  healthUrl: z.url(),
+  healthUrl: httpUrl,
   /** failover policy: lower is preferred. */
   priority: z.number().int().min(0).default(100),
   expectStatus: z.number().int().min(100).max(599).default(200),
@@ -89,9 +89,20 @@ const service = z
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();
+    const addresses = new Map<string, number>();
     s.targets.forEach((t, i) => {
       if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate target id '${t.id}'` });
       seen.add(t.id);
+      // Two targets with one address would be one answer with two health states: failover between them moves nothing.
+      const address = isIP(t.address) === 6 ? canonicalIpv6(t.address) : t.address;
+      const first = addresses.get(address);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', i, 'address'],
+          message: `duplicate address ${t.address}: targets[${first}] already answers with it; expected one address per target`,
+        });
+      } else addresses.set(address, i);
       const family = isIP(t.address);
       if (family !== 0 && ((s.type === 'A' && family !== 4) || (s.type === 'AAAA' && family !== 6))) {
         ctx.addIssue({
@@ -103,12 +114,55 @@ const service = z
     });
   });
 
-const staticRecord = z.strictObject({
-  name: hostname,
-  type: z.enum(['A', 'AAAA', 'CNAME', 'TXT']),
-  ttl: z.number().int().min(1).max(86400).default(300),
-  values: z.array(z.string().min(1)).min(1, 'expected at least one value (an empty answer is never published)'),
-});
+/** RFC 1035 §3.3: a TXT record is a sequence of character-strings of at most 255 octets each. */
+const TXT_STRING_MAX_BYTES = 255;
+
+const staticRecord = z
+  .strictObject({
+    name: hostname,
+    type: z.enum(['A', 'AAAA', 'CNAME', 'TXT']),
+    ttl: z.number().int().min(1).max(86400).default(300),
+    values: z.array(z.string().min(1)).min(1, 'expected at least one value (an empty answer is never published)'),
+  })
+  .superRefine((r, ctx) => {
+    const at = (i: number, message: string) => ctx.addIssue({ code: 'custom', path: ['values', i], message });
+    switch (r.type) {
+      case 'A':
+      case 'AAAA': {
+        const family = r.type === 'A' ? 4 : 6;
+        r.values.forEach((v, i) => {
+          if (isIP(v) !== family) at(i, `expected an IPv${family} address for an ${r.type} record, got '${v}'`);
+        });
+        break;
+      }
+      case 'CNAME':
+        // A CNAME is an alias for exactly one name (RFC 1034 §3.6.2); several values cannot be published.
+        if (r.values.length !== 1) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['values'],
+            message: `expected exactly one host name for a CNAME record, got ${r.values.length}`,
+          });
+        }
+        r.values.forEach((v, i) => {
+          if (v.length > 253 || !HOSTNAME_RE.test(v)) at(i, `expected a host name such as www.example.test for a CNAME record, got '${v}'`);
+        });
+        break;
+      case 'TXT':
+        r.values.forEach((v, i) => {
+          for (const text of parseTxtStrings(v)) {
+            const bytes = Buffer.byteLength(text, 'utf8');
+            if (bytes > TXT_STRING_MAX_BYTES) {
+              at(
+                i,
+                `expected TXT strings of at most ${TXT_STRING_MAX_BYTES} bytes, got one of ${bytes}; split it into several quoted strings`,
+              );
+            }
+          }
+        });
+        break;
+    }
+  });
 
 const vantagePoint = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a lower-case id like vp-1'),
@@ -138,6 +192,13 @@ export const healthSchema = z
       .default({ errorThresholdPercentage: 100, resetTimeoutMs: 2000, volumeThreshold: 3 }),
   })
   .superRefine((h, ctx) => {
+    const vps = new Set<string>();
+    h.vantagePoints.forEach((vp, i) => {
+      // Each vantage point votes once in the quorum; a repeated id would count one vote twice.
+      if (vps.has(vp.id))
+        ctx.addIssue({ code: 'custom', path: ['vantagePoints', i, 'id'], message: `duplicate vantage point id '${vp.id}'` });
+      vps.add(vp.id);
+    });
     if (h.timeoutMs >= h.intervalMs)
       ctx.addIssue({ code: 'custom', path: ['timeoutMs'], message: `expected less than intervalMs (${h.intervalMs})` });
     if (h.fastIntervalMs > h.intervalMs)
@@ -215,6 +276,29 @@ export const configSchema = z
     };
     c.services.forEach((s, i) => check(s.name, s.type, ['services', i, 'name']));
     c.records.forEach((r, i) => check(r.name, r.type, ['records', i, 'name']));
+    // RFC 1034 §3.6.2: a name with a CNAME has no other data, whether a service or a static record holds it.
+    const holders = [
+      ...c.services.map((s, i) => ({ name: s.name, type: s.type, path: ['services', i, 'name'], label: `services[${i}]` })),
+      ...c.records.map((r, i) => ({ name: r.name, type: r.type, path: ['records', i, 'name'], label: `records[${i}]` })),
+    ];
+    const byName = new Map<string, typeof holders>();
+    for (const h of holders) {
+      const n = h.name.toLowerCase().replace(/\.$/, '');
+      byName.set(n, [...(byName.get(n) ?? []), h]);
+    }
+    for (const [name, at] of byName) {
+      const cname = at.find((h) => h.type === 'CNAME');
+      if (cname === undefined) continue;
+      if (name === zone) ctx.addIssue({ code: 'custom', path: cname.path, message: `a CNAME cannot be at the zone apex ${zone}` });
+      for (const other of at) {
+        if (other === cname || other.type === 'CNAME') continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: other.path,
+          message: `${name} has a CNAME (${cname.label}); a name with a CNAME cannot hold any other record (here ${other.type})`,
+        });
+      }
+    }
   });
 
 export type FailoverConfig = z.output<typeof configSchema>;

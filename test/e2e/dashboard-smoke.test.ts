@@ -50,7 +50,7 @@ function target(cloud: keyof typeof ADDR, verdict: 'up' | 'down', priority: numb
 }
 
 function service(addresses: string[], generation: number): ServiceStatus {
-  const serving = { ok: true as const, rcode: 'NOERROR', addresses };
+  const serving = { ok: true as const, addresses, checkedAt: now, generation };
   const p = { serving, sync: 'in-sync' as const, reason: 'serves the published answer', lastWriteAt: now };
   return {
     name: SERVICE,

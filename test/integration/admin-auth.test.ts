@@ -159,28 +159,53 @@ describe('admin API authentication', () => {
 });
 
 describe('admin API rate limit', () => {
-  let app: Running;
-  beforeAll(async () => {
-    app = await start({ token: TOKEN, limit: 5 });
-  });
-  afterAll(() => close(app));
+  // Failed authentications and authenticated requests are counted apart, per client address.
+  const WRONG = 'Bearer wrong-token-guess-0000';
+  const RIGHT = `Bearer ${TOKEN}`;
 
-  it('answers a flood of admin requests with 429 and a JSON body saying when to retry, authenticated or not', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 8; i += 1)
-      statuses.push((await drain(app, { authorization: `Bearer ${i % 2 === 0 ? TOKEN : 'wrong-token-guess-0000'}` })).status);
-    expect(statuses.slice(0, 5)).toEqual([200, 401, 200, 401, 200]);
-    expect(statuses.slice(5)).toEqual([429, 429, 429]);
-    const limited = await drain(app, { authorization: `Bearer ${TOKEN}` });
-    expect(limited.status).toBe(429);
-    const body = (await limited.json()) as { error: string; message: string; retryAfterSeconds: number };
+  async function expectLimited(res: Response, what: string) {
+    expect(res.status).toBe(429);
+    const body = (await res.json()) as { error: string; message: string; retryAfterSeconds: number };
     expect(body.error).toBe('rate-limited');
-    expect(body.message).toMatch(/at most 5 per 60 s/);
+    expect(body.message).toMatch(new RegExp(`^too many ${what}: at most 5 per 60 s`));
     expect(body.retryAfterSeconds).toBeGreaterThan(0);
-    expect(Number(limited.headers.get('retry-after'))).toBe(body.retryAfterSeconds);
-    expect(app.mutations).toBe(3);
-    // Reads are not admin routes.
-    expect((await fetch(`${app.base}/status`)).status).toBe(200);
+    expect(Number(res.headers.get('retry-after'))).toBe(body.retryAfterSeconds);
+  }
+
+  it('answers a flood of wrong tokens with 429, and the right token from the same address still gets through', async () => {
+    const app = await start({ token: TOKEN, limit: 5 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i += 1) statuses.push((await drain(app, { authorization: WRONG })).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+      await expectLimited(await drain(app, { authorization: WRONG }), 'failed admin authentications');
+      await expectLimited(await drain(app, {}), 'failed admin authentications');
+      expect(app.mutations).toBe(0);
+      // The failures used up their own budget only: the operator's token works, from the same address.
+      const right = await drain(app, { authorization: RIGHT });
+      expect(right.status).toBe(200);
+      expect(app.mutations).toBe(1);
+      // Reads are not admin routes.
+      expect((await fetch(`${app.base}/status`)).status).toBe(200);
+    } finally {
+      await close(app);
+    }
+  });
+
+  it('still limits authenticated requests, on their own counter; failures interleaved do not count against it', async () => {
+    const app = await start({ token: TOKEN, limit: 5 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i += 1) statuses.push((await drain(app, { authorization: i % 2 === 0 ? RIGHT : WRONG })).status);
+      // Six of each: the sixth of each kind is the first over its limit of 5.
+      expect(statuses).toEqual([200, 401, 200, 401, 200, 401, 200, 401, 200, 401, 429, 429]);
+      expect(app.mutations).toBe(5);
+      await expectLimited(await drain(app, { authorization: RIGHT }), 'admin requests');
+      await expectLimited(await drain(app, { authorization: WRONG }), 'failed admin authentications');
+      expect(app.mutations).toBe(5);
+    } finally {
+      await close(app);
+    }
   });
 });
 

@@ -63,7 +63,8 @@ beforeAll(async () => {
           })),
         },
       ],
-      health: { intervalMs: 400, fastIntervalMs: 200, timeoutMs: 200, rise: 2, fall: 3 },
+      // Probe timeouts a loaded machine can meet: a healthy target that flaps would add writes this test counts exactly.
+      health: { intervalMs: 500, fastIntervalMs: 400, timeoutMs: 400, rise: 2, fall: 3 },
       routing: { dwellMs: 300 },
       auditLog: auditPath,
     }),
@@ -127,7 +128,8 @@ async function startController(): Promise<Controller> {
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const until = Date.now() + 15_000;
+  // Gives up only: loading tsx and the SDKs takes seconds on a loaded machine.
+  const until = Date.now() + 60_000;
   for (;;) {
     const url = lines().find((l) => l.msg === 'controller API listening')?.url;
     if (typeof url === 'string') return { child, url, lines, exited };
@@ -166,7 +168,8 @@ async function follow(url: string, onEvent: (e: ControllerEvent) => void): Promi
   return abort;
 }
 
-async function until<T>(what: string, check: () => T | undefined, withinMs = 10_000): Promise<T> {
+/** Wait for `check`; `withinMs` bounds the wait, not the speed (nothing here asserts a duration). */
+async function until<T>(what: string, check: () => T | undefined, withinMs = 30_000): Promise<T> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const got = check();
@@ -293,7 +296,7 @@ describe('audit log of a controller killed with SIGKILL mid-failover', () => {
     });
     try {
       await topo.services.aws.setChaos('healthy');
-      const acked = await until('Route 53 to acknowledge the failback on the event stream', () => acknowledged, 20_000);
+      const acked = await until('Route 53 to acknowledge the failback on the event stream', () => acknowledged, 60_000);
       expect((await third.exited).signal).toBe('SIGKILL');
 
       const read = await readAuditLog(auditPath);

@@ -98,7 +98,12 @@ describe('failover plan / apply against the three emulators', () => {
 
   it('plan shows pending changes (exit 3), apply --yes writes all three, then plan has nothing to do (exit 0)', async () => {
     const file = await config('services.yaml', serviceConfig('192.0.2.10'));
-    const plan = await failover('plan', '--config', file, '--endpoints-file', endpoints);
+    // Read-only runs at once (each CLI start costs seconds): plan, plan --json and apply without --yes write nothing.
+    const [plan, json, unconfirmed] = await Promise.all([
+      failover('plan', '--config', file, '--endpoints-file', endpoints),
+      failover('plan', '--config', file, '--endpoints-file', endpoints, '--json'),
+      failover('apply', '--config', file, '--endpoints-file', endpoints),
+    ]);
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(3);
     for (const k of KINDS)
@@ -107,7 +112,6 @@ describe('failover plan / apply against the three emulators', () => {
     expect(plan.stdout).toContain('Safety checks: passed');
     expect(servedEverywhere(emu, 'app.example.test.')).toEqual([undefined, undefined, undefined]);
 
-    const json = await failover('plan', '--config', file, '--endpoints-file', endpoints, '--json');
     expect(json.code).toBe(3);
     const parsed = JSON.parse(json.stdout) as {
       generation: number;
@@ -120,7 +124,6 @@ describe('failover plan / apply against the three emulators', () => {
       KINDS.map((k) => [k, true, ['create app.example.test.', 'create info.example.test.', 'create www.example.test.']]),
     );
 
-    const unconfirmed = await failover('apply', '--config', file, '--endpoints-file', endpoints);
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toContain('stdin is not a terminal; re-run with --yes');
     expect(servedEverywhere(emu, 'app.example.test.')).toEqual([undefined, undefined, undefined]);
@@ -185,20 +188,19 @@ describe('failover plan / apply against the three emulators', () => {
       serviceConfig('not-an-address')
         .split('\n')
         .findIndex((l) => l.includes('not-an-address')) + 1;
-    for (const command of [['plan'], ['apply', '--yes']]) {
-      const run = await failover(...command, '--config', file, '--endpoints-file', endpoints);
+    const okFile = await config('ok.yaml', serviceConfig('192.0.2.11'));
+    // Independent runs at once: none of them gets as far as a provider.
+    const [plan, apply, noEndpoints] = await Promise.all([
+      failover('plan', '--config', file, '--endpoints-file', endpoints),
+      failover('apply', '--yes', '--config', file, '--endpoints-file', endpoints),
+      failover('plan', '--config', okFile, '--endpoints-file', join(dir, 'nope.json')),
+    ]);
+    for (const run of [plan, apply]) {
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(`${file}:${line}:`);
       expect(run.stderr).toContain('services[0].targets[0].address: expected an IPv4 or IPv6 address');
       expect(run.stdout).toBe('');
     }
-    const noEndpoints = await failover(
-      'plan',
-      '--config',
-      await config('ok.yaml', serviceConfig('192.0.2.11')),
-      '--endpoints-file',
-      join(dir, 'nope.json'),
-    );
     expect(noEndpoints.code).toBe(2);
     expect(noEndpoints.stderr).toContain("start 'failover emulators --endpoints-file");
   });

@@ -68,7 +68,7 @@ describe('parseConfig', () => {
 
   it('refuses unknown keys, placed at the unknown key itself', () => {
     const err = configError(() => parseConfig('name: x\nlimits:\n  maxMs: 5\n  minMs: 1\n', small, 'extra.yaml'));
-    expect(err.problems).toEqual([{ path: 'limits.minMs', line: 4, column: 3, message: 'Unrecognized key: "minMs"' }]);
+    expect(err.problems).toEqual([{ path: 'limits.minMs', line: 4, column: 3, message: "unknown key 'minMs'; expected one of maxMs" }]);
   });
 
   it('reports a wrong type with the field path, line and column', () => {
@@ -88,7 +88,7 @@ describe('parseConfig', () => {
     expect(err.message).toMatch(/^invalid configuration in two\.yaml \(2 problems\):/);
     expect(err.problems).toEqual(
       expect.arrayContaining([
-        { path: 'name', line: 1, column: 1, message: 'Invalid input: expected string, received undefined' },
+        { path: 'name', line: 1, column: 1, message: 'missing; expected a string' },
         { path: 'limits.maxMs', line: 2, column: 3, message: 'Invalid input: expected int, received number' },
       ]),
     );
@@ -115,7 +115,9 @@ describe('loadConfigFile and parseEnv', () => {
   it('says when the file cannot be read', () => {
     const missing = join(dir, 'nope.yaml');
     const err = configError(() => loadConfigFile(missing, small));
-    expect(err.problems).toEqual([{ path: '', message: 'cannot read the file (ENOENT)' }]);
+    expect(err.problems).toEqual([
+      { path: '', message: 'cannot read the configuration file: no such file; expected the path of a YAML file (ENOENT)' },
+    ]);
     expect(err.message).toContain(missing);
   });
 

@@ -127,7 +127,7 @@ describe('sample service configuration', () => {
   it('reports a missing file by name', () => {
     const err = configError(() => loadServiceConfig({ file: join(dir, 'missing.yaml') }));
     expect(err.message).toContain('missing.yaml');
-    expect(err.problems[0]?.message).toBe('cannot read the file (ENOENT)');
+    expect(err.problems[0]?.message).toBe('cannot read the configuration file: no such file; expected the path of a YAML file (ENOENT)');
   });
 
   it('says where to set a missing required setting', () => {
