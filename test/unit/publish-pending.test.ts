@@ -80,7 +80,12 @@ function service(s: Partial<ServiceStatus>, decisionAt = 2_000): ServiceStatus {
     decision: { kind: 'keep', addresses: AZURE, reason: 'keep', at: decisionAt, failOpen: false, paused: false },
     overrides: { paused: false, pinnedTargetId: null, drainedClouds: ['aws'] },
     providers: {
-      route53: { serving: { ok: true, rcode: 'NOERROR', addresses: AZURE }, sync: 'in-sync', reason: '', lastWriteAt: 1_500 },
+      route53: {
+        serving: { ok: true, addresses: AZURE, checkedAt: 2_000, generation: 2 },
+        sync: 'in-sync',
+        reason: '',
+        lastWriteAt: 1_500,
+      },
       azure: { serving: null, sync: 'in-sync', reason: '', lastWriteAt: 1_500 },
     },
     lastWrite: null,
@@ -109,13 +114,17 @@ describe('settled (what failover drain/pin/pause/resume wait for)', () => {
     [
       'a nameserver still serving the old answer',
       service({
-        providers: { route53: { serving: { ok: true, rcode: 'NOERROR', addresses: AWS }, sync: 'in-sync', reason: '', lastWriteAt: 1 } },
+        providers: {
+          route53: { serving: { ok: true, addresses: AWS, checkedAt: 2_000, generation: 1 }, sync: 'in-sync', reason: '', lastWriteAt: 1 },
+        },
       }),
       false,
     ],
     [
       'a nameserver that does not answer',
-      service({ providers: { route53: { serving: { ok: false, error: 'timeout' }, sync: 'in-sync', reason: '', lastWriteAt: 1 } } }),
+      service({
+        providers: { route53: { serving: { ok: false, error: 'timeout', checkedAt: 2_000 }, sync: 'in-sync', reason: '', lastWriteAt: 1 } },
+      }),
       false,
     ],
   ])('%s → %s', (_what, s, expected) => {
