@@ -376,6 +376,9 @@ describe('alias record sets', () => {
     expect(set.aRecords ?? []).toEqual([]);
     expect(set.etag).toMatch(/^[0-9a-f-]{36}$/);
     expect((await dnsClient.recordSets.get(RG, ZONE, 'app', 'A')).targetResource?.id).toBe(profileId('monitored'));
+    // DnsResourceReference_GetByTargetResources lists the alias sets that reference a target (examples/GetDnsResourceReference.json).
+    const refs = await dnsClient.dnsResourceReferenceOperations.getByTargetResources({ targetResources: [{ id: profileId('monitored') }] });
+    expect(refs.dnsResourceReferences?.[0]?.dnsResources).toEqual([{ id: set.id }]);
     // 'up' (127.0.0.1) is Online with priority 1.
     expect(
       await until(

@@ -119,7 +119,7 @@ export async function startAzureDnsApi(opts: AzureDnsApiOptions): Promise<Runnin
       case 'recordSet':
         return recordSets.handle(route, armReq);
       case 'dnsResourceReference':
-        return dnsResourceReferences(armReq);
+        return dnsResourceReferences(armReq, opts.store);
       case 'tmProfiles':
         return profiles.list(route);
       case 'tmProfile':
