@@ -16,11 +16,14 @@ import type { RunningApi } from './core/api.js';
 import { FaultInjector } from './core/faults.js';
 import { ZoneStore } from './core/zone-store.js';
 import { EMULATOR_DEFAULTS, type EmulatorKind } from './defaults.js';
-import { assertLoopback, startAdminApi, type RunningAdminApi } from './admin.js';
+import { assertLoopback, startAdminApi, type EngineControl, type RunningAdminApi } from './admin.js';
 import { startDnsServer, type RunningDnsServer } from './dns/index.js';
 import type { EndpointsFile } from './endpoints.js';
 import { seedRoute53Zone, startRoute53Api } from './route53/index.js';
 import { seedAzureZone, startAzureDnsApi } from './azure-dns/index.js';
+import type { TrafficManager } from './azure-dns/server.js';
+import { TrafficManagerEngine } from './azure-dns/traffic-manager/engine.js';
+import { TrafficManagerStore } from './azure-dns/traffic-manager/profile-model.js';
 import { seedCloudDnsZone, startCloudDnsApi } from './cloud-dns/index.js';
 
 export { EMULATOR_DEFAULTS, EMULATOR_KINDS, type EmulatorKind } from './defaults.js';
@@ -37,6 +40,7 @@ export {
   type AdminTarget,
   type RunningAdminApi,
   type CountersView,
+  type EngineControl,
 } from './admin.js';
 export {
   EndpointsFileSchema,
@@ -49,6 +53,8 @@ export {
 } from './endpoints.js';
 export { startRoute53Api, seedRoute53Zone } from './route53/index.js';
 export { startAzureDnsApi, seedAzureZone } from './azure-dns/index.js';
+export { TrafficManagerEngine, TrafficManagerStore };
+export type { TrafficManager };
 export { startCloudDnsApi, seedCloudDnsZone } from './cloud-dns/index.js';
 
 export interface EmulatorPorts {
@@ -71,6 +77,12 @@ export interface StartEmulatorsOptions {
   stateDir?: string;
   /** One line per API request and DNS query. */
   log?: (line: Record<string, unknown>) => void;
+  /**
+   * Azure Traffic Manager's probe interval for every profile, in ms, instead of
+   * the profile's 30 s or 10 s: the one deviation from Azure, for local drills.
+   * Changeable later through the admin API (`PUT /engines/azure`).
+   */
+  trafficManagerProbeIntervalMs?: number | null;
 }
 
 interface EmulatorParts<K extends EmulatorKind> {
@@ -102,6 +114,8 @@ export interface RunningAzureDns extends EmulatorParts<'azure'> {
   /** The self-signed certificate the client must trust (`tlsOptions: { ca }`). */
   caCertPem: string;
   caCertPath: string;
+  /** Traffic Manager profiles and the engine probing them (alias record sets answer from it). */
+  trafficManager: TrafficManager;
 }
 
 export interface RunningCloudDns extends EmulatorParts<'clouddns'> {
@@ -168,6 +182,7 @@ interface Common {
   host: string;
   zone: string;
   log?: StartEmulatorsOptions['log'];
+  probeIntervalMs?: number | null;
 }
 
 async function withDns<K extends EmulatorKind>(
@@ -219,11 +234,17 @@ async function startAzure(c: Common, ports: Required<EmulatorPorts>, stateDir: s
   const faults = new FaultInjector({ bucket: { ...EMULATOR_DEFAULTS.buckets.azure } });
   const { zoneId } = seedAzureZone(store, c.zone, { subscriptionId: d.subscriptionId, resourceGroup: d.resourceGroup });
   let caCertPem = '';
+  const tmStore = new TrafficManagerStore();
+  const trafficManager: TrafficManager = {
+    store: tmStore,
+    engine: new TrafficManagerEngine(tmStore, { probeIntervalMs: c.probeIntervalMs ?? null }),
+  };
   const parts = await withDns('azure', c, ports, store, faults, async () => {
-    const api = await startAzureDnsApi({ host: c.host, port: ports.apiPort, store, faults, log: apiLog(c, 'azure') });
+    const api = await startAzureDnsApi({ host: c.host, port: ports.apiPort, store, faults, log: apiLog(c, 'azure'), trafficManager });
     caCertPem = api.caCertPem;
     return api;
   });
+  trafficManager.engine.start();
   const caCertPath = join(stateDir, 'azure-ca.pem');
   await writeFile(caCertPath, caCertPem);
   return {
@@ -235,6 +256,7 @@ async function startAzure(c: Common, ports: Required<EmulatorPorts>, stateDir: s
     token: d.token,
     caCertPem,
     caCertPath,
+    trafficManager,
   };
 }
 
@@ -250,8 +272,33 @@ async function startCloudDns(c: Common, ports: Required<EmulatorPorts>): Promise
 }
 
 const stopEmulator = async (e: EmulatorParts<EmulatorKind>) => {
+  if (e.kind === 'azure') (e as RunningAzureDns).trafficManager.engine.stop();
   await Promise.all([e.api.stop(), e.dnsServer.stop()]);
 };
+
+/** The admin API's view of the Traffic Manager engine: settings, the interval knob, each profile's endpoints and decision. */
+function trafficManagerControl(tm: TrafficManager): EngineControl {
+  const settings = () => ({ ...tm.engine.settings, locations: [...tm.engine.settings.locations] });
+  return {
+    settings,
+    set: (patch) => {
+      tm.engine.set(patch);
+      return settings();
+    },
+    state: () => ({
+      profiles: tm.store.list().map((p) => ({
+        id: p.id,
+        trafficRoutingMethod: p.trafficRoutingMethod,
+        intervalMs: tm.engine.intervalMs(p),
+        timeoutMs: tm.engine.timeoutMs(p),
+        toleratedNumberOfFailures: p.monitorConfig.toleratedNumberOfFailures,
+        rounds: tm.engine.rounds(p.id),
+        endpoints: tm.engine.detail(p),
+        decision: tm.engine.decision(p.id),
+      })),
+    }),
+  };
+}
 
 export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<RunningEmulators> {
   const host = options.host ?? EMULATOR_DEFAULTS.host;
@@ -267,7 +314,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   const ownStateDir = options.stateDir === undefined;
   const stateDir = ownStateDir ? await mkdtemp(join(tmpdir(), 'failover-emulators-')) : resolve(options.stateDir!);
   await mkdir(stateDir, { recursive: true });
-  const common: Common = { host, zone, log: options.log };
+  const common: Common = { host, zone, log: options.log, probeIntervalMs: options.trafficManagerProbeIntervalMs };
 
   let started: [RunningRoute53, RunningAzureDns, RunningCloudDns];
   try {
@@ -293,7 +340,12 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
         port: adminPort,
         targets: {
           route53: { faults: route53.faults, store: route53.store, settled: () => route53.api.settled() },
-          azure: { faults: azure.faults, store: azure.store, settled: () => azure.api.settled() },
+          azure: {
+            faults: azure.faults,
+            store: azure.store,
+            settled: () => azure.api.settled(),
+            engine: trafficManagerControl(azure.trafficManager),
+          },
           clouddns: { faults: clouddns.faults, store: clouddns.store, settled: () => clouddns.api.settled() },
         },
         log: options.log,

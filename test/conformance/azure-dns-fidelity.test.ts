@@ -298,7 +298,8 @@ describe('getDnsResourceReference and alias record sets', () => {
   // dns.json: POST /subscriptions/{subscriptionId}/providers/Microsoft.Network/getDnsResourceReference
   // (DnsResourceReference_GetByTargetResources), body DnsResourceReferenceRequest {properties.targetResources[]},
   // answer DnsResourceReferenceResult {properties.dnsResourceReferences[{dnsResources[], targetResource}]}
-  // (examples/GetDnsResourceReference.json). Alias record sets are not emulated, so nothing references a target.
+  // (examples/GetDnsResourceReference.json). No alias record set in this zone references these targets
+  // (alias sets to Traffic Manager profiles are covered in azure-traffic-manager.test.ts).
   it('answers through the SDK with one entry per target and no referencing record sets', async () => {
     const id = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/trafficManagerProfiles/tm1`;
     const other = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/publicIPAddresses/ip1`;
@@ -313,9 +314,9 @@ describe('getDnsResourceReference and alias record sets', () => {
     expect(wrongVerb.status).toBe(405);
   });
 
-  // dns.json: RecordSetProperties.targetResource (SubResource) makes an alias record set. Not emulated: refused by name,
-  // never silently stored as an empty set.
-  it('refuses an alias record set with an error that names the feature', async () => {
+  // dns.json: RecordSetProperties.targetResource (SubResource) makes an alias record set. Aliases to Traffic Manager
+  // profiles are emulated; other targets (here a public IP address) are refused by name, never silently stored as an empty set.
+  it('refuses an alias record set to a public IP address with an error that names the feature', async () => {
     const targetResource = { id: `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/publicIPAddresses/ip1` };
     await expect(client.recordSets.createOrUpdate(RG, ZONE, 'alias', 'A', { ttl: 60, targetResource })).rejects.toMatchObject({
       statusCode: 400,

@@ -25,6 +25,7 @@ interface EmulatorsOptions {
   endpointsFile?: string;
   stateDir: string;
   logRequests?: boolean;
+  trafficManagerProbeInterval?: number;
 }
 
 const PORT_OPTION: Record<EmulatorComponent, string> = {
@@ -48,6 +49,12 @@ function zoneName(text: string): string {
   if (!/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/.test(name))
     throw new InvalidArgumentError(`expected a domain name with at least two labels, e.g. example.test, got '${text}'`);
   return name;
+}
+
+function probeInterval(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 50 || Number(text) > 30000)
+    throw new InvalidArgumentError(`expected milliseconds from 50 to 30000, got '${text}'`);
+  return Number(text);
 }
 
 const HELP = `
@@ -121,6 +128,7 @@ async function run(opts: EmulatorsOptions): Promise<void> {
       clouddns: { apiPort: opts.clouddnsPort, dnsPort: opts.clouddnsDnsPort },
       stateDir,
       log: logger && ((line) => logger.info(line)),
+      trafficManagerProbeIntervalMs: opts.trafficManagerProbeInterval ?? null,
     });
   } catch (err) {
     if (err instanceof emulators.EmulatorStartError && err.code === 'EADDRINUSE') {
@@ -170,6 +178,12 @@ export function registerEmulators(program: Command): void {
       new Option('--state-dir <dir>', 'directory for the Azure CA certificate and the endpoints file').default('.failover/emulators'),
     )
     .addOption(new Option('--log-requests', 'log every API request and DNS query as a JSON line'))
+    .addOption(
+      new Option(
+        '--traffic-manager-probe-interval <ms>',
+        "probe every Azure Traffic Manager profile this often instead of its 30 s or 10 s (local drills only; Azure's own intervals by default)",
+      ).argParser(probeInterval),
+    )
     .addHelpText('after', HELP)
     // Usage errors reach main() (exit 2): the program's exitOverride is set after commands are registered.
     .exitOverride()

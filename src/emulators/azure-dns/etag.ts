@@ -13,7 +13,8 @@ export function uuidShaped(...parts: readonly unknown[]): string {
 }
 
 export function recordSetEtag(zone: EmuZone, rs: EmuRecordSet): string {
-  return uuidShaped(zone.id, zone.createdAt.getTime(), rs.name, rs.type, rs.version, rs.ttl, rs.values, rs.metadata ?? null);
+  const alias = rs.liveSource === undefined ? [] : [rs.liveSource];
+  return uuidShaped(zone.id, zone.createdAt.getTime(), rs.name, rs.type, rs.version, rs.ttl, rs.values, rs.metadata ?? null, ...alias);
 }
 
 /** `"abc"`, `W/"abc"` and `abc` all name the ETag `abc`. */

@@ -12,7 +12,9 @@ import { ArmError, badRequest } from './arm-error.js';
 import { checkPreconditions, recordSetEtag } from './etag.js';
 import type { ArmRequest, ArmResponse } from './handler-types.js';
 import type { JsonObject } from './json-fields.js';
-import { asInteger, asObject, asStringMap, given, isObject } from './json-fields.js';
+import { asInteger, asObject, asStringMap, given } from './json-fields.js';
+import { aliasTargetOf } from './alias.js';
+import { TrafficManagerStore } from './traffic-manager/profile-model.js';
 import { APEX, absoluteOwner, relativeOwner } from './names.js';
 import { nextLink, paginate, readPageRequest } from './paging.js';
 import type { AzureRecordType, ParsedRecord } from './record-codec.js';
@@ -44,6 +46,7 @@ export function recordSetJson(zone: EmuZone, rs: EmuRecordSet): Record<string, u
       TTL: rs.ttl,
       fqdn: rs.name,
       provisioningState: 'Succeeded',
+      ...(rs.liveSource !== undefined ? { targetResource: { id: rs.liveSource } } : {}),
       ...presentRecords(type, rs.values, writtenItems(zone, rs)),
     },
   };
@@ -61,16 +64,13 @@ function checkType(raw: string): AzureRecordType {
 
 function propertiesOf(body: unknown): JsonObject {
   const b = asObject(body, 'body');
-  const props = given(b['properties']) ? asObject(b['properties'], 'properties') : {};
-  const alias = props['targetResource'];
-  // An alias record set points at another Azure resource; there are no other resources here to point at.
-  if (given(alias) && isObject(alias) && given(alias['id'])) {
-    throw badRequest(
-      'Alias record sets (properties.targetResource) are not emulated: the Azure DNS emulator holds no other Azure resources to point at.',
-      'properties.targetResource',
-    );
-  }
-  return props;
+  return given(b['properties']) ? asObject(b['properties'], 'properties') : {};
+}
+
+/** Did the write give this type's records (its ARM property, non-empty)? */
+function recordsGiven(type: AzureRecordType, props: JsonObject): boolean {
+  const v = props[codecFor(type).field];
+  return given(v) && !(Array.isArray(v) && v.length === 0);
 }
 
 function ttlOf(props: JsonObject): number {
@@ -109,7 +109,11 @@ function checkApexNs(zone: EmuZone, records: readonly ParsedRecord[]): void {
 }
 
 export class RecordSetHandlers {
-  constructor(private readonly store: ZoneStore) {}
+  constructor(
+    private readonly store: ZoneStore,
+    /** The Traffic Manager profiles alias record sets may point at. */
+    private readonly profiles: TrafficManagerStore = new TrafficManagerStore(),
+  ) {}
 
   private zoneOf(route: RecordSetRoute | RecordSetsRoute): EmuZone {
     const zone = findAzureZone(this.store, route, route.zoneName);
@@ -181,6 +185,7 @@ export class RecordSetHandlers {
     if (type === 'NS' && owner.startsWith('*.')) {
       throw badRequest('Wildcard record sets are supported for every record type except NS and SOA.', 'relativeRecordSetName');
     }
+    const alias = aliasTargetOf(props, type, recordsGiven(type, props), this.profiles);
     const records = parseRecords(type, props, this.currentSoa(zone)) ?? [];
     checkValues(type, records);
     if (type === 'NS' && apex) checkApexNs(zone, records);
@@ -203,7 +208,7 @@ export class RecordSetHandlers {
             : `The ${type} record could not be created because a CNAME record with the same name already exists in this zone.`,
         );
       }
-      draft.put({ name: owner, type, ttl, values, ...(metadata ? { metadata } : {}) });
+      draft.put({ name: owner, type, ttl, values, ...(metadata ? { metadata } : {}), ...(alias ? { liveSource: alias } : {}) });
       return current === undefined;
     });
     const after = this.committed(
@@ -220,6 +225,7 @@ export class RecordSetHandlers {
     const props = propertiesOf(req.body);
     const ttl = given(props['TTL']) ? ttlOf(props) : undefined;
     const metadata = given(props['metadata']) ? asStringMap(props['metadata'], 'properties.metadata') : undefined;
+    const alias = aliasTargetOf(props, type, recordsGiven(type, props), this.profiles);
     const records = parseRecords(type, props, this.currentSoa(zone));
     if (records) checkValues(type, records);
     if (records && type === 'NS' && owner === zone.name) checkApexNs(zone, records);
@@ -229,12 +235,15 @@ export class RecordSetHandlers {
       checkPreconditions(current && recordSetEtag(zone, current), { ifMatch: req.preconditions.ifMatch });
       if (!current) throw new ArmError(404, 'NotFound', `The resource record '${route.relativeName}' of type '${type}' does not exist.`);
       const nextMetadata = metadata ?? current.metadata;
+      // Records given replace an alias; an alias given replaces records; neither keeps what is there.
+      const liveSource = alias ?? (records && records.length > 0 ? undefined : current.liveSource);
       draft.put({
         name: owner,
         type,
         ttl: ttl ?? current.ttl,
-        values: records ? records.map((r) => r.value) : current.values,
+        values: records ? records.map((r) => r.value) : alias ? [] : current.values,
         ...(nextMetadata ? { metadata: nextMetadata } : {}),
+        ...(liveSource !== undefined ? { liveSource } : {}),
       });
       // Records not given keep the form they were written in.
       return records ? undefined : writtenItems(zone, current);

@@ -6,6 +6,8 @@ import type { IncomingMessage } from 'node:http';
 import { ArmError } from './arm-error.js';
 
 export const SUPPORTED_API_VERSIONS = ['2018-05-01'] as const;
+/** Traffic Manager's api-version: the one @azure/arm-trafficmanager 6.x sends. */
+export const TRAFFIC_MANAGER_API_VERSIONS = ['2022-04-01'] as const;
 
 const CHALLENGE = 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"';
 
@@ -24,16 +26,16 @@ export function checkBearer(req: IncomingMessage, acceptToken: (token: string) =
   if (!acceptToken(match[1])) throw unauthorized('InvalidAuthenticationToken', 'The access token is invalid.');
 }
 
-export function checkApiVersion(query: URLSearchParams): void {
+export function checkApiVersion(query: URLSearchParams, supported: readonly string[] = SUPPORTED_API_VERSIONS): void {
   const v = query.get('api-version');
   if (v === null || v === '') {
     throw new ArmError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
   }
-  if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
+  if (!supported.includes(v)) {
     throw new ArmError(
       400,
       'InvalidApiVersionParameter',
-      `The api-version '${v}' is invalid. The supported versions are '${SUPPORTED_API_VERSIONS.join("','")}'.`,
+      `The api-version '${v}' is invalid. The supported versions are '${supported.join("','")}'.`,
     );
   }
 }

@@ -4,6 +4,7 @@
  * match case-insensitively, as ARM does; the SDK sends `dnsZones` and `dnszones`.
  */
 import { ArmError } from './arm-error.js';
+import type { EndpointRoute, ProfileRoute, ProfilesRoute } from './traffic-manager/handlers.js';
 
 interface Scope {
   subscriptionId: string;
@@ -28,6 +29,9 @@ export type Route =
       relativeName: string;
     })
   | (Scope & { kind: 'dnsResourceReference'; operation: 'DnsResourceReference_GetByTargetResources' })
+  | ProfilesRoute
+  | ProfileRoute
+  | EndpointRoute
   /** A served path that refuses this request (wrong verb): answered after the api-version check. */
   | { kind: 'none'; operation: string; error: ArmError }
   /** A path nothing here serves, or one that names no resource at all: answered before the api-version check, as ARM does. */
@@ -41,8 +45,39 @@ const RECORD_VERBS = {
   DELETE: 'RecordSets_Delete',
 } as const;
 
+const PROFILE_VERBS = { GET: 'Profiles_Get', PUT: 'Profiles_CreateOrUpdate', PATCH: 'Profiles_Update', DELETE: 'Profiles_Delete' } as const;
+const ENDPOINT_VERBS = {
+  GET: 'Endpoints_Get',
+  PUT: 'Endpoints_CreateOrUpdate',
+  PATCH: 'Endpoints_Update',
+  DELETE: 'Endpoints_Delete',
+} as const;
+const ENDPOINT_TYPES = ['azureendpoints', 'externalendpoints', 'nestedendpoints'];
+
 /** What this emulator serves, named in every "not served" answer. */
-const SERVED = 'Microsoft.Network/dnszones (zones and record sets) and Microsoft.Network/getDnsResourceReference';
+const SERVED =
+  'Microsoft.Network/dnszones (zones and record sets), Microsoft.Network/getDnsResourceReference and Microsoft.Network/trafficManagerProfiles (profiles and endpoints)';
+
+/** Traffic Manager paths below /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/trafficmanagerprofiles. */
+function trafficManagerRoute(method: string, s: string[], subscriptionId: string, resourceGroup: string): Route {
+  if (s.length === 7) {
+    return method === 'GET'
+      ? { kind: 'tmProfiles', operation: 'Profiles_ListByResourceGroup', subscriptionId, resourceGroup }
+      : notAllowed(method, 'Profiles_ListByResourceGroup');
+  }
+  const scope = { subscriptionId, resourceGroup, profileName: s[7] as string };
+  if (s.length === 8) {
+    const operation = PROFILE_VERBS[method as keyof typeof PROFILE_VERBS];
+    return operation ? { kind: 'tmProfile', operation, ...scope } : notAllowed(method, 'Profiles');
+  }
+  if (s.length === 10 && ENDPOINT_TYPES.includes((s[8] as string).toLowerCase())) {
+    const operation = ENDPOINT_VERBS[method as keyof typeof ENDPOINT_VERBS];
+    return operation
+      ? { kind: 'tmEndpoint', operation, ...scope, endpointType: s[8] as string, endpointName: s[9] as string }
+      : notAllowed(method, 'Endpoints');
+  }
+  return typeAfterProviders(s, 4);
+}
 
 function notAllowed(method: string, operation: string): Route {
   return {
@@ -150,10 +185,19 @@ export function matchRoute(method: string, rawPath: string): Route {
         ? { kind: 'dnsResourceReference', operation: 'DnsResourceReference_GetByTargetResources', subscriptionId }
         : notAllowed(method, 'DnsResourceReference_GetByTargetResources');
     }
+    // /subscriptions/{sub}/providers/Microsoft.Network/trafficmanagerprofiles
+    if (s.length === 5 && is(3, 'microsoft.network') && is(4, 'trafficmanagerprofiles')) {
+      return method === 'GET'
+        ? { kind: 'tmProfiles', operation: 'Profiles_ListBySubscription', subscriptionId }
+        : notAllowed(method, 'Profiles_ListBySubscription');
+    }
     return typeAfterProviders(s, 2);
   }
   if (!is(2, 'resourcegroups') || s[3] === undefined) return unknownType('Microsoft.Resources', s[2] ?? '');
   if (s.length === 4) return unknownType('Microsoft.Resources', 'resourceGroups');
+  if (is(4, 'providers') && is(5, 'microsoft.network') && is(6, 'trafficmanagerprofiles')) {
+    return trafficManagerRoute(method, s, subscriptionId, s[3]);
+  }
   if (!(is(4, 'providers') && is(5, 'microsoft.network') && is(6, 'dnszones'))) {
     return is(4, 'providers') ? typeAfterProviders(s, 4) : unknownType('Microsoft.Resources', `resourceGroups/${s[4] ?? ''}`);
   }

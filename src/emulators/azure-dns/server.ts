@@ -19,7 +19,11 @@ import type { ArmRequest, ArmResponse } from './handler-types.js';
 import type { Reply } from './http-io.js';
 import { parseJsonBody, readBody, send } from './http-io.js';
 import { RecordSetHandlers } from './record-set-handlers.js';
-import { checkApiVersion, checkBearer } from './request-gate.js';
+import { checkApiVersion, checkBearer, TRAFFIC_MANAGER_API_VERSIONS } from './request-gate.js';
+import { aliasValues } from './alias.js';
+import { TrafficManagerEngine } from './traffic-manager/engine.js';
+import { TrafficManagerHandlers } from './traffic-manager/handlers.js';
+import { TrafficManagerStore } from './traffic-manager/profile-model.js';
 import type { Route } from './routes.js';
 import { matchRoute, rawPathOf } from './routes.js';
 import { dnsResourceReferences } from './resource-references.js';
@@ -30,11 +34,24 @@ export interface AzureDnsApiOptions extends ApiServerOptions {
   tls?: TlsIdentity;
   /** Which Bearer tokens are valid; any non-empty token by default. */
   acceptToken?: (token: string) => boolean;
+  /**
+   * Traffic Manager profiles and the engine probing them. Default: a store of
+   * its own and an engine started with Azure's intervals, stopped with the API.
+   */
+  trafficManager?: TrafficManager;
+  /** For the default engine: probe every profile this often instead of its 30 s / 10 s (local drills only). */
+  probeIntervalMs?: number | null;
+}
+
+export interface TrafficManager {
+  readonly store: TrafficManagerStore;
+  readonly engine: TrafficManagerEngine;
 }
 
 export interface RunningAzureDnsApi extends RunningApi {
   /** PEM certificate clients must trust (`tlsOptions: { ca }`). */
   readonly caCertPem: string;
+  readonly trafficManager: TrafficManager;
 }
 
 function outcomeOf(status: number): Outcome {
@@ -56,8 +73,14 @@ function reply(res: ArmResponse): Reply {
 export async function startAzureDnsApi(opts: AzureDnsApiOptions): Promise<RunningAzureDnsApi> {
   const tls = opts.tls ?? (await generateSelfSignedCert({ hosts: [opts.host] }));
   const acceptToken = opts.acceptToken ?? ((t: string) => t.length > 0);
+  const ownEngine = opts.trafficManager === undefined;
+  const tmStore = opts.trafficManager?.store ?? new TrafficManagerStore();
+  const engine = opts.trafficManager?.engine ?? new TrafficManagerEngine(tmStore, { probeIntervalMs: opts.probeIntervalMs ?? null });
+  // Alias record sets are answered over DNS from the engine's live decision.
+  opts.store.liveValues = aliasValues(tmStore, engine);
   const zones = new ZoneHandlers(opts.store);
-  const recordSets = new RecordSetHandlers(opts.store);
+  const recordSets = new RecordSetHandlers(opts.store, tmStore);
+  const profiles = new TrafficManagerHandlers(tmStore, engine.statusOf);
   let endpoint = '';
 
   /** Host the client used, when it is a plain host[:port], so nextLinks come back to us. */
@@ -70,7 +93,12 @@ export async function startAzureDnsApi(opts: AzureDnsApiOptions): Promise<Runnin
     checkBearer(req, acceptToken);
     // ARM routes before it checks the api-version: a path nothing serves is a 404 whatever the version.
     if (route.kind === 'unserved') throw route.error(url.searchParams.get('api-version'));
-    checkApiVersion(url.searchParams);
+    const trafficManager =
+      route.kind === 'tmProfile' ||
+      route.kind === 'tmProfiles' ||
+      route.kind === 'tmEndpoint' ||
+      /^(Profiles|Endpoints)(_|$)/.test(route.operation);
+    checkApiVersion(url.searchParams, trafficManager ? TRAFFIC_MANAGER_API_VERSIONS : undefined);
     if (route.kind === 'none') throw route.error;
     const method = req.method ?? 'GET';
     const body =
@@ -94,7 +122,13 @@ export async function startAzureDnsApi(opts: AzureDnsApiOptions): Promise<Runnin
       case 'recordSet':
         return recordSets.handle(route, armReq);
       case 'dnsResourceReference':
-        return dnsResourceReferences(armReq);
+        return dnsResourceReferences(armReq, opts.store);
+      case 'tmProfiles':
+        return profiles.list(route);
+      case 'tmProfile':
+        return profiles.profile(route, armReq);
+      case 'tmEndpoint':
+        return profiles.endpoint(route, armReq);
     }
   };
 
@@ -159,6 +193,7 @@ export async function startAzureDnsApi(opts: AzureDnsApiOptions): Promise<Runnin
   // https.Server has every http.Server method ManagedListener uses (listen, close, closeAllConnections).
   const listener = new ManagedListener(server as unknown as HttpServer, opts.host, opts.port, opts.faults);
   await listener.start();
+  if (ownEngine) engine.start();
   const hostPart = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   endpoint = `https://${hostPart}:${listener.boundPort}`;
   // Started while the API is meant to be down: let the listener follow.
@@ -168,7 +203,11 @@ export async function startAzureDnsApi(opts: AzureDnsApiOptions): Promise<Runnin
     endpoint,
     port: listener.boundPort,
     caCertPem: tls.cert,
+    trafficManager: { store: tmStore, engine },
     settled: () => listener.settled(),
-    stop: () => listener.stop(),
+    stop: async () => {
+      if (ownEngine) engine.stop();
+      await listener.stop();
+    },
   };
 }
