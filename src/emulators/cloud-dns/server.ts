@@ -19,6 +19,8 @@ import { changeRoutes } from './routes/changes.js';
 import { managedZoneRoutes } from './routes/managed-zones.js';
 import { notEmulatedFeature } from './not-emulated.js';
 import { rrsetRoutes } from './routes/rrsets.js';
+import { healthCheckRoutes } from './routes/health-checks.js';
+import { HealthCheckRegistry } from './health-checks/registry.js';
 import { ZoneOperationLog } from './zone-operations.js';
 import { ZoneSettingsRegistry } from './zone-settings.js';
 
@@ -32,6 +34,8 @@ export interface CloudDnsApiOptions extends ApiServerOptions {
 }
 
 const BASE = '/dns/v1/projects/:project';
+/** The Compute health checks routing policies name are served beside the DNS API, as on googleapis.com. */
+const COMPUTE_BASE = '/compute/v1/projects/:project';
 /** A request that stalls mid-body is cut off after this long rather than held forever. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -161,6 +165,9 @@ export function createCloudDnsApp(ctx: CloudDnsContext, opts: CloudDnsApiOptions
   for (const route of [...managedZoneRoutes(ctx), ...rrsetRoutes(ctx), ...changeRoutes(ctx)]) {
     app.route(`${BASE}${route.path}`)[route.method](tag(route.operation), admit, authenticate, json, run(route));
   }
+  for (const route of healthCheckRoutes(ctx)) {
+    app.route(`${COMPUTE_BASE}${route.path}`)[route.method](tag(route.operation), admit, authenticate, json, run(route));
+  }
   app.use(tag('unknown'), admit, authenticate, (req: Request) => {
     const below = /^\/dns\/v1\/projects\/[^/]+(\/.*)$/.exec(req.path)?.[1];
     const feature = below === undefined ? undefined : notEmulatedFeature(below);
@@ -188,6 +195,7 @@ export async function startCloudDnsApi(opts: CloudDnsApiOptions): Promise<Runnin
     operations: new ZoneOperationLog(),
     projectIds: new Set(opts.projectIds ?? [EMULATOR_DEFAULTS.clouddns.projectId]),
     pageSize: opts.pageSize ?? DEFAULT_PAGE_SIZE,
+    healthChecks: new HealthCheckRegistry(),
   };
   const server = createServer(createCloudDnsApp(ctx, opts));
   server.requestTimeout = REQUEST_TIMEOUT_MS;
