@@ -78,7 +78,14 @@ export function applyChange(store: ZoneStore, zone: EmuZone, change: CheckedChan
     }
     for (const a of change.additions) {
       if (draft.get(a.name, a.type)) throw googleErrors.alreadyExists(a.field, `${a.name} (${a.type})`);
-      draft.put({ name: a.name, type: a.type, ttl: a.ttl, values: a.values, ...(a.metadata ? { metadata: a.metadata } : {}) });
+      draft.put({
+        name: a.name,
+        type: a.type,
+        ttl: a.ttl,
+        values: a.values,
+        ...(a.metadata ? { metadata: a.metadata } : {}),
+        ...(a.liveSource ? { liveSource: a.liveSource } : {}),
+      });
     }
     for (const a of change.additions) checkCname(draft, a);
     checkApex(draft, zone, change);

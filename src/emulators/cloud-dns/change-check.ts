@@ -9,7 +9,7 @@ import { GoogleApiError, googleErrors } from './google-error.js';
 import { CLOUD_DNS_LIMITS } from './limits.js';
 import { canonicalRrdatas, CLOUD_DNS_RECORD_TYPES, isAbsoluteDomainName, isCloudDnsRecordType, RrdataError } from './rrdata.js';
 import { checkRoutingPolicy, type PolicyEnv } from './routing/policy-check.js';
-import { POLICY_METADATA_KEY, POLICY_MODEL_METADATA_KEY, policyAddresses } from './routing/policy-model.js';
+import { POLICY_METADATA_KEY, POLICY_MODEL_METADATA_KEY, policyAddresses, ROUTING_LIVE_SOURCE } from './routing/policy-model.js';
 import type { DnssecState } from './zone-settings.js';
 
 /** A record set that passed every static check, with canonical name and values. */
@@ -35,6 +35,8 @@ function withRoutingPolicy(input: RrsetInput, type: string, name: string, field:
     type: type as EmuRecordType,
     ttl: input.ttl,
     values: policyAddresses(model),
+    // The DNS server asks the health engine for the answer of the moment (ZoneStore.liveValues).
+    liveSource: ROUTING_LIVE_SOURCE,
     metadata: { [POLICY_METADATA_KEY]: JSON.stringify(json), [POLICY_MODEL_METADATA_KEY]: JSON.stringify(model) },
   };
 }

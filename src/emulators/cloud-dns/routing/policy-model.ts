@@ -43,6 +43,9 @@ export type RoutingPolicy =
 export const POLICY_METADATA_KEY = 'clouddns.routingPolicy';
 export const POLICY_MODEL_METADATA_KEY = 'clouddns.routingPolicyModel';
 
+/** `liveSource` of a routed set in the store: its DNS answer comes from the health engine. */
+export const ROUTING_LIVE_SOURCE = 'clouddns.routingPolicy';
+
 /** Every health-checked endpoint the policy names. */
 export function policyEndpoints(policy: RoutingPolicy): string[] {
   const buckets: PolicyBucket[] =
