@@ -18,7 +18,23 @@ export interface AdminTarget {
   store: ZoneStore;
   /** Resolves when the API listener reflects `apiDown`; awaited before answering a change. */
   settled?: () => Promise<void>;
+  /** The emulator's failover engine (Azure: Traffic Manager), when it has one. */
+  engine?: EngineControl;
 }
+
+/**
+ * An emulator's failover engine as the admin API sees it: its settings, the
+ * probe-interval knob for local drills (null restores the provider's own
+ * intervals), and a view of what it currently decides.
+ */
+export interface EngineControl {
+  settings(): { probeIntervalMs: number | null } & Record<string, unknown>;
+  /** Throws RangeError naming the field when the value is out of range. */
+  set(patch: { probeIntervalMs?: number | null }): { probeIntervalMs: number | null } & Record<string, unknown>;
+  state(): unknown;
+}
+
+const EnginePatchSchema = z.strictObject({ probeIntervalMs: z.number().int().nullable() }).partial();
 
 export interface AdminApiOptions {
   host: string;
@@ -192,6 +208,33 @@ export function adminApp(targets: Record<EmulatorKind, AdminTarget>, log?: Admin
     const t = target(req.params.kind);
     t.faults.resetCounters();
     res.json(countersView(t.faults));
+  });
+  const engineOf = (kind: string | string[] | undefined): EngineControl => {
+    const t = target(kind);
+    if (!t.engine) throw new AdminError(404, 'NoEngine', `the ${String(kind)} emulator runs no failover engine`);
+    return t.engine;
+  };
+  app.get('/engines/:kind', (req, res) => {
+    const e = engineOf(req.params.kind);
+    res.json({ settings: e.settings(), state: e.state() });
+  });
+  app.put('/engines/:kind', (req, res) => {
+    const e = engineOf(req.params.kind);
+    const parsed = EnginePatchSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AdminError(
+        400,
+        'InvalidEngineSetting',
+        `engine setting '${issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(body)')}': ${issue.message}; expected {"probeIntervalMs": <ms> | null}`,
+      );
+    }
+    try {
+      res.json({ settings: e.set(parsed.data) });
+    } catch (err) {
+      if (err instanceof RangeError) throw new AdminError(400, 'InvalidEngineSetting', err.message);
+      throw err;
+    }
   });
   app.get('/zones/:kind', (req, res) => {
     res.json({ zones: target(req.params.kind).store.listZones().map(zoneDump) });

@@ -16,12 +16,12 @@ import type { RunningApi } from './core/api.js';
 import { FaultInjector } from './core/faults.js';
 import { ZoneStore } from './core/zone-store.js';
 import { EMULATOR_DEFAULTS, type EmulatorKind } from './defaults.js';
-import { assertLoopback, startAdminApi, type RunningAdminApi } from './admin.js';
+import { assertLoopback, startAdminApi, type EngineControl, type RunningAdminApi } from './admin.js';
 import { startDnsServer, type RunningDnsServer } from './dns/index.js';
 import type { EndpointsFile } from './endpoints.js';
 import { seedRoute53Zone, startRoute53Api } from './route53/index.js';
 import { seedAzureZone, startAzureDnsApi } from './azure-dns/index.js';
-import { seedCloudDnsZone, startCloudDnsApi } from './cloud-dns/index.js';
+import { seedCloudDnsZone, startCloudDnsApi, type HealthEngine } from './cloud-dns/index.js';
 
 export { EMULATOR_DEFAULTS, EMULATOR_KINDS, type EmulatorKind } from './defaults.js';
 export { ZoneStore, TransactionRejected, type EmuZone, type EmuRecordSet, type EmuRecordType } from './core/zone-store.js';
@@ -71,6 +71,12 @@ export interface StartEmulatorsOptions {
   stateDir?: string;
   /** One line per API request and DNS query. */
   log?: (line: Record<string, unknown>) => void;
+  /**
+   * Cloud DNS routing-policy health checks probe every this many ms instead of
+   * their `checkIntervalSec` (30 s or more): the one deviation from Cloud DNS, for
+   * local drills. Changeable later through the admin API (`PUT /engines/clouddns`).
+   */
+  cloudDnsHealthCheckIntervalMs?: number | null;
 }
 
 interface EmulatorParts<K extends EmulatorKind> {
@@ -110,6 +116,8 @@ export interface RunningCloudDns extends EmulatorParts<'clouddns'> {
   /** Numeric id Cloud DNS gives the managed zone. */
   managedZoneId: string;
   token: string;
+  /** Cloud DNS's failover engine: probes routing-policy endpoints; the DNS server answers routed sets from it. */
+  engine: HealthEngine;
 }
 
 export interface RunningEmulators {
@@ -168,6 +176,7 @@ interface Common {
   host: string;
   zone: string;
   log?: StartEmulatorsOptions['log'];
+  cloudDnsHealthCheckIntervalMs?: number | null;
 }
 
 async function withDns<K extends EmulatorKind>(
@@ -243,10 +252,41 @@ async function startCloudDns(c: Common, ports: Required<EmulatorPorts>): Promise
   const store = new ZoneStore();
   const faults = new FaultInjector({ bucket: { ...EMULATOR_DEFAULTS.buckets.clouddns } });
   const seeded = seedCloudDnsZone(store, c.zone, { projectId: d.projectId, managedZone: d.managedZone });
-  const parts = await withDns('clouddns', c, ports, store, faults, () =>
-    startCloudDnsApi({ host: c.host, port: ports.apiPort, store, faults, log: apiLog(c, 'clouddns') }),
-  );
-  return { ...parts, projectId: d.projectId, managedZone: seeded.managedZone, managedZoneId: String(seeded.id), token: d.token };
+  const interval = c.cloudDnsHealthCheckIntervalMs ?? undefined;
+  let engine: HealthEngine | undefined;
+  const parts = await withDns('clouddns', c, ports, store, faults, async () => {
+    const api = await startCloudDnsApi({
+      host: c.host,
+      port: ports.apiPort,
+      store,
+      faults,
+      log: apiLog(c, 'clouddns'),
+      ...(interval !== undefined ? { healthCheckIntervalMs: interval } : {}),
+    });
+    engine = api.engine;
+    return api;
+  });
+  return {
+    ...parts,
+    projectId: d.projectId,
+    managedZone: seeded.managedZone,
+    managedZoneId: String(seeded.id),
+    token: d.token,
+    engine: engine!,
+  };
+}
+
+/** The admin API's view of Cloud DNS's health engine: settings, the interval knob, each probed endpoint's health. */
+function cloudDnsEngineControl(engine: HealthEngine): EngineControl {
+  const settings = () => ({ probeIntervalMs: engine.settings.intervalMs ?? null, clientRegion: engine.settings.clientRegion });
+  return {
+    settings,
+    set: (patch) => {
+      if ('probeIntervalMs' in patch) engine.configure({ intervalMs: patch.probeIntervalMs ?? undefined });
+      return settings();
+    },
+    state: () => ({ targets: engine.view(), counters: { ...engine.counters } }),
+  };
 }
 
 const stopEmulator = async (e: EmulatorParts<EmulatorKind>) => {
@@ -267,7 +307,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   const ownStateDir = options.stateDir === undefined;
   const stateDir = ownStateDir ? await mkdtemp(join(tmpdir(), 'failover-emulators-')) : resolve(options.stateDir!);
   await mkdir(stateDir, { recursive: true });
-  const common: Common = { host, zone, log: options.log };
+  const common: Common = { host, zone, log: options.log, cloudDnsHealthCheckIntervalMs: options.cloudDnsHealthCheckIntervalMs };
 
   let started: [RunningRoute53, RunningAzureDns, RunningCloudDns];
   try {
@@ -294,7 +334,12 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
         targets: {
           route53: { faults: route53.faults, store: route53.store, settled: () => route53.api.settled() },
           azure: { faults: azure.faults, store: azure.store, settled: () => azure.api.settled() },
-          clouddns: { faults: clouddns.faults, store: clouddns.store, settled: () => clouddns.api.settled() },
+          clouddns: {
+            faults: clouddns.faults,
+            store: clouddns.store,
+            settled: () => clouddns.api.settled(),
+            engine: cloudDnsEngineControl(clouddns.engine),
+          },
         },
         log: options.log,
       }),
