@@ -24,7 +24,7 @@ import { seedAzureZone, startAzureDnsApi } from './azure-dns/index.js';
 import type { TrafficManager } from './azure-dns/server.js';
 import { TrafficManagerEngine } from './azure-dns/traffic-manager/engine.js';
 import { TrafficManagerStore } from './azure-dns/traffic-manager/profile-model.js';
-import { seedCloudDnsZone, startCloudDnsApi } from './cloud-dns/index.js';
+import { seedCloudDnsZone, startCloudDnsApi, type HealthEngine } from './cloud-dns/index.js';
 
 export { EMULATOR_DEFAULTS, EMULATOR_KINDS, type EmulatorKind } from './defaults.js';
 export { ZoneStore, TransactionRejected, type EmuZone, type EmuRecordSet, type EmuRecordType } from './core/zone-store.js';
@@ -83,6 +83,12 @@ export interface StartEmulatorsOptions {
    * Changeable later through the admin API (`PUT /engines/azure`).
    */
   trafficManagerProbeIntervalMs?: number | null;
+  /**
+   * Cloud DNS routing-policy health checks probe every this many ms instead of
+   * their `checkIntervalSec` (30 s or more): the one deviation from Cloud DNS, for
+   * local drills. Changeable later through the admin API (`PUT /engines/clouddns`).
+   */
+  cloudDnsHealthCheckIntervalMs?: number | null;
 }
 
 interface EmulatorParts<K extends EmulatorKind> {
@@ -124,6 +130,8 @@ export interface RunningCloudDns extends EmulatorParts<'clouddns'> {
   /** Numeric id Cloud DNS gives the managed zone. */
   managedZoneId: string;
   token: string;
+  /** Cloud DNS's failover engine: probes routing-policy endpoints; the DNS server answers routed sets from it. */
+  engine: HealthEngine;
 }
 
 export interface RunningEmulators {
@@ -183,6 +191,7 @@ interface Common {
   zone: string;
   log?: StartEmulatorsOptions['log'];
   probeIntervalMs?: number | null;
+  cloudDnsHealthCheckIntervalMs?: number | null;
 }
 
 async function withDns<K extends EmulatorKind>(
@@ -265,10 +274,41 @@ async function startCloudDns(c: Common, ports: Required<EmulatorPorts>): Promise
   const store = new ZoneStore();
   const faults = new FaultInjector({ bucket: { ...EMULATOR_DEFAULTS.buckets.clouddns } });
   const seeded = seedCloudDnsZone(store, c.zone, { projectId: d.projectId, managedZone: d.managedZone });
-  const parts = await withDns('clouddns', c, ports, store, faults, () =>
-    startCloudDnsApi({ host: c.host, port: ports.apiPort, store, faults, log: apiLog(c, 'clouddns') }),
-  );
-  return { ...parts, projectId: d.projectId, managedZone: seeded.managedZone, managedZoneId: String(seeded.id), token: d.token };
+  const interval = c.cloudDnsHealthCheckIntervalMs ?? undefined;
+  let engine: HealthEngine | undefined;
+  const parts = await withDns('clouddns', c, ports, store, faults, async () => {
+    const api = await startCloudDnsApi({
+      host: c.host,
+      port: ports.apiPort,
+      store,
+      faults,
+      log: apiLog(c, 'clouddns'),
+      ...(interval !== undefined ? { healthCheckIntervalMs: interval } : {}),
+    });
+    engine = api.engine;
+    return api;
+  });
+  return {
+    ...parts,
+    projectId: d.projectId,
+    managedZone: seeded.managedZone,
+    managedZoneId: String(seeded.id),
+    token: d.token,
+    engine: engine!,
+  };
+}
+
+/** The admin API's view of Cloud DNS's health engine: settings, the interval knob, each probed endpoint's health. */
+function cloudDnsEngineControl(engine: HealthEngine): EngineControl {
+  const settings = () => ({ probeIntervalMs: engine.settings.intervalMs ?? null, clientRegion: engine.settings.clientRegion });
+  return {
+    settings,
+    set: (patch) => {
+      if ('probeIntervalMs' in patch) engine.configure({ intervalMs: patch.probeIntervalMs ?? undefined });
+      return settings();
+    },
+    state: () => ({ targets: engine.view(), counters: { ...engine.counters } }),
+  };
 }
 
 const stopEmulator = async (e: EmulatorParts<EmulatorKind>) => {
@@ -314,7 +354,13 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   const ownStateDir = options.stateDir === undefined;
   const stateDir = ownStateDir ? await mkdtemp(join(tmpdir(), 'failover-emulators-')) : resolve(options.stateDir!);
   await mkdir(stateDir, { recursive: true });
-  const common: Common = { host, zone, log: options.log, probeIntervalMs: options.trafficManagerProbeIntervalMs };
+  const common: Common = {
+    host,
+    zone,
+    log: options.log,
+    probeIntervalMs: options.trafficManagerProbeIntervalMs,
+    cloudDnsHealthCheckIntervalMs: options.cloudDnsHealthCheckIntervalMs,
+  };
 
   let started: [RunningRoute53, RunningAzureDns, RunningCloudDns];
   try {
@@ -346,7 +392,12 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
             settled: () => azure.api.settled(),
             engine: trafficManagerControl(azure.trafficManager),
           },
-          clouddns: { faults: clouddns.faults, store: clouddns.store, settled: () => clouddns.api.settled() },
+          clouddns: {
+            faults: clouddns.faults,
+            store: clouddns.store,
+            settled: () => clouddns.api.settled(),
+            engine: cloudDnsEngineControl(clouddns.engine),
+          },
         },
         log: options.log,
       }),

@@ -388,13 +388,15 @@ describe('projects.get and paging parameters (Project, Quota; maxResults is int3
 });
 
 describe('not-emulated features answer Google errors naming them (docs/emulators.md, "Cloud DNS: not emulated")', () => {
-  it('refuses a routing policy on a record set with 501 notImplemented (ResourceRecordSet.routingPolicy)', async () => {
-    const wrr = { wrr: { items: [{ weight: 1, rrdatas: ['192.0.2.1'] }] } };
+  // wrr and primaryBackup are emulated now (cloud-dns-routing.test.ts); geo routing stays not emulated.
+  it('refuses a geo routing policy on a record set with 501 notImplemented (ResourceRecordSet.routingPolicy)', async () => {
+    const geo = { geo: { items: [{ location: 'us-east1', rrdatas: ['192.0.2.1'] }] } };
     const answer = await call('POST', `/managedZones/${ZONE}/changes`, {
-      additions: [{ name: `rp.${APEX}`, type: 'A', ttl: 60, rrdatas: [], routingPolicy: wrr }],
+      additions: [{ name: `rp.${APEX}`, type: 'A', ttl: 60, rrdatas: [], routingPolicy: geo }],
     });
     expect(answer.status).toBe(501);
-    expect(googleError(answer).message).toContain('not emulated: routing policies (wrr)');
+    expect(googleError(answer).message).toContain('not emulated: geolocation routing policies (geo)');
+    const wrr = { wrr: { items: [{ weight: 1, rrdatas: ['192.0.2.1'] }] } };
     const both = await call('POST', `/managedZones/${ZONE}/changes`, {
       additions: [{ name: `rp.${APEX}`, type: 'A', ttl: 60, rrdatas: ['192.0.2.1'], routingPolicy: wrr }],
     });

@@ -26,6 +26,7 @@ interface EmulatorsOptions {
   stateDir: string;
   logRequests?: boolean;
   trafficManagerProbeInterval?: number;
+  clouddnsHealthCheckIntervalMs?: number;
 }
 
 const PORT_OPTION: Record<EmulatorComponent, string> = {
@@ -41,6 +42,12 @@ const PORT_OPTION: Record<EmulatorComponent, string> = {
 function port(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 65535)
     throw new InvalidArgumentError(`expected a port number from 0 to 65535 (0 picks a free one), got '${text}'`);
+  return Number(text);
+}
+
+function intervalMs(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 50 || Number(text) > 300_000)
+    throw new InvalidArgumentError(`expected a probe interval in milliseconds from 50 to 300000, got '${text}'`);
   return Number(text);
 }
 
@@ -126,6 +133,7 @@ async function run(opts: EmulatorsOptions): Promise<void> {
       route53: { apiPort: opts.route53Port, dnsPort: opts.route53DnsPort },
       azure: { apiPort: opts.azurePort, dnsPort: opts.azureDnsPort },
       clouddns: { apiPort: opts.clouddnsPort, dnsPort: opts.clouddnsDnsPort },
+      ...(opts.clouddnsHealthCheckIntervalMs !== undefined ? { cloudDnsHealthCheckIntervalMs: opts.clouddnsHealthCheckIntervalMs } : {}),
       stateDir,
       log: logger && ((line) => logger.info(line)),
       trafficManagerProbeIntervalMs: opts.trafficManagerProbeInterval ?? null,
@@ -176,6 +184,12 @@ export function registerEmulators(program: Command): void {
     )
     .addOption(
       new Option('--state-dir <dir>', 'directory for the Azure CA certificate and the endpoints file').default('.failover/emulators'),
+    )
+    .addOption(
+      new Option(
+        '--clouddns-health-check-interval-ms <ms>',
+        "probe Cloud DNS routing-policy endpoints this often instead of each health check's checkIntervalSec (local drills only)",
+      ).argParser(intervalMs),
     )
     .addOption(new Option('--log-requests', 'log every API request and DNS query as a JSON line'))
     .addOption(

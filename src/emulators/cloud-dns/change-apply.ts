@@ -9,6 +9,7 @@ import type { EmuRecordSet, EmuZone, ZoneDraft, ZoneStore } from '../core/zone-s
 import type { CheckedChange, CheckedRrset } from './change-check.js';
 import { GoogleApiError, googleErrors } from './google-error.js';
 import { CLOUD_DNS_LIMITS } from './limits.js';
+import { POLICY_METADATA_KEY } from './routing/policy-model.js';
 import { canonicalRrdatas, RrdataError } from './rrdata.js';
 
 function canonicalValues(rs: Pick<EmuRecordSet, 'type' | 'values'>): string[] {
@@ -30,6 +31,12 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 function mismatch(live: EmuRecordSet, wanted: CheckedRrset): string | undefined {
   if (live.ttl !== wanted.ttl) return `ttl is ${live.ttl}, the deletion says ${wanted.ttl}`;
+  const livePolicy = live.metadata?.[POLICY_METADATA_KEY];
+  const wantedPolicy = wanted.metadata?.[POLICY_METADATA_KEY];
+  if (livePolicy !== wantedPolicy) {
+    return `routingPolicy is ${livePolicy ?? 'absent'}, the deletion says ${wantedPolicy ?? 'absent'}`;
+  }
+  if (livePolicy !== undefined) return undefined;
   const values = canonicalValues(live);
   if (!sameSet(values, canonicalValues(wanted)))
     return `rrdatas are ${JSON.stringify(values)}, the deletion says ${JSON.stringify(wanted.values)}`;
@@ -71,7 +78,14 @@ export function applyChange(store: ZoneStore, zone: EmuZone, change: CheckedChan
     }
     for (const a of change.additions) {
       if (draft.get(a.name, a.type)) throw googleErrors.alreadyExists(a.field, `${a.name} (${a.type})`);
-      draft.put({ name: a.name, type: a.type, ttl: a.ttl, values: a.values });
+      draft.put({
+        name: a.name,
+        type: a.type,
+        ttl: a.ttl,
+        values: a.values,
+        ...(a.metadata ? { metadata: a.metadata } : {}),
+        ...(a.liveSource ? { liveSource: a.liveSource } : {}),
+      });
     }
     for (const a of change.additions) checkCname(draft, a);
     checkApex(draft, zone, change);

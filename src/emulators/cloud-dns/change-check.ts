@@ -8,6 +8,8 @@ import type { ChangeInput, RrsetInput } from './entity-schemas.js';
 import { GoogleApiError, googleErrors } from './google-error.js';
 import { CLOUD_DNS_LIMITS } from './limits.js';
 import { canonicalRrdatas, CLOUD_DNS_RECORD_TYPES, isAbsoluteDomainName, isCloudDnsRecordType, RrdataError } from './rrdata.js';
+import { checkRoutingPolicy, type PolicyEnv } from './routing/policy-check.js';
+import { POLICY_METADATA_KEY, POLICY_MODEL_METADATA_KEY, policyAddresses, ROUTING_LIVE_SOURCE } from './routing/policy-model.js';
 import type { DnssecState } from './zone-settings.js';
 
 /** A record set that passed every static check, with canonical name and values. */
@@ -21,21 +23,26 @@ export interface CheckedChange {
   deletions: CheckedRrset[];
 }
 
-/**
- * `routingPolicy` is a real field (discovery document, `RRSetRoutingPolicy`):
- * a malformed one is invalid as on Cloud DNS, a well-formed one is refused by
- * name because routing policies are not emulated.
- */
-function refuseRoutingPolicy(input: RrsetInput, field: string): void {
-  const policy = input.routingPolicy;
-  if (policy === undefined) return;
-  const kinds = (['geo', 'wrr', 'primaryBackup'] as const).filter((k) => policy[k] !== undefined);
-  if (kinds.length !== 1)
-    throw googleErrors.invalid(`${field}.routingPolicy`, policy, 'a routing policy is exactly one of geo, wrr or primaryBackup');
-  if (input.rrdatas.length > 0)
+/** A set with a routing policy: rrdatas empty, the policy checked; stored values are every address it can answer. */
+function withRoutingPolicy(input: RrsetInput, type: string, name: string, field: string, env: PolicyEnv): CheckedRrset | undefined {
+  if (input.routingPolicy === undefined) return undefined;
+  if ((input.rrdatas ?? []).length > 0)
     throw googleErrors.invalid(`${field}.rrdatas`, input.rrdatas, 'a record set holds either rrdatas or a routingPolicy, not both');
-  throw googleErrors.notEmulated(`routing policies (${kinds[0]})`, `${field}.routingPolicy`);
+  const { model, json } = checkRoutingPolicy(input.routingPolicy, type, env, `${field}.routingPolicy`);
+  return {
+    field,
+    name,
+    type: type as EmuRecordType,
+    ttl: input.ttl,
+    values: policyAddresses(model),
+    // The DNS server asks the health engine for the answer of the moment (ZoneStore.liveValues).
+    liveSource: ROUTING_LIVE_SOURCE,
+    metadata: { [POLICY_METADATA_KEY]: JSON.stringify(json), [POLICY_MODEL_METADATA_KEY]: JSON.stringify(model) },
+  };
 }
+
+/** For deletions: a deletion names what exists, whatever the health checks became since. */
+export const ANY_HEALTH_CHECK: PolicyEnv = { healthCheckProblem: () => undefined };
 
 /** Where a type may stand, after Cloud DNS's supported record types page (https://cloud.google.com/dns/docs/records-overview). */
 function checkPlacement(type: string, name: string, field: string, zone: EmuZone, dnssec: DnssecState): void {
@@ -62,7 +69,13 @@ function checkPlacement(type: string, name: string, field: string, zone: EmuZone
 }
 
 /** `dnssec` is the zone's DNSSEC state for an addition; undefined for a deletion, which names what exists whatever its placement. */
-export function checkRrset(input: RrsetInput, field: string, zone: EmuZone, dnssec: DnssecState | undefined): CheckedRrset {
+export function checkRrset(
+  input: RrsetInput,
+  field: string,
+  zone: EmuZone,
+  dnssec: DnssecState | undefined,
+  env: PolicyEnv = ANY_HEALTH_CHECK,
+): CheckedRrset {
   if (!isAbsoluteDomainName(input.name, { wildcard: true })) {
     throw googleErrors.invalid(
       `${field}.name`,
@@ -79,21 +92,24 @@ export function checkRrset(input: RrsetInput, field: string, zone: EmuZone, dnss
   }
   // The store keeps every Cloud DNS type; EmuRecordType names those the DNS server encodes.
   const type = input.type as EmuRecordType;
-  refuseRoutingPolicy(input, field);
   if (dnssec !== undefined) checkPlacement(type, name, field, zone, dnssec);
-  if (input.rrdatas.length === 0) throw googleErrors.invalid(`${field}.rrdatas`, [], 'a record set holds at least one value');
-  if (input.rrdatas.length > CLOUD_DNS_LIMITS.resourceRecordsPerRrset) throw googleErrors.quotaExceeded('resource records per rrset');
+  const routed = withRoutingPolicy(input, type, name, field, env);
+  if (routed) return routed;
+  const rrdatas = input.rrdatas;
+  if (rrdatas === undefined) throw googleErrors.required(`${field}.rrdatas`);
+  if (rrdatas.length === 0) throw googleErrors.invalid(`${field}.rrdatas`, [], 'a record set holds at least one value');
+  if (rrdatas.length > CLOUD_DNS_LIMITS.resourceRecordsPerRrset) throw googleErrors.quotaExceeded('resource records per rrset');
   let values: string[];
   try {
-    values = canonicalRrdatas(type, input.rrdatas);
+    values = canonicalRrdatas(type, rrdatas);
   } catch (e) {
     if (!(e instanceof RrdataError)) throw e;
-    throw googleErrors.invalid(`${field}.rrdatas[${e.index}]`, input.rrdatas[e.index], e.message);
+    throw googleErrors.invalid(`${field}.rrdatas[${e.index}]`, rrdatas[e.index], e.message);
   }
   const dup = values.findIndex((v, i) => values.indexOf(v) !== i);
-  if (dup >= 0) throw googleErrors.invalid(`${field}.rrdatas[${dup}]`, input.rrdatas[dup], 'the value appears twice in the record set');
+  if (dup >= 0) throw googleErrors.invalid(`${field}.rrdatas[${dup}]`, rrdatas[dup], 'the value appears twice in the record set');
   if ((type === 'CNAME' || (type as string) === 'ALIAS') && values.length !== 1)
-    throw googleErrors.invalid(`${field}.rrdatas`, input.rrdatas, `a ${type} record set holds exactly one value`);
+    throw googleErrors.invalid(`${field}.rrdatas`, rrdatas, `a ${type} record set holds exactly one value`);
   if (type === 'SOA' && (name !== zone.name || values.length !== 1)) {
     throw googleErrors.invalid(field, `${name} SOA`, 'a zone has exactly one SOA value, at its apex');
   }
@@ -114,7 +130,7 @@ function rejectDuplicates(list: CheckedRrset[]): void {
   }
 }
 
-export function checkChange(change: ChangeInput, zone: EmuZone, dnssec: DnssecState): CheckedChange {
+export function checkChange(change: ChangeInput, zone: EmuZone, dnssec: DnssecState, env: PolicyEnv = ANY_HEALTH_CHECK): CheckedChange {
   const additions = change.additions ?? [];
   const deletions = change.deletions ?? [];
   if (additions.length === 0 && deletions.length === 0) {
@@ -126,10 +142,10 @@ export function checkChange(change: ChangeInput, zone: EmuZone, dnssec: DnssecSt
   }
   if (additions.length > CLOUD_DNS_LIMITS.rrsetAdditionsPerChange) throw googleErrors.quotaExceeded('additions per change');
   if (deletions.length > CLOUD_DNS_LIMITS.rrsetDeletionsPerChange) throw googleErrors.quotaExceeded('deletions per change');
-  const size = [...additions, ...deletions].reduce((n, rs) => n + rs.rrdatas.reduce((m, v) => m + v.length, 0), 0);
+  const size = [...additions, ...deletions].reduce((n, rs) => n + (rs.rrdatas ?? []).reduce((m, v) => m + v.length, 0), 0);
   if (size > CLOUD_DNS_LIMITS.totalRrdataSizePerChange) throw googleErrors.quotaExceeded('total rrdata size per change');
   const checked: CheckedChange = {
-    additions: additions.map((rs, i) => checkRrset(rs, `entity.change.additions[${i}]`, zone, dnssec)),
+    additions: additions.map((rs, i) => checkRrset(rs, `entity.change.additions[${i}]`, zone, dnssec, env)),
     deletions: deletions.map((rs, i) => checkRrset(rs, `entity.change.deletions[${i}]`, zone, undefined)),
   };
   rejectDuplicates(checked.additions);

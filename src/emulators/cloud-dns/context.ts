@@ -1,6 +1,8 @@
 /** What the route handlers share, and the lookups every path starts with. */
 import type { EmuZone, ZoneStore } from '../core/zone-store.js';
 import type { ChangeLog } from './change-log.js';
+import type { HealthCheckRegistry } from './health-checks/registry.js';
+import type { PolicyEnv } from './routing/policy-check.js';
 import { googleErrors } from './google-error.js';
 import { findManagedZone } from './managed-zone.js';
 import type { ZoneOperationLog } from './zone-operations.js';
@@ -16,6 +18,20 @@ export interface CloudDnsContext {
   projectIds: ReadonlySet<string>;
   /** Page size when a list call sends no `maxResults`. */
   pageSize: number;
+  /** Compute health checks that routing policies name. */
+  healthChecks: HealthCheckRegistry;
+}
+
+/** What a routing policy check asks of the emulator: does the health check exist and suit DNS? */
+export function policyEnv(ctx: CloudDnsContext): PolicyEnv {
+  return {
+    healthCheckProblem: (ref) => {
+      const hc = ctx.healthChecks.get(ref);
+      if (!hc) return 'no such Compute health check';
+      if (!hc.sourceRegions) return 'a health check for external endpoints needs sourceRegions (exactly 3)';
+      return undefined;
+    },
+  };
 }
 
 /** A request as handlers see it: path parameters, single-valued query, parsed JSON body. */
@@ -33,7 +49,7 @@ export interface ApiReply {
 
 export interface Route {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
-  /** Express path below `/dns/v1/projects/:project`. */
+  /** Express path below `/dns/v1/projects/:project` (Compute routes: below `/compute/v1/projects/:project`). */
   path: string;
   /** Name the fault counters use, after the API method (`changes.create`). */
   operation: string;

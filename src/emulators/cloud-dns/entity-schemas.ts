@@ -7,6 +7,7 @@
  * say so). Semantic checks (names, record data) come after, in change-check.ts.
  */
 import { z } from 'zod';
+import { routingPolicySchema } from './routing/policy-schema.js';
 
 /** int32 as proto3 JSON allows it: a number or a decimal string. */
 const int32 = z
@@ -21,21 +22,13 @@ const int32 = z
 
 const kind = <K extends string>(k: K) => z.literal(k).optional();
 
-/** `RRSetRoutingPolicy`: read so it can be refused by name (routing policies are not emulated), not as an unknown field. */
-const routingPolicySchema = z.strictObject({
-  kind: kind('dns#rRSetRoutingPolicy'),
-  geo: z.looseObject({}).optional(),
-  wrr: z.looseObject({}).optional(),
-  primaryBackup: z.looseObject({}).optional(),
-  healthCheck: z.string().optional(),
-});
-
 export const rrsetSchema = z.strictObject({
   kind: kind('dns#resourceRecordSet'),
   name: z.string(),
   type: z.string(),
   ttl: int32,
-  rrdatas: z.array(z.string()),
+  // Optional on the wire: a set with a routingPolicy carries none.
+  rrdatas: z.array(z.string()).optional(),
   // Read back from the API and echoed by the client on deletions; signing is not emulated.
   signatureRrdatas: z.array(z.string()).max(0).optional(),
   routingPolicy: routingPolicySchema.optional(),

@@ -20,6 +20,7 @@ export type GoogleErrorReason =
   | 'quotaExceeded'
   | 'rateLimitExceeded'
   | 'required'
+  | 'resourceInUseByAnotherResource'
   | 'uploadTooLarge';
 
 const STATUS_NAMES: Record<number, string> = {

@@ -1,5 +1,6 @@
 /** Record sets as Cloud DNS returns them. */
 import type { EmuRecordSet, RecordWrite } from '../core/zone-store.js';
+import { POLICY_METADATA_KEY } from './routing/policy-model.js';
 
 export interface RrsetJson {
   name: string;
@@ -9,9 +10,16 @@ export interface RrsetJson {
   /** Always present, empty: recorded Cloud DNS answers carry it for every set (signing is not emulated). */
   signatureRrdatas: string[];
   kind: 'dns#resourceRecordSet';
+  routingPolicy?: Record<string, unknown>;
 }
 
-export function toRrsetJson(rs: Pick<EmuRecordSet, 'name' | 'type' | 'ttl' | 'values'> | RecordWrite): RrsetJson {
+/** A set with a routing policy answers it and no rrdatas (its stored values are only the fail-open answer). */
+export function toRrsetJson(rs: Pick<EmuRecordSet, 'name' | 'type' | 'ttl' | 'values' | 'metadata'> | RecordWrite): RrsetJson {
+  const policy = rs.metadata?.[POLICY_METADATA_KEY];
+  if (policy !== undefined) {
+    const routingPolicy = JSON.parse(policy) as Record<string, unknown>;
+    return { name: rs.name, type: rs.type, ttl: rs.ttl, rrdatas: [], signatureRrdatas: [], kind: 'dns#resourceRecordSet', routingPolicy };
+  }
   return { name: rs.name, type: rs.type, ttl: rs.ttl, rrdatas: [...rs.values], signatureRrdatas: [], kind: 'dns#resourceRecordSet' };
 }
 

@@ -20,6 +20,10 @@ import { changeRoutes } from './routes/changes.js';
 import { managedZoneRoutes } from './routes/managed-zones.js';
 import { notEmulatedFeature } from './not-emulated.js';
 import { rrsetRoutes } from './routes/rrsets.js';
+import { healthCheckRoutes } from './routes/health-checks.js';
+import { HealthCheckRegistry } from './health-checks/registry.js';
+import { HealthEngine } from './health/engine.js';
+import { ROUTING_LIVE_SOURCE } from './routing/policy-model.js';
 import { ZoneOperationLog } from './zone-operations.js';
 import { ZoneSettingsRegistry } from './zone-settings.js';
 
@@ -30,11 +34,24 @@ export interface CloudDnsApiOptions extends ApiServerOptions {
   projectIds?: readonly string[];
   /** Page size of list calls without `maxResults` (default 100). */
   pageSize?: number;
+  /**
+   * Probe routing-policy health checks every this many ms instead of their
+   * `checkIntervalSec` (30 s or more on Cloud DNS): the one deviation, for local
+   * drills. Changeable later with `engine.configure`. Default: the checks' own.
+   */
+  healthCheckIntervalMs?: number;
+}
+
+export interface RunningCloudDnsApi extends RunningApi {
+  /** The failover engine: probes the endpoints routing policies name; the DNS server answers routed sets from it. */
+  readonly engine: HealthEngine;
 }
 
 const BASE = '/dns/v1/projects/:project';
 /** Protobuf's JSON parser's recursion limit, which Google's front end applies to request bodies. */
 const PROTOBUF_MAX_DEPTH = 100;
+/** The Compute health checks routing policies name are served beside the DNS API, as on googleapis.com. */
+const COMPUTE_BASE = '/compute/v1/projects/:project';
 /** A request that stalls mid-body is cut off after this long rather than held forever. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -174,6 +191,9 @@ export function createCloudDnsApp(ctx: CloudDnsContext, opts: CloudDnsApiOptions
   for (const route of [...managedZoneRoutes(ctx), ...rrsetRoutes(ctx), ...changeRoutes(ctx)]) {
     app.route(`${BASE}${route.path}`)[route.method](tag(route.operation), admit, authenticate, json, run(route));
   }
+  for (const route of healthCheckRoutes(ctx)) {
+    app.route(`${COMPUTE_BASE}${route.path}`)[route.method](tag(route.operation), admit, authenticate, json, run(route));
+  }
   app.use(tag('unknown'), admit, authenticate, (req: Request) => {
     const below = /^\/dns\/v1\/projects\/[^/]+(\/.*)$/.exec(req.path)?.[1];
     const feature = below === undefined ? undefined : notEmulatedFeature(below);
@@ -193,7 +213,7 @@ export function createCloudDnsApp(ctx: CloudDnsContext, opts: CloudDnsApiOptions
   return app;
 }
 
-export async function startCloudDnsApi(opts: CloudDnsApiOptions): Promise<RunningApi> {
+export async function startCloudDnsApi(opts: CloudDnsApiOptions): Promise<RunningCloudDnsApi> {
   const ctx: CloudDnsContext = {
     store: opts.store,
     changes: new ChangeLog(),
@@ -201,12 +221,22 @@ export async function startCloudDnsApi(opts: CloudDnsApiOptions): Promise<Runnin
     operations: new ZoneOperationLog(),
     projectIds: new Set(opts.projectIds ?? [EMULATOR_DEFAULTS.clouddns.projectId]),
     pageSize: opts.pageSize ?? DEFAULT_PAGE_SIZE,
+    healthChecks: new HealthCheckRegistry(),
   };
+  const engine = new HealthEngine({
+    store: opts.store,
+    healthChecks: ctx.healthChecks,
+    ...(opts.healthCheckIntervalMs !== undefined ? { intervalMs: opts.healthCheckIntervalMs } : {}),
+  });
   const server = createServer(createCloudDnsApp(ctx, opts));
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   const listener = new ManagedListener(server, opts.host, opts.port, opts.faults);
   await listener.start();
+  // Routed sets are answered from the engine's decision of the moment; the data plane needs no API call to move.
+  opts.store.liveValues = (rs) => (rs.liveSource === ROUTING_LIVE_SOURCE ? (engine.answer(rs) ?? rs.values) : rs.values);
+  engine.start();
   return {
+    engine,
     get endpoint() {
       return `http://${opts.host}:${listener.boundPort}`;
     },
@@ -214,6 +244,9 @@ export async function startCloudDnsApi(opts: CloudDnsApiOptions): Promise<Runnin
       return listener.boundPort;
     },
     settled: () => listener.settled(),
-    stop: () => listener.stop(),
+    stop: () => {
+      engine.stop();
+      return listener.stop();
+    },
   };
 }

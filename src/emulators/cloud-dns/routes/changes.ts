@@ -1,6 +1,7 @@
 /** `changes.create`, `changes.get`, `changes.list`. */
 import { applyChange } from '../change-apply.js';
 import { checkChange } from '../change-check.js';
+import { policyEnv } from '../context.js';
 import { type CloudDnsContext, type Route, requireZone } from '../context.js';
 import { changeSchema } from '../entity-schemas.js';
 import { googleErrors } from '../google-error.js';
@@ -18,7 +19,12 @@ export function changeRoutes(ctx: CloudDnsContext): Route[] {
       operation: 'changes.create',
       handle: ({ params, body }) => {
         const zone = requireZone(ctx, params);
-        const checked = checkChange(parseEntity(changeSchema, body, 'entity.change'), zone, ctx.settings.get(zone).dnssecConfig.state);
+        const checked = checkChange(
+          parseEntity(changeSchema, body, 'entity.change'),
+          zone,
+          ctx.settings.get(zone).dnssecConfig.state,
+          policyEnv(ctx),
+        );
         ctx.changes.open(zone);
         applyChange(ctx.store, zone, checked);
         const change = ctx.changes.append(zone, checked.additions.map(toRrsetJson), checked.deletions.map(toRrsetJson));

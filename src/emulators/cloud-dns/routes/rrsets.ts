@@ -6,12 +6,21 @@
 import type { EmuRecordSet, EmuZone } from '../../core/zone-store.js';
 import { applyChange } from '../change-apply.js';
 import { checkRrset, type CheckedChange } from '../change-check.js';
-import { type ApiRequest, type CloudDnsContext, type Route, requireZone } from '../context.js';
+import { type ApiRequest, type CloudDnsContext, policyEnv, type Route, requireZone } from '../context.js';
+import { POLICY_METADATA_KEY } from '../routing/policy-model.js';
+import type { RoutingPolicyInput } from '../routing/policy-schema.js';
 import { rrsetPatchSchema, rrsetSchema } from '../entity-schemas.js';
 import { googleErrors } from '../google-error.js';
 import { paginate } from '../pagination.js';
 import { parseEntity } from '../parse-entity.js';
 import { rrsetKey, toRrsetJson } from '../rrset-json.js';
+
+/** The live set's data as a patch body would carry it. */
+function livePolicy(live: EmuRecordSet): { rrdatas: string[]; routingPolicy?: RoutingPolicyInput } {
+  const policy = live.metadata?.[POLICY_METADATA_KEY];
+  if (policy === undefined) return { rrdatas: [...live.values] };
+  return { rrdatas: [], routingPolicy: JSON.parse(policy) as RoutingPolicyInput };
+}
 
 const ONE_SET = '/managedZones/:managedZone/rrsets/:name/:type';
 
@@ -35,6 +44,7 @@ export function rrsetRoutes(ctx: CloudDnsContext): Route[] {
     type: live.type,
     ttl: live.ttl,
     values: [...live.values],
+    ...(live.metadata ? { metadata: live.metadata } : {}),
   });
 
   return [
@@ -69,7 +79,7 @@ export function rrsetRoutes(ctx: CloudDnsContext): Route[] {
       handle: ({ params, body }) => {
         const zone = requireZone(ctx, params);
         const input = parseEntity(rrsetSchema, body, 'entity.resourceRecordSet');
-        const rs = checkRrset(input, 'entity.resourceRecordSet', zone, ctx.settings.get(zone).dnssecConfig.state);
+        const rs = checkRrset(input, 'entity.resourceRecordSet', zone, ctx.settings.get(zone).dnssecConfig.state, policyEnv(ctx));
         commit(zone, { additions: [rs], deletions: [] });
         return { status: 200, body: toRrsetJson(rs) };
       },
@@ -103,12 +113,15 @@ export function rrsetRoutes(ctx: CloudDnsContext): Route[] {
             name: live.name,
             type: live.type,
             ttl: patch.ttl ?? live.ttl,
-            rrdatas: patch.rrdatas ?? (patch.routingPolicy ? [] : [...live.values]),
-            ...(patch.routingPolicy ? { routingPolicy: patch.routingPolicy } : {}),
+            // A patch that names neither keeps what the set has: its rrdatas, or its routing policy.
+            ...(patch.rrdatas !== undefined || patch.routingPolicy !== undefined
+              ? { rrdatas: patch.rrdatas ?? [], ...(patch.routingPolicy ? { routingPolicy: patch.routingPolicy } : {}) }
+              : livePolicy(live)),
           },
           'entity.resourceRecordSet',
           zone,
           ctx.settings.get(zone).dnssecConfig.state,
+          policyEnv(ctx),
         );
         commit(zone, { additions: [next], deletions: [asDeletion(live)] });
         return { status: 200, body: toRrsetJson(next) };
