@@ -8,7 +8,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  ChangeResourceRecordSetsCommand,
   ChangeTagsForResourceCommand,
+  HealthCheckInUse,
+  InvalidChangeBatch,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
   CreateHealthCheckCommand,
   DeleteHealthCheckCommand,
   GetHealthCheckCommand,
@@ -267,4 +272,193 @@ async function until(cond: () => Promise<boolean>, timeoutMs = 20_000): Promise<
   }
 }
 
-export { zoneId };
+describe('record sets with SetIdentifier: failover, weighted, multivalue answer', () => {
+  const name = 'www.hc.test.';
+  const newCheck = async () =>
+    (await r53.send(new CreateHealthCheckCommand({ CallerReference: ref(), HealthCheckConfig: HTTP }))).HealthCheck?.Id ?? '';
+  const change = (Action: 'CREATE' | 'DELETE' | 'UPSERT', ResourceRecordSet: ResourceRecordSet) =>
+    r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [{ Action, ResourceRecordSet }] } }));
+  const fail = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+  let hcPrimary: string;
+  let primary: ResourceRecordSet;
+  const secondary: ResourceRecordSet = {
+    Name: name,
+    Type: 'A',
+    SetIdentifier: 'secondary',
+    Failover: 'SECONDARY',
+    TTL: 30,
+    ResourceRecords: [{ Value: '192.0.2.2' }],
+  };
+
+  // API Reference, ResourceRecordSet (SetIdentifier, Failover, HealthCheckId) and ListResourceRecordSets: routing fields listed back as written.
+  it('creates a PRIMARY with a health check and a SECONDARY, and lists them with their routing fields', async () => {
+    hcPrimary = await newCheck();
+    primary = {
+      Name: name,
+      Type: 'A',
+      SetIdentifier: 'primary',
+      Failover: 'PRIMARY',
+      TTL: 30,
+      ResourceRecords: [{ Value: '192.0.2.1' }],
+      HealthCheckId: hcPrimary,
+    };
+    await r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: {
+          Changes: [
+            { Action: 'CREATE', ResourceRecordSet: primary },
+            { Action: 'CREATE', ResourceRecordSet: secondary },
+          ],
+        },
+      }),
+    );
+    const listed = await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: name, StartRecordType: 'A' }));
+    expect(listed.ResourceRecordSets?.filter((s) => s.Name === name)).toEqual([primary, secondary]);
+  });
+
+  // Developer Guide, failover routing: one PRIMARY and one SECONDARY per name and type; CREATE of an existing set identifier fails.
+  it('refuses a second PRIMARY and a duplicate set identifier', async () => {
+    const second = await fail(change('CREATE', { ...primary, SetIdentifier: 'primary-2' }));
+    expect(second).toBeInstanceOf(InvalidChangeBatch);
+    expect(second?.message).toContain('a PRIMARY failover RRSet with the same name and type already exists');
+    const dup = await fail(change('CREATE', primary));
+    expect(dup?.message).toContain(
+      `Tried to create resource record set [name='${name}', type='A', set-identifier='primary'] but it already exists`,
+    );
+  });
+
+  // API Reference, ResourceRecordSet: Failover/Weight/MultiValueAnswer/HealthCheckId need a SetIdentifier; exactly one routing policy; Weight 0-255.
+  it.each<[string, ResourceRecordSet, RegExp]>([
+    [
+      'Failover without SetIdentifier',
+      { Name: 'x.hc.test.', Type: 'A', Failover: 'PRIMARY', TTL: 30, ResourceRecords: [{ Value: '192.0.2.1' }] },
+      /Failover needs a SetIdentifier/,
+    ],
+    [
+      'SetIdentifier without a policy',
+      { Name: 'x.hc.test.', Type: 'A', SetIdentifier: 'a', TTL: 30, ResourceRecords: [{ Value: '192.0.2.1' }] },
+      /exactly one routing policy/,
+    ],
+    [
+      'two policies',
+      {
+        Name: 'x.hc.test.',
+        Type: 'A',
+        SetIdentifier: 'a',
+        Weight: 1,
+        Failover: 'PRIMARY',
+        TTL: 30,
+        ResourceRecords: [{ Value: '192.0.2.1' }],
+      },
+      /exactly one routing policy/,
+    ],
+    [
+      'Weight 256',
+      { Name: 'x.hc.test.', Type: 'A', SetIdentifier: 'a', Weight: 256, TTL: 30, ResourceRecords: [{ Value: '192.0.2.1' }] },
+      /Weight must be an integer from 0 to 255/,
+    ],
+  ])('refuses %s with InvalidInput', async (_n, rrs, message) => {
+    const err = await fail(change('CREATE', rrs));
+    expect(err).toBeInstanceOf(InvalidInput);
+    expect(err?.message).toMatch(message);
+  });
+
+  // Route 53 refuses mixing routing policies and mixing routing sets with a plain set of the same name and type; HealthCheckId must exist.
+  it('refuses mixed policies, a plain set beside routing sets, and an unknown health check', async () => {
+    const weighted = await fail(
+      change('CREATE', { Name: name, Type: 'A', SetIdentifier: 'w', Weight: 10, TTL: 30, ResourceRecords: [{ Value: '192.0.2.5' }] }),
+    );
+    expect(weighted?.message).toContain('another routing policy (failover)');
+    const plain = await fail(change('CREATE', { Name: name, Type: 'A', TTL: 30, ResourceRecords: [{ Value: '192.0.2.5' }] }));
+    expect(plain?.message).toContain('RRSets with a SetIdentifier and the same name and type exist');
+    const unknown = await fail(
+      change('CREATE', {
+        Name: 'u.hc.test.',
+        Type: 'A',
+        SetIdentifier: 'u',
+        Weight: 1,
+        TTL: 30,
+        ResourceRecords: [{ Value: '192.0.2.5' }],
+        HealthCheckId: 'f0000000-0000-0000-0000-00000000dead',
+      }),
+    );
+    expect(unknown?.message).toContain('does not exist');
+  });
+
+  // API Reference, DeleteHealthCheck: HealthCheckInUse while a record set references the check.
+  it('refuses to delete a health check in use', async () => {
+    await expect(r53.send(new DeleteHealthCheckCommand({ HealthCheckId: hcPrimary }))).rejects.toBeInstanceOf(HealthCheckInUse);
+  });
+
+  // API Reference, ChangeResourceRecordSets: DELETE must match the set exactly, routing fields and HealthCheckId included (a compare-and-swap).
+  it('deletes only on an exact match, routing fields included', async () => {
+    const { HealthCheckId: _dropped, ...withoutCheck } = primary;
+    void _dropped;
+    for (const wrong of [withoutCheck, { ...primary, TTL: 60 }, { ...primary, ResourceRecords: [{ Value: '192.0.2.9' }] }]) {
+      const err = await fail(change('DELETE', wrong));
+      expect(err).toBeInstanceOf(InvalidChangeBatch);
+      expect(err?.message).toContain('do not match the current values');
+    }
+    await change('DELETE', primary);
+    await r53.send(new DeleteHealthCheckCommand({ HealthCheckId: hcPrimary }));
+    await change('DELETE', secondary);
+  });
+
+  // API Reference, ListResourceRecordSets: NextRecordName/NextRecordType/NextRecordIdentifier and StartRecordIdentifier page through sets with a SetIdentifier.
+  it('pages weighted and multivalue sets with NextRecordIdentifier', async () => {
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    await r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: {
+          Changes: [
+            ...ids.map((id, i) => ({
+              Action: 'CREATE' as const,
+              ResourceRecordSet: {
+                Name: 'w.hc.test.',
+                Type: 'A' as const,
+                SetIdentifier: id,
+                Weight: i,
+                TTL: 30,
+                ResourceRecords: [{ Value: `192.0.2.${i + 1}` }],
+              },
+            })),
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'm.hc.test.',
+                Type: 'A',
+                SetIdentifier: 'm1',
+                MultiValueAnswer: true,
+                TTL: 30,
+                ResourceRecords: [{ Value: '198.51.100.1' }],
+              },
+            },
+          ],
+        },
+      }),
+    );
+    const seen: string[] = [];
+    let start: { StartRecordName?: string; StartRecordType?: 'A'; StartRecordIdentifier?: string } = {
+      StartRecordName: 'w.hc.test.',
+      StartRecordType: 'A',
+    };
+    for (let page = 0; page < 10; page++) {
+      const out = await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, MaxItems: 2, ...start }));
+      for (const s of out.ResourceRecordSets ?? []) if (s.Name === 'w.hc.test.') seen.push(s.SetIdentifier ?? '');
+      if (!out.IsTruncated || out.NextRecordName !== 'w.hc.test.') break;
+      expect(out.NextRecordIdentifier).toBeDefined();
+      start = { StartRecordName: out.NextRecordName, StartRecordType: 'A', StartRecordIdentifier: out.NextRecordIdentifier ?? '' };
+    }
+    expect(seen).toEqual(ids);
+    const m = await r53.send(
+      new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: 'm.hc.test.', StartRecordType: 'A', MaxItems: 1 }),
+    );
+    expect(m.ResourceRecordSets?.[0]).toMatchObject({ SetIdentifier: 'm1', MultiValueAnswer: true });
+  });
+});
