@@ -155,7 +155,7 @@ describe('route53 malformed requests', () => {
     envelope(await call('GET', rrsetPath(), undefined, {}), 403, 'MissingAuthenticationToken');
     envelope(await call('GET', rrsetPath(), undefined, { authorization: 'Basic dXNlcjpwYXNz' }), 403, 'IncompleteSignature');
     expect(faults.counters().Unknown).toMatchObject({ client_error: 1 });
-    expect(faults.counters().ListHealthChecks).toMatchObject({ server_error: 1 });
+    expect(faults.counters().GetCheckerIpRanges).toMatchObject({ server_error: 1 });
   });
 
   it('refuses a body over the size limit with 413 and keeps serving', async () => {
