@@ -21,7 +21,16 @@ export interface EmuRecordSet {
   readonly version: number;
   /** Azure record-set metadata (key/value tags); other front ends ignore it. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * Set when the data plane answers this set from a live source instead of
+   * `values` (an Azure alias to a Traffic Manager profile): the source's id,
+   * which the store's `liveValues` callback is asked about at query time.
+   */
+  readonly liveSource?: string;
 }
+
+/** The values a set with a `liveSource` is answered with right now (none: no data). */
+export type LiveValues = (rs: EmuRecordSet) => readonly string[];
 
 export interface EmuZone {
   readonly id: string;
@@ -119,6 +128,13 @@ export interface ZoneStoreEvents {
  */
 export class ZoneStore extends EventEmitter<ZoneStoreEvents> {
   private readonly zones = new Map<string, EmuZone>();
+  /** Installed by the front end that writes sets with a `liveSource` (e.g. the Azure emulator's Traffic Manager engine). */
+  liveValues?: LiveValues;
+
+  /** What the data plane serves for a set: its stored values, or its live source's answer of the moment. */
+  valuesOf(rs: EmuRecordSet): readonly string[] {
+    return rs.liveSource !== undefined ? (this.liveValues?.(rs) ?? []) : rs.values;
+  }
 
   createZone(input: CreateZoneInput): EmuZone {
     if (this.zones.has(input.id)) throw new Error(`zone id ${input.id} already exists`);

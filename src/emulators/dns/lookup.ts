@@ -22,8 +22,12 @@ export interface LookupResult {
 /** Longest CNAME chain followed before giving up (loops are also cut by a visited set). */
 const MAX_CNAME_HOPS = 8;
 
-function present(rs: EmuRecordSet, owner: string, ttl = rs.ttl): PresentedRecord[] {
-  return rs.values.map((value) => ({ name: owner, type: rs.type, ttl, value }));
+/** The values a set is answered with; a set with a live source asks the store (`ZoneStore.valuesOf`). */
+export type ValuesOf = (rs: EmuRecordSet) => readonly string[];
+const storedValues: ValuesOf = (rs) => rs.values;
+
+function present(rs: EmuRecordSet, owner: string, ttl = rs.ttl, valuesOf: ValuesOf = storedValues): PresentedRecord[] {
+  return valuesOf(rs).map((value) => ({ name: owner, type: rs.type, ttl, value }));
 }
 
 /** The apex SOA for negative answers, its TTL capped by the SOA minimum (RFC 2308 §3). */
@@ -66,7 +70,7 @@ function referral(index: ZoneIndex, cut: string, result: LookupResult): LookupRe
   return result;
 }
 
-export function lookupInZone(zone: EmuZone, qname: string, qtype: string): LookupResult {
+export function lookupInZone(zone: EmuZone, qname: string, qtype: string, valuesOf: ValuesOf = storedValues): LookupResult {
   const index = indexZone(zone);
   const result: LookupResult = { rcode: 'NOERROR', authoritative: true, answers: [], authorities: [], additionals: [] };
   const visited = new Set<string>();
@@ -84,21 +88,25 @@ export function lookupInZone(zone: EmuZone, qname: string, qtype: string): Looku
       return result;
     }
     if (qtype === 'ANY') {
-      for (const rs of sets.values()) result.answers.push(...present(rs, name));
+      for (const rs of sets.values()) result.answers.push(...present(rs, name, rs.ttl, valuesOf));
       return result;
     }
     const exact = sets.get(qtype);
     if (exact) {
-      result.answers.push(...present(exact, name));
+      const answers = present(exact, name, exact.ttl, valuesOf);
+      // A live set with nothing to answer right now is no data.
+      if (answers.length === 0) result.authorities.push(...negativeSoa(index));
+      result.answers.push(...answers);
       return result;
     }
     const cname = sets.get('CNAME');
-    if (!cname || !cname.values[0]) {
+    const cnameTarget = cname && valuesOf(cname)[0];
+    if (!cname || !cnameTarget) {
       result.authorities.push(...negativeSoa(index));
       return result;
     }
-    result.answers.push(...present(cname, name));
-    const target = absoluteName(cname.values[0]);
+    result.answers.push(...present(cname, name, cname.ttl, valuesOf));
+    const target = absoluteName(cnameTarget);
     // Outside this zone (or a loop) the resolver takes over from the CNAME.
     if (!inZone(target, zone.name) || visited.has(target)) return result;
     name = target;
@@ -111,5 +119,5 @@ export function lookup(store: ZoneStore, qname: string, qtype: string): LookupRe
   const name = absoluteName(qname);
   const zone = store.findZoneFor(name);
   if (!zone) return { rcode: 'REFUSED', authoritative: false, answers: [], authorities: [], additionals: [] };
-  return lookupInZone(zone, name, qtype.toUpperCase());
+  return lookupInZone(zone, name, qtype.toUpperCase(), (rs) => store.valuesOf(rs));
 }

@@ -40,7 +40,8 @@ export function indexZone(zone: EmuZone): ZoneIndex {
   const cuts = new Set<string>();
   for (const rs of zone.records.values()) {
     // An empty record set (Azure allows one) is not served: the name does not exist because of it.
-    if (rs.values.length === 0) continue;
+    // A set answered from a live source exists whatever it holds.
+    if (rs.values.length === 0 && rs.liveSource === undefined) continue;
     let types = byName.get(rs.name);
     if (!types) {
       types = new Map();

@@ -227,7 +227,9 @@ export function applyChangeBatch(draft: ZoneDraft, changes: readonly RecordChang
       problems.push(...applyRoutingChange(routing, change));
       continue;
     }
-    const current = draft.get(name, type);
+    const stored = draft.get(name, type);
+    // A live set stands for the routing sets at name/type; it is not a plain set.
+    const current = stored?.liveSource === undefined ? stored : undefined;
     if (action !== 'DELETE' && routing.sets.some((s) => s.name === name && s.type === type)) {
       problems.push(`RRSet ${describe(name, type)} cannot be created because RRSets with a SetIdentifier and the same name and type exist`);
       continue;

@@ -161,19 +161,17 @@ export const getHealthCheckStatus: Operation = (ctx, req) => {
 
 export const getHealthCheckLastFailureReason: Operation = (ctx, req) => {
   const hc = requireHealthCheck(ctx, req.params.id ?? '');
-  const observations = ctx.engine
-    .observations(hc.id)
-    .flatMap((o) =>
-      o.lastFailure
-        ? [
-            {
-              Region: o.region,
-              IPAddress: o.ipAddress,
-              StatusReport: { Status: o.lastFailure.report, CheckedTime: o.lastFailure.checkedAt.toISOString() },
-            },
-          ]
-        : [],
-    );
+  const observations = ctx.engine.observations(hc.id).flatMap((o) =>
+    o.lastFailure
+      ? [
+          {
+            Region: o.region,
+            IPAddress: o.ipAddress,
+            StatusReport: { Status: o.lastFailure.report, CheckedTime: o.lastFailure.checkedAt.toISOString() },
+          },
+        ]
+      : [],
+  );
   return {
     root: 'GetHealthCheckLastFailureReasonResponse',
     content: { HealthCheckObservations: { HealthCheckObservation: observations } },

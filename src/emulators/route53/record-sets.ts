@@ -3,8 +3,9 @@
  * in Route 53's order (name with labels reversed, then type), a page starting at
  * the first set at or after (name, type); a truncated page names the next one.
  */
-import type { EmuRecordSet } from '../core/zone-store.js';
-import { applyChangeBatch, readChangeBatch } from './change-batch.js';
+import type { EmuRecordSet, EmuRecordType, ZoneDraft } from '../core/zone-store.js';
+import { applyChangeBatch, readChangeBatch, type RecordChange } from './change-batch.js';
+import { LIVE_SOURCE_PREFIX } from './live-answers.js';
 import type { RoutingDraft } from './routing-changes.js';
 import type { RoutingSet } from './routing-sets.js';
 import { changeInfoXml } from './change-log.js';
@@ -71,7 +72,8 @@ export const listResourceRecordSets: Operation = (ctx, req) => {
   }
   if (type !== undefined && !isRoute53Type(type)) throw invalidInput(`type '${type}' is not a Route 53 record type`);
   const limit = maxItems(req.query, PAGE_DEFAULT, PAGE_MAX);
-  const sets: Listed[] = [...zone.records.values(), ...ctx.routing.all(zone.id)].sort(compareSets);
+  const plain = [...zone.records.values()].filter((rs) => rs.liveSource === undefined);
+  const sets: Listed[] = [...plain, ...ctx.routing.all(zone.id)].sort(compareSets);
   const start =
     rawName === undefined
       ? 0
@@ -91,6 +93,29 @@ export const listResourceRecordSets: Operation = (ctx, req) => {
   };
 };
 
+/**
+ * For every name and type holding routing sets, one set in the zone store with
+ * a live source, so the DNS data plane asks the engine for its values at
+ * query time (`liveAnswers`); removed when the last routing set goes.
+ */
+function syncLiveSets(draft: ZoneDraft, changes: readonly RecordChange[], sets: readonly RoutingSet[]): void {
+  for (const c of changes) {
+    if (!c.routing) continue;
+    const here = sets.filter((s) => s.name === c.name && s.type === c.type);
+    const current = draft.get(c.name, c.type);
+    if (here[0]) {
+      // The store's type list is the data plane's; Route 53 keeps every type it documents.
+      draft.put({
+        name: c.name,
+        type: c.type as EmuRecordType,
+        ttl: here[0].ttl,
+        values: [],
+        liveSource: `${LIVE_SOURCE_PREFIX}${draft.zone.id}`,
+      });
+    } else if (current?.liveSource !== undefined) draft.delete(c.name, c.type);
+  }
+}
+
 export const changeResourceRecordSets: Operation = (ctx, req) => {
   const root = 'ChangeResourceRecordSetsRequest';
   const request = readRequest(changeResourceRecordSetsRequest, root, parseRequestXml(req.body, root));
@@ -102,8 +127,12 @@ export const changeResourceRecordSets: Operation = (ctx, req) => {
     plainExists: () => false,
   };
   ctx.store.transact(zone.id, (draft) => {
-    routing.plainExists = (name, type) => draft.get(name, type) !== undefined;
+    routing.plainExists = (name, type) => {
+      const rs = draft.get(name, type);
+      return rs !== undefined && rs.liveSource === undefined;
+    };
     applyChangeBatch(draft, changes, routing);
+    syncLiveSets(draft, changes, routing.sets);
   });
   // Reached only when the whole batch applied.
   ctx.routing.replace(zone.id, routing.sets);

@@ -10,6 +10,7 @@ import { ChangeLog } from './change-log.js';
 import type { Route53Context } from './context.js';
 import { HealthCheckEngine } from './engine/checkers.js';
 import { newHealthCheckRegistry } from './health-checks.js';
+import { installLiveAnswers } from './live-answers.js';
 import { RoutingSets } from './routing-sets.js';
 
 export interface Route53ApiOptions extends ApiServerOptions {
@@ -42,6 +43,7 @@ export async function startRoute53Api(opts: Route53ApiOptions): Promise<RunningR
   };
   const engine = new HealthCheckEngine(opts.healthCheckIntervalMs !== undefined ? { intervalMs: opts.healthCheckIntervalMs } : {});
   const routing = new RoutingSets();
+  installLiveAnswers(opts.store, routing, engine);
   const ctx: Route53Context = {
     store: opts.store,
     changes: new ChangeLog(opts.changeSyncMs ?? DEFAULT_CHANGE_SYNC_MS, opts.now ?? Date.now),
