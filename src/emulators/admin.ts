@@ -18,7 +18,17 @@ export interface AdminTarget {
   store: ZoneStore;
   /** Resolves when the API listener reflects `apiDown`; awaited before answering a change. */
   settled?: () => Promise<void>;
+  /** The provider's failover engine (e.g. Route 53 health checkers), whose probe interval drills may speed up. */
+  engine?: EngineKnob;
 }
+
+/** A failover engine's interval override: undefined means the provider's real intervals. */
+export interface EngineKnob {
+  readonly intervalMs: number | undefined;
+  setIntervalMs(ms: number | undefined): void;
+}
+
+const EngineSchema = z.strictObject({ intervalMs: z.number().int().nullable() });
 
 export interface AdminApiOptions {
   host: string;
@@ -142,6 +152,33 @@ export function adminApp(targets: Record<EmulatorKind, AdminTarget>, log?: Admin
     await t.settled?.();
     return t.faults.settings;
   };
+
+  // The one deviation from the providers: how often their failover engines probe (null: the real intervals).
+  const engineOf = (kind: string | string[] | undefined): EngineKnob => {
+    const engine = target(kind).engine;
+    if (!engine) throw new AdminError(404, 'NoEngine', `emulator '${String(kind)}' runs no failover engine here`);
+    return engine;
+  };
+  app.get('/engines/:kind', (req, res) => {
+    res.json({ intervalMs: engineOf(req.params.kind).intervalMs ?? null });
+  });
+  app.put('/engines/:kind', (req, res) => {
+    const engine = engineOf(req.params.kind);
+    const parsed = EngineSchema.safeParse(req.body);
+    if (!parsed.success)
+      throw new AdminError(
+        400,
+        'InvalidEngineSetting',
+        'expected {"intervalMs": <integer ms>} or {"intervalMs": null} for the real intervals',
+      );
+    try {
+      engine.setIntervalMs(parsed.data.intervalMs ?? undefined);
+    } catch (err) {
+      if (err instanceof RangeError) throw new AdminError(400, 'InvalidEngineSetting', err.message);
+      throw err;
+    }
+    res.json({ intervalMs: engine.intervalMs ?? null });
+  });
 
   app.get('/faults', (_req, res) => {
     res.json(all((t) => t.faults.settings));

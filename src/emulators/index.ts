@@ -20,6 +20,7 @@ import { assertLoopback, startAdminApi, type RunningAdminApi } from './admin.js'
 import { startDnsServer, type RunningDnsServer } from './dns/index.js';
 import type { EndpointsFile } from './endpoints.js';
 import { seedRoute53Zone, startRoute53Api } from './route53/index.js';
+import type { HealthCheckEngine } from './route53/engine/checkers.js';
 import { seedAzureZone, startAzureDnsApi } from './azure-dns/index.js';
 import { seedCloudDnsZone, startCloudDnsApi } from './cloud-dns/index.js';
 
@@ -71,6 +72,12 @@ export interface StartEmulatorsOptions {
   stateDir?: string;
   /** One line per API request and DNS query. */
   log?: (line: Record<string, unknown>) => void;
+  /**
+   * Probe interval of the providers' failover engines (Route 53 health checks), in
+   * ms, for local drills; also settable at run time through the admin API
+   * (`PUT /engines/route53`). Default: the providers' real intervals.
+   */
+  engineIntervalMs?: number;
 }
 
 interface EmulatorParts<K extends EmulatorKind> {
@@ -86,6 +93,8 @@ interface EmulatorParts<K extends EmulatorKind> {
 }
 
 export interface RunningRoute53 extends EmulatorParts<'route53'> {
+  /** The simulated health checkers (interval knob, probe count). */
+  healthChecks: HealthCheckEngine;
   region: string;
   hostedZoneId: string;
   accessKeyId: string;
@@ -167,6 +176,7 @@ async function allOrNothing<T extends readonly unknown[]>(
 interface Common {
   host: string;
   zone: string;
+  engineIntervalMs?: number;
   log?: StartEmulatorsOptions['log'];
 }
 
@@ -207,10 +217,27 @@ async function startRoute53(c: Common, ports: Required<EmulatorPorts>): Promise<
   const store = new ZoneStore();
   const faults = new FaultInjector({ bucket: { ...EMULATOR_DEFAULTS.buckets.route53 } });
   const { hostedZoneId } = seedRoute53Zone(store, c.zone);
-  const parts = await withDns('route53', c, ports, store, faults, () =>
-    startRoute53Api({ host: c.host, port: ports.apiPort, store, faults, log: apiLog(c, 'route53') }),
-  );
-  return { ...parts, region: d.region, hostedZoneId, accessKeyId: d.accessKeyId, secretAccessKey: d.secretAccessKey };
+  let engine: HealthCheckEngine | undefined;
+  const parts = await withDns('route53', c, ports, store, faults, async () => {
+    const api = await startRoute53Api({
+      host: c.host,
+      port: ports.apiPort,
+      store,
+      faults,
+      log: apiLog(c, 'route53'),
+      ...(c.engineIntervalMs !== undefined ? { healthCheckIntervalMs: c.engineIntervalMs } : {}),
+    });
+    engine = api.healthChecks;
+    return api;
+  });
+  return {
+    ...parts,
+    healthChecks: engine as HealthCheckEngine,
+    region: d.region,
+    hostedZoneId,
+    accessKeyId: d.accessKeyId,
+    secretAccessKey: d.secretAccessKey,
+  };
 }
 
 async function startAzure(c: Common, ports: Required<EmulatorPorts>, stateDir: string): Promise<RunningAzureDns> {
@@ -267,7 +294,12 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   const ownStateDir = options.stateDir === undefined;
   const stateDir = ownStateDir ? await mkdtemp(join(tmpdir(), 'failover-emulators-')) : resolve(options.stateDir!);
   await mkdir(stateDir, { recursive: true });
-  const common: Common = { host, zone, log: options.log };
+  const common: Common = {
+    host,
+    zone,
+    log: options.log,
+    ...(options.engineIntervalMs !== undefined ? { engineIntervalMs: options.engineIntervalMs } : {}),
+  };
 
   let started: [RunningRoute53, RunningAzureDns, RunningCloudDns];
   try {
@@ -292,7 +324,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
         host,
         port: adminPort,
         targets: {
-          route53: { faults: route53.faults, store: route53.store, settled: () => route53.api.settled() },
+          route53: { faults: route53.faults, store: route53.store, settled: () => route53.api.settled(), engine: route53.healthChecks },
           azure: { faults: azure.faults, store: azure.store, settled: () => azure.api.settled() },
           clouddns: { faults: clouddns.faults, store: clouddns.store, settled: () => clouddns.api.settled() },
         },

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FaultInjector } from '../../src/emulators/core/faults.js';
 import { ZoneStore } from '../../src/emulators/core/zone-store.js';
 import { startDnsServer, type RunningDnsServer } from '../../src/emulators/dns/index.js';
+import { startEmulators } from '../../src/emulators/index.js';
 import { seedRoute53Zone, startRoute53Api } from '../../src/emulators/route53/index.js';
 import type { RunningRoute53Api } from '../../src/emulators/route53/server.js';
 
@@ -119,4 +120,23 @@ it('moves the answer from PRIMARY to SECONDARY over DNS with no API call, within
   expect(apiCallsAfter).toBe(apiCallsBefore);
   expect(api.healthChecks.probeCount).toBeGreaterThan(probesBefore);
   expect(await answer(resolver)).toEqual(['127.0.0.12']);
+});
+
+// The interval knob: an option of startEmulators and the admin API's /engines/route53 (null: Route 53's real intervals).
+it('speeds the checkers up through startEmulators and the admin API', async () => {
+  const emu = await startEmulators({ freePorts: true, engineIntervalMs: 300 });
+  try {
+    const url = `${emu.admin.endpoint}/engines/route53`;
+    expect(await (await fetch(url)).json()).toEqual({ intervalMs: 300 });
+    const put = (body: unknown) =>
+      fetch(url, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect(await (await put({ intervalMs: 150 })).json()).toEqual({ intervalMs: 150 });
+    expect(emu.route53.healthChecks.intervalMs).toBe(150);
+    expect((await put({ intervalMs: 10 })).status).toBe(400);
+    expect(await (await put({ intervalMs: null })).json()).toEqual({ intervalMs: null });
+    expect(emu.route53.healthChecks.intervalMs).toBeUndefined();
+    expect((await fetch(`${emu.admin.endpoint}/engines/clouddns`)).status).toBe(404);
+  } finally {
+    await emu.stop();
+  }
 });
