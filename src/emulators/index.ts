@@ -20,6 +20,7 @@ import { assertLoopback, startAdminApi, type EngineControl, type RunningAdminApi
 import { startDnsServer, type RunningDnsServer } from './dns/index.js';
 import type { EndpointsFile } from './endpoints.js';
 import { seedRoute53Zone, startRoute53Api } from './route53/index.js';
+import type { HealthCheckEngine } from './route53/engine/checkers.js';
 import { seedAzureZone, startAzureDnsApi } from './azure-dns/index.js';
 import type { TrafficManager } from './azure-dns/server.js';
 import { TrafficManagerEngine } from './azure-dns/traffic-manager/engine.js';
@@ -89,6 +90,12 @@ export interface StartEmulatorsOptions {
    * local drills. Changeable later through the admin API (`PUT /engines/clouddns`).
    */
   cloudDnsHealthCheckIntervalMs?: number | null;
+  /**
+   * Probe interval of Route 53's health checkers, in ms, for local drills; also
+   * settable at run time through the admin API (`PUT /engines/route53`). Default:
+   * Route 53's real intervals.
+   */
+  engineIntervalMs?: number;
 }
 
 interface EmulatorParts<K extends EmulatorKind> {
@@ -104,6 +111,8 @@ interface EmulatorParts<K extends EmulatorKind> {
 }
 
 export interface RunningRoute53 extends EmulatorParts<'route53'> {
+  /** The simulated health checkers (interval knob, probe count). */
+  healthChecks: HealthCheckEngine;
   region: string;
   hostedZoneId: string;
   accessKeyId: string;
@@ -189,6 +198,7 @@ async function allOrNothing<T extends readonly unknown[]>(
 interface Common {
   host: string;
   zone: string;
+  engineIntervalMs?: number;
   log?: StartEmulatorsOptions['log'];
   probeIntervalMs?: number | null;
   cloudDnsHealthCheckIntervalMs?: number | null;
@@ -231,10 +241,27 @@ async function startRoute53(c: Common, ports: Required<EmulatorPorts>): Promise<
   const store = new ZoneStore();
   const faults = new FaultInjector({ bucket: { ...EMULATOR_DEFAULTS.buckets.route53 } });
   const { hostedZoneId } = seedRoute53Zone(store, c.zone);
-  const parts = await withDns('route53', c, ports, store, faults, () =>
-    startRoute53Api({ host: c.host, port: ports.apiPort, store, faults, log: apiLog(c, 'route53') }),
-  );
-  return { ...parts, region: d.region, hostedZoneId, accessKeyId: d.accessKeyId, secretAccessKey: d.secretAccessKey };
+  let engine: HealthCheckEngine | undefined;
+  const parts = await withDns('route53', c, ports, store, faults, async () => {
+    const api = await startRoute53Api({
+      host: c.host,
+      port: ports.apiPort,
+      store,
+      faults,
+      log: apiLog(c, 'route53'),
+      ...(c.engineIntervalMs !== undefined ? { healthCheckIntervalMs: c.engineIntervalMs } : {}),
+    });
+    engine = api.healthChecks;
+    return api;
+  });
+  return {
+    ...parts,
+    healthChecks: engine as HealthCheckEngine,
+    region: d.region,
+    hostedZoneId,
+    accessKeyId: d.accessKeyId,
+    secretAccessKey: d.secretAccessKey,
+  };
 }
 
 async function startAzure(c: Common, ports: Required<EmulatorPorts>, stateDir: string): Promise<RunningAzureDns> {
@@ -295,6 +322,19 @@ async function startCloudDns(c: Common, ports: Required<EmulatorPorts>): Promise
     managedZoneId: String(seeded.id),
     token: d.token,
     engine: engine!,
+  };
+}
+
+/** The admin API's view of Route 53's health checkers: the interval knob (null: Route 53's real intervals). */
+function route53EngineControl(engine: HealthCheckEngine): EngineControl {
+  const settings = () => ({ probeIntervalMs: engine.intervalMs ?? null });
+  return {
+    settings,
+    set(patch) {
+      if ('probeIntervalMs' in patch) engine.setIntervalMs(patch.probeIntervalMs ?? undefined);
+      return settings();
+    },
+    state: () => ({}),
   };
 }
 
@@ -360,6 +400,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     log: options.log,
     probeIntervalMs: options.trafficManagerProbeIntervalMs,
     cloudDnsHealthCheckIntervalMs: options.cloudDnsHealthCheckIntervalMs,
+    ...(options.engineIntervalMs !== undefined ? { engineIntervalMs: options.engineIntervalMs } : {}),
   };
 
   let started: [RunningRoute53, RunningAzureDns, RunningCloudDns];
@@ -385,7 +426,12 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
         host,
         port: adminPort,
         targets: {
-          route53: { faults: route53.faults, store: route53.store, settled: () => route53.api.settled() },
+          route53: {
+            faults: route53.faults,
+            store: route53.store,
+            settled: () => route53.api.settled(),
+            engine: route53EngineControl(route53.healthChecks),
+          },
           azure: {
             faults: azure.faults,
             store: azure.store,

@@ -14,11 +14,11 @@ import {
   CreateHostedZoneCommand,
   CreateReusableDelegationSetCommand,
   CreateTrafficPolicyCommand,
+  GetCheckerIpRangesCommand,
   GetDNSSECCommand,
   GetHostedZoneCommand,
   InvalidChangeBatch,
   InvalidInput,
-  ListHealthChecksCommand,
   ListResourceRecordSetsCommand,
   ListTagsForResourceCommand,
   ListTagsForResourcesCommand,
@@ -253,7 +253,7 @@ describe('operations that are not emulated', () => {
   it('answer NotImplemented (501), not retried by the SDK, with a message naming the feature', async () => {
     const cases: Array<[() => Promise<unknown>, string]> = [
       [() => r53.send(new CreateReusableDelegationSetCommand({ CallerReference: 'ds-1' })), 'not emulated: reusable delegation sets'],
-      [() => r53.send(new ListHealthChecksCommand({})), 'not emulated: health checks'],
+      [() => r53.send(new GetCheckerIpRangesCommand({})), 'not emulated: health-check checker IP ranges'],
       [() => r53.send(new GetDNSSECCommand({ HostedZoneId: zoneId })), 'not emulated: DNSSEC signing'],
       [() => r53.send(new CreateTrafficPolicyCommand({ Name: 'p', Document: '{}' })), 'not emulated: traffic policies'],
     ];
@@ -266,7 +266,8 @@ describe('operations that are not emulated', () => {
   });
 
   it('cover every other operation of the model, each in the envelope with a well-formed body', async () => {
-    expect(NOT_EMULATED_ROUTES.length).toBeGreaterThanOrEqual(60);
+    // 61 operations before the eight health-check operations became served.
+    expect(NOT_EMULATED_ROUTES.length).toBeGreaterThanOrEqual(53);
     for (const route of NOT_EMULATED_ROUTES) {
       const path = route.path.replace(/:(\w+)/g, 'x1');
       const answer = await raw(route.method.toUpperCase(), path, route.method === 'post' ? `<x xmlns="${NS}"/>` : undefined);

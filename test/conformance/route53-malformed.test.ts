@@ -141,8 +141,8 @@ describe('route53 malformed requests', () => {
     );
     envelope(await call('GET', '/2013-04-01/change/CUNKNOWN'), 404, 'NoSuchChange');
     // An operation of the API that is not emulated answers in Route 53's envelope, naming the feature.
-    expect(envelope(await call('GET', '/2013-04-01/healthcheck'), 501, 'NotImplemented').Message).toBe(
-      'not emulated: health checks (ListHealthChecks is not served by this Route 53 emulator)',
+    expect(envelope(await call('GET', '/2013-04-01/checkeripranges'), 501, 'NotImplemented').Message).toBe(
+      'not emulated: health-check checker IP ranges (GetCheckerIpRanges is not served by this Route 53 emulator)',
     );
     envelope(await call('PUT', rrsetPath(), VALID), 404, 'UnknownOperation');
     expect(envelope(await call('GET', `${rrsetPath()}?maxitems=lots`), 400, 'InvalidInput').Message).toContain(
@@ -155,7 +155,7 @@ describe('route53 malformed requests', () => {
     envelope(await call('GET', rrsetPath(), undefined, {}), 403, 'MissingAuthenticationToken');
     envelope(await call('GET', rrsetPath(), undefined, { authorization: 'Basic dXNlcjpwYXNz' }), 403, 'IncompleteSignature');
     expect(faults.counters().Unknown).toMatchObject({ client_error: 1 });
-    expect(faults.counters().ListHealthChecks).toMatchObject({ server_error: 1 });
+    expect(faults.counters().GetCheckerIpRanges).toMatchObject({ server_error: 1 });
   });
 
   it('refuses a body over the size limit with 413 and keeps serving', async () => {

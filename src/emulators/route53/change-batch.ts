@@ -10,6 +10,7 @@ import type { EmuRecordSet, EmuRecordType, EmuZone, ZoneDraft } from '../core/zo
 import { invalidChangeBatch, invalidInput } from './errors.js';
 import { decodeName, encodeName, nameProblem } from './names.js';
 import { comparableValue, isRoute53Type, ROUTE53_TYPES, valueProblem, type Route53Type } from './record-values.js';
+import { applyRoutingChange, type RoutingDraft } from './routing-changes.js';
 import { UNSUPPORTED_RRSET_FIELDS, type ChangeElement, type ChangeResourceRecordSetsRequest } from './request-shapes.js';
 
 export const MAX_RECORDS_PER_REQUEST = 1000;
@@ -25,6 +26,53 @@ export interface RecordChange {
   ttl: number;
   /** Values as written; they are stored and returned so. */
   values: string[];
+  /** Failover, weighted or multivalue answer: set with a SetIdentifier (routing-sets.ts). */
+  routing?: Routing;
+}
+
+export interface Routing {
+  setIdentifier: string;
+  failover?: 'PRIMARY' | 'SECONDARY';
+  weight?: number;
+  multiValue?: boolean;
+  healthCheckId?: string;
+}
+
+/** API Reference, ResourceRecordSet: SetIdentifier 1-128 characters, Weight 0-255, Failover PRIMARY|SECONDARY. */
+function readRouting(rrs: ChangeElement['ResourceRecordSet'], where: string): Routing | undefined {
+  const policies = (['Weight', 'Failover', 'MultiValueAnswer'] as const).filter((f) => rrs[f] !== undefined);
+  if (rrs.SetIdentifier === undefined) {
+    if (policies.length > 0 || rrs.HealthCheckId !== undefined)
+      throw invalidInput(
+        `${where}: ${[...policies, ...(rrs.HealthCheckId !== undefined ? ['HealthCheckId'] : [])].join(', ')} need${policies.length + (rrs.HealthCheckId !== undefined ? 1 : 0) === 1 ? 's' : ''} a SetIdentifier`,
+      );
+    return undefined;
+  }
+  if (rrs.SetIdentifier.length < 1 || rrs.SetIdentifier.length > 128)
+    throw invalidInput(`${where}: SetIdentifier must be 1 to 128 characters`);
+  if (policies.length !== 1)
+    throw invalidInput(
+      `${where}: a record set with a SetIdentifier needs exactly one routing policy of Weight, Failover or MultiValueAnswer (emulated), got ${policies.length === 0 ? 'none' : policies.join(', ')}`,
+    );
+  const routing: Routing = { setIdentifier: rrs.SetIdentifier };
+  if (rrs.Weight !== undefined) {
+    if (!/^\d{1,3}$/.test(rrs.Weight) || Number(rrs.Weight) > 255)
+      throw invalidInput(`${where}: Weight must be an integer from 0 to 255, got '${rrs.Weight}'`);
+    routing.weight = Number(rrs.Weight);
+  }
+  if (rrs.Failover !== undefined) {
+    if (rrs.Failover !== 'PRIMARY' && rrs.Failover !== 'SECONDARY')
+      throw invalidInput(
+        `Invalid XML ; cvc-enumeration-valid: Value '${rrs.Failover}' is not facet-valid with respect to enumeration '[PRIMARY, SECONDARY]'. It must be a value from the enumeration.`,
+      );
+    routing.failover = rrs.Failover;
+  }
+  if (rrs.MultiValueAnswer !== undefined) {
+    if (rrs.MultiValueAnswer !== 'true') throw invalidInput(`${where}: MultiValueAnswer must be true on a multivalue answer record set`);
+    routing.multiValue = true;
+  }
+  if (rrs.HealthCheckId !== undefined) routing.healthCheckId = rrs.HealthCheckId;
+  return routing;
 }
 
 const describe = (name: string, type: string) => `[name='${encodeName(name)}', type='${type}']`;
@@ -42,17 +90,19 @@ function readChange(el: ChangeElement, position: number): RecordChange {
     throw invalidInput(`${where}: Type '${rrs.Type}' is not a Route 53 record type (one of ${ROUTE53_TYPES.join(', ')})`);
   if (rrs.TTL === undefined || rrs.ResourceRecords === undefined) {
     throw invalidInput(
-      `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in Change with [Action=${el.Action}, Name=${rrs.Name}, Type=${rrs.Type}, SetIdentifier=null]`,
+      `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in Change with [Action=${el.Action}, Name=${rrs.Name}, Type=${rrs.Type}, SetIdentifier=${rrs.SetIdentifier ?? 'null'}]`,
     );
   }
   if (!/^\d{1,10}$/.test(rrs.TTL) || Number(rrs.TTL) > MAX_TTL)
     throw invalidInput(`${where}: TTL must be an integer from 0 to ${MAX_TTL}, got '${rrs.TTL}'`);
+  const routing = readRouting(rrs, where);
   return {
     action: el.Action,
     name: decodeName(rrs.Name),
     type: rrs.Type,
     ttl: Number(rrs.TTL),
     values: rrs.ResourceRecords.ResourceRecord.map((r) => r.Value),
+    ...(routing ? { routing } : {}),
   };
 }
 
@@ -158,14 +208,14 @@ function conflictProblem(types: TypesByName, change: RecordChange, zoneName: str
  * Apply checked changes in order to `draft`; throws InvalidChangeBatch listing
  * every problem, which aborts the surrounding transaction.
  */
-export function applyChangeBatch(draft: ZoneDraft, changes: readonly RecordChange[]): void {
+export function applyChangeBatch(draft: ZoneDraft, changes: readonly RecordChange[], routing: RoutingDraft): void {
   const zoneName = draft.zone.name;
   const types = new TypesByName(draft.list());
   const actionsByKey = new Map<string, ChangeAction[]>();
   const problems: string[] = [];
   for (const change of changes) {
     const { action, name, type } = change;
-    const key = `${name}|${type}`;
+    const key = `${name}|${type}|${change.routing?.setIdentifier ?? ''}`;
     const earlier = actionsByKey.get(key) ?? [];
     actionsByKey.set(key, [...earlier, action]);
     // Within one batch a set may appear twice only as DELETE then CREATE (a replace).
@@ -173,7 +223,17 @@ export function applyChangeBatch(draft: ZoneDraft, changes: readonly RecordChang
       problems.push(`The request contains an invalid set of changes for a resource record set '${type} ${encodeName(name)}'`);
       continue;
     }
-    const current = draft.get(name, type);
+    if (change.routing) {
+      problems.push(...applyRoutingChange(routing, change));
+      continue;
+    }
+    const stored = draft.get(name, type);
+    // A live set stands for the routing sets at name/type; it is not a plain set.
+    const current = stored?.liveSource === undefined ? stored : undefined;
+    if (action !== 'DELETE' && routing.sets.some((s) => s.name === name && s.type === type)) {
+      problems.push(`RRSet ${describe(name, type)} cannot be created because RRSets with a SetIdentifier and the same name and type exist`);
+      continue;
+    }
     if (action === 'DELETE') {
       if (!current) problems.push(`Tried to delete resource record set ${describe(name, type)} but it was not found`);
       else if (!sameContent(current, change))

@@ -1,6 +1,9 @@
 /** What every Route 53 operation works on: the zones and the log of submitted changes. */
 import type { EmuZone, ZoneStore } from '../core/zone-store.js';
 import type { ChangeLog } from './change-log.js';
+import type { HealthCheckEngine } from './engine/checkers.js';
+import type { HealthCheckRegistry } from './health-checks.js';
+import type { RoutingSets } from './routing-sets.js';
 import { noSuchHostedZone } from './errors.js';
 
 export interface Route53Context {
@@ -12,6 +15,13 @@ export interface Route53Context {
   readonly endpoint: () => string;
   /** Route 53's own per-zone data (comment, tags), by zone id; see zoneMeta. */
   readonly zoneMeta: Map<string, ZoneMeta>;
+  readonly healthChecks: HealthCheckRegistry;
+  /** The simulated checkers probing every health check. */
+  readonly engine: HealthCheckEngine;
+  /** Record sets with a SetIdentifier (failover, weighted, multivalue), which the zone store cannot hold side by side. */
+  readonly routing: RoutingSets;
+  /** The record set (as text) that references a health check, if any. */
+  readonly healthCheckUser: (healthCheckId: string) => string | undefined;
 }
 
 /** What Route 53 keeps about a hosted zone beside its records. */

@@ -185,8 +185,10 @@ export const listHostedZonesByName: Operation = (ctx, req) => {
 export const deleteHostedZone: Operation = (ctx, req) => {
   const zone = requireZone(ctx, req.params.id ?? '');
   const required = (type: string, name: string) => name === zone.name && (type === 'SOA' || type === 'NS');
-  if ([...zone.records.values()].some((rs) => !required(rs.type, rs.name))) throw hostedZoneNotEmpty();
+  if ([...zone.records.values()].some((rs) => !required(rs.type, rs.name)) || ctx.routing.all(zone.id).length > 0)
+    throw hostedZoneNotEmpty();
   ctx.store.deleteZone(zone.id);
+  ctx.routing.dropZone(zone.id);
   ctx.zoneMeta.delete(zone.id);
   return { root: 'DeleteHostedZoneResponse', content: { ChangeInfo: changeInfoXml(ctx.changes.submit()) } };
 };

@@ -12,17 +12,7 @@ type Method = Route['method'];
 
 /** Feature → its operations as [method, path, operation]. */
 const NOT_EMULATED: Record<string, ReadonlyArray<readonly [Method, string, string]>> = {
-  'health checks': [
-    ['post', '/2013-04-01/healthcheck', 'CreateHealthCheck'],
-    ['get', '/2013-04-01/healthcheck', 'ListHealthChecks'],
-    ['get', '/2013-04-01/healthcheck/:id', 'GetHealthCheck'],
-    ['post', '/2013-04-01/healthcheck/:id', 'UpdateHealthCheck'],
-    ['delete', '/2013-04-01/healthcheck/:id', 'DeleteHealthCheck'],
-    ['get', '/2013-04-01/healthcheck/:id/status', 'GetHealthCheckStatus'],
-    ['get', '/2013-04-01/healthcheck/:id/lastfailurereason', 'GetHealthCheckLastFailureReason'],
-    ['get', '/2013-04-01/healthcheckcount', 'GetHealthCheckCount'],
-    ['get', '/2013-04-01/checkeripranges', 'GetCheckerIpRanges'],
-  ],
+  'health-check checker IP ranges': [['get', '/2013-04-01/checkeripranges', 'GetCheckerIpRanges']],
   'reusable delegation sets': [
     ['post', '/2013-04-01/delegationset', 'CreateReusableDelegationSet'],
     ['get', '/2013-04-01/delegationset', 'ListReusableDelegationSets'],

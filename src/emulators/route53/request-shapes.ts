@@ -8,16 +8,11 @@ import { z } from 'zod';
 import { invalidInput } from './errors.js';
 import type { XmlValue } from './xml.js';
 
-/** Route 53 features the store cannot represent; accepted by the schema so they can be refused by name. */
+/** Route 53 features not emulated; accepted by the schema so they can be refused by name. */
 export const UNSUPPORTED_RRSET_FIELDS = [
-  'SetIdentifier',
-  'Weight',
   'Region',
   'GeoLocation',
-  'Failover',
-  'MultiValueAnswer',
   'AliasTarget',
-  'HealthCheckId',
   'TrafficPolicyInstanceId',
   'CidrRoutingConfig',
   'GeoProximityLocation',
@@ -38,6 +33,11 @@ const resourceRecordSet = z.strictObject({
   Type: z.string(),
   TTL: z.string().optional(),
   ResourceRecords: resourceRecords.optional(),
+  SetIdentifier: z.string().optional(),
+  Weight: z.string().optional(),
+  Failover: z.string().optional(),
+  MultiValueAnswer: z.string().optional(),
+  HealthCheckId: z.string().optional(),
   ...unsupported,
 });
 

@@ -10,6 +10,16 @@ import {
   listHostedZonesByName,
   updateHostedZoneComment,
 } from './hosted-zones.js';
+import {
+  createHealthCheck,
+  deleteHealthCheck,
+  getHealthCheck,
+  getHealthCheckCount,
+  getHealthCheckLastFailureReason,
+  getHealthCheckStatus,
+  listHealthChecks,
+  updateHealthCheck,
+} from './health-checks.js';
 import { NOT_EMULATED_ROUTES } from './not-emulated.js';
 import { changeResourceRecordSets, listResourceRecordSets } from './record-sets.js';
 import { changeTagsForResource, listTagsForResource, listTagsForResources } from './tags.js';
@@ -36,5 +46,18 @@ export const ROUTES: readonly Route[] = [
   { method: 'get', path: '/2013-04-01/tags/:type/:id', operation: 'ListTagsForResource', handler: listTagsForResource },
   { method: 'post', path: '/2013-04-01/tags/:type/:id', operation: 'ChangeTagsForResource', handler: changeTagsForResource },
   { method: 'post', path: '/2013-04-01/tags/:type', operation: 'ListTagsForResources', handler: listTagsForResources },
+  { method: 'post', path: '/2013-04-01/healthcheck', operation: 'CreateHealthCheck', handler: createHealthCheck },
+  { method: 'get', path: '/2013-04-01/healthcheck', operation: 'ListHealthChecks', handler: listHealthChecks },
+  { method: 'get', path: '/2013-04-01/healthcheckcount', operation: 'GetHealthCheckCount', handler: getHealthCheckCount },
+  { method: 'get', path: '/2013-04-01/healthcheck/:id', operation: 'GetHealthCheck', handler: getHealthCheck },
+  { method: 'post', path: '/2013-04-01/healthcheck/:id', operation: 'UpdateHealthCheck', handler: updateHealthCheck },
+  { method: 'delete', path: '/2013-04-01/healthcheck/:id', operation: 'DeleteHealthCheck', handler: deleteHealthCheck },
+  { method: 'get', path: '/2013-04-01/healthcheck/:id/status', operation: 'GetHealthCheckStatus', handler: getHealthCheckStatus },
+  {
+    method: 'get',
+    path: '/2013-04-01/healthcheck/:id/lastfailurereason',
+    operation: 'GetHealthCheckLastFailureReason',
+    handler: getHealthCheckLastFailureReason,
+  },
   ...NOT_EMULATED_ROUTES,
 ];

@@ -1,12 +1,12 @@
 /**
- * Cost-allocation tags of hosted zones (ChangeTagsForResource,
+ * Cost-allocation tags of hosted zones and health checks (ChangeTagsForResource,
  * ListTagsForResource, ListTagsForResources). The model's resource types are
- * `hostedzone` and `healthcheck`; health checks are not emulated, so no health
- * check exists and every health-check id answers NoSuchHealthCheck, as Route 53
- * answers an id it does not know.
+ * `hostedzone` and `healthcheck`; an unknown health-check id answers
+ * NoSuchHealthCheck, as Route 53 does.
  */
 import { requireZone, zoneMeta, type Operation, type Route53Context, type ZoneMeta } from './context.js';
-import { invalidInput, noSuchHealthCheck } from './errors.js';
+import { invalidInput } from './errors.js';
+import { requireHealthCheck } from './health-checks.js';
 import { changeTagsForResourceRequest, listTagsForResourcesRequest, readRequest } from './request-shapes.js';
 import { parseRequestXml } from './xml.js';
 
@@ -29,8 +29,11 @@ function resourceType(raw: string | undefined): ResourceType {
 }
 
 /** The tags of one resource; the SDK sends bare ids, other clients may send `/hostedzone/Z..`. */
-function resourceTags(ctx: Route53Context, type: ResourceType, rawId: string): { id: string; meta: ZoneMeta } {
-  if (type === 'healthcheck') throw noSuchHealthCheck(rawId);
+function resourceTags(ctx: Route53Context, type: ResourceType, rawId: string): { id: string; meta: Pick<ZoneMeta, 'tags'> } {
+  if (type === 'healthcheck') {
+    const hc = requireHealthCheck(ctx, rawId);
+    return { id: hc.id, meta: hc };
+  }
   const zone = requireZone(ctx, rawId);
   return { id: zone.id, meta: zoneMeta(ctx, zone) };
 }

@@ -16,6 +16,9 @@ const LIST_MEMBERS = new Set([
   'AddTags.Tag',
   'RemoveTagKeys.Key',
   'ResourceIds.ResourceId',
+  'Regions.Region',
+  'ChildHealthChecks.ChildHealthCheck',
+  'ResetElements.ResettableElementName',
 ]);
 /** Deeper than any Route 53 request; bounds the work a hostile body can cause. */
 const MAX_DEPTH = 16;
