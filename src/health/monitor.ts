@@ -24,7 +24,7 @@
  *   overload.ts) instead of inventing outages; `probe-stats` gives counts per
  *   interval so consumers need not listen to every `probe`.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { BreakerGroup, rollingWindowFor, type ProbeBreaker } from './breaker.js';
 import { realClock, type Clock, type TimerHandle } from './clock.js';
 import type { HealthMonitorEvents, MonitorSnapshot, TargetSnapshot, VantageSnapshot } from './monitor-events.js';
@@ -75,7 +75,7 @@ export interface HealthMonitorOptions {
 }
 
 /** Lag past this is the monitor's, not a target's: timeouts are then inconclusive and the cadence stretches. */
-export const DEFAULT_LAG_THRESHOLD_MS = 50;
+export const DEFAULT_LAG_THRESHOLD_MS = 100;
 /** Pairs due within the same slot share one timer. */
 export const TIMER_SLOT_MS = 5;
 
@@ -149,6 +149,8 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
     this.#spreadStart = options.spreadStart ?? options.clock === undefined;
     this.#lagThresholdMs = options.lagThresholdMs ?? DEFAULT_LAG_THRESHOLD_MS;
     this.#lag = options.lag ?? (options.clock === undefined ? eventLoopLag() : noLag);
+    // Every in-flight probe listens to the one stop signal.
+    setMaxListeners(0, this.#stopping.signal);
     this.vantagePoints = options.vantagePoints ?? health.vantagePoints.map((v) => new VantagePoint({ id: v.id, clock: this.#clock }));
     checkUnique(
       'vantage point',
