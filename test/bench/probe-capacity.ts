@@ -32,6 +32,7 @@ const TIMEOUT_MS = 900;
 interface ProberReport {
   readonly probes: number;
   readonly failed: number;
+  readonly inconclusive?: number;
   readonly windowMs: number;
   readonly latenciesMs: number[];
 }
@@ -110,13 +111,15 @@ async function runMonitor(): Promise<void> {
     },
     targets: ports.map((p) => ({ id: `t${p}`, healthUrl: `http://127.0.0.1:${p}/`, expectStatus: 200 })),
   });
-  const report: ProberReport = { probes: 0, failed: 0, windowMs, latenciesMs: [] };
+  const report: ProberReport = { probes: 0, failed: 0, inconclusive: 0, windowMs, latenciesMs: [] };
   let measuring = false;
   monitor.on('overload', (e) => process.stderr.write(`health-monitor overload: ${JSON.stringify(e)}\n`));
   monitor.on('probe', (e) => {
     if (!measuring) return;
     (report as { probes: number }).probes += 1;
-    if (!e.result.ok) (report as { failed: number }).failed += 1;
+    // An inconclusive probe (our own lag) is not a failure of the target; counted apart.
+    if (e.result.inconclusive) (report as { inconclusive: number }).inconclusive += 1;
+    else if (!e.result.ok) (report as { failed: number }).failed += 1;
     report.latenciesMs.push(e.result.latencyMs);
   });
   monitor.start();
@@ -191,6 +194,7 @@ interface Row {
   readonly targets: number;
   readonly probesPerSecond: number;
   readonly failed: number;
+  readonly inconclusive: number;
   readonly cpuPercentOfCore: number;
   readonly cpuPercentPer1000ProbesPerSecond: number;
   readonly cpuMsPerProbe: number;
@@ -236,6 +240,7 @@ async function measure(prober: string, targets: number, proberPid: number, repor
     targets,
     probesPerSecond: Math.round(probesPerSecond),
     failed: report.failed,
+    inconclusive: report.inconclusive ?? 0,
     cpuPercentOfCore: Math.round(cpuFraction * 1000) / 10,
     cpuPercentPer1000ProbesPerSecond: Math.round(((cpuFraction * 100) / (probesPerSecond / 1000)) * 10) / 10,
     cpuMsPerProbe: Math.round(((cpuFraction * 1000) / probesPerSecond) * 1000) / 1000,
