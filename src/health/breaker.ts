@@ -33,6 +33,8 @@ export interface BreakerSettings {
   readonly volumeThreshold: number;
   /** Length of the rolling statistics window; see rollingWindowFor. */
   readonly rollingWindowMs: number;
+  /** opossum's backstop firing this much late is event-loop lag: inconclusive, not a timeout. */
+  readonly lagToleranceMs?: number;
 }
 
 /** Opossum's backstop fires this long after the probe should have timed out by itself. */
@@ -93,7 +95,8 @@ export class ProbeBreaker extends EventEmitter<ProbeBreakerEvents> {
     this.#breaker = new CircuitBreaker(
       async (signal: AbortSignal) => {
         const result = await probe(signal);
-        if (!result.ok) throw new ProbeFailed(result);
+        // An inconclusive probe (our lag, not the target) must not push the breaker open.
+        if (!result.ok && !result.inconclusive) throw new ProbeFailed(result);
         return result;
       },
       {
@@ -142,6 +145,16 @@ export class ProbeBreaker extends EventEmitter<ProbeBreakerEvents> {
       if (code === 'ETIMEDOUT' && CircuitBreaker.isOurError(err as Error)) {
         // The probe overran its own deadline: end it now rather than let it run on.
         controller.abort();
+        const lateMs = performance.now() - started - this.#settings.timeoutMs - BREAKER_TIMEOUT_MARGIN_MS;
+        if (lateMs > (this.#settings.lagToleranceMs ?? Number.POSITIVE_INFINITY))
+          return {
+            ok: false,
+            at,
+            latencyMs,
+            code: 'ELAG',
+            inconclusive: true,
+            error: `inconclusive: the breaker's deadline fired ${Math.round(lateMs)} ms late (event-loop lag)`,
+          };
         return { ok: false, at, latencyMs, code, error: `timeout after ${this.#settings.timeoutMs} ms` };
       }
       if (code === 'ESHUTDOWN') return { ok: false, at, latencyMs: 0, code, error: 'circuit shut down' };

@@ -44,8 +44,40 @@ export interface BreakerEvent {
   readonly at: number;
 }
 
+/**
+ * The monitor cannot keep up (or has caught up again). While overloaded it probes
+ * less often (`stretch` × every delay) and treats timeouts its own lag explains
+ * as inconclusive, instead of reporting healthy targets as down.
+ */
+export interface OverloadEvent {
+  /** overloaded: first lagging window; stretched/relaxed: the stretch moved; recovered: back to the configured cadence. */
+  readonly state: 'overloaded' | 'stretched' | 'relaxed' | 'recovered';
+  readonly at: number;
+  /** The multiplier now applied to every probe delay (1 = configured cadence). */
+  readonly stretch: number;
+  /** Worst lateness of a probe timer in the window, ms. */
+  readonly timerLateMs: number;
+  /** Worst measured event-loop delay in the window, ms. */
+  readonly loopLagMs: number;
+  readonly lagThresholdMs: number;
+}
+
+/** Counts per window (one probe interval), so consumers need not listen to every probe. */
+export interface ProbeStatsEvent {
+  readonly at: number;
+  readonly windowMs: number;
+  readonly probes: number;
+  readonly failed: number;
+  /** Results the monitor's own lag made meaningless (not fed to the state machine). */
+  readonly inconclusive: number;
+  readonly stretch: number;
+  readonly loopLagP99Ms: number;
+}
+
 export interface HealthMonitorEvents {
   probe: [ProbeEvent];
+  overload: [OverloadEvent];
+  'probe-stats': [ProbeStatsEvent];
   'vantage-state': [VantageStateEvent];
   verdict: [VerdictEvent];
   breaker: [BreakerEvent];
@@ -69,6 +101,8 @@ export interface VantageSnapshot {
   readonly consecutiveFailures: number;
   readonly probes: number;
   readonly failedProbes: number;
+  /** Probes whose result the monitor's own lag made meaningless; absent when none. */
+  readonly inconclusiveProbes?: number;
 }
 
 export interface TargetSnapshot {
@@ -83,5 +117,7 @@ export interface TargetSnapshot {
 export interface MonitorSnapshot {
   readonly at: number;
   readonly running: boolean;
+  /** 1 at the configured cadence; above 1 the monitor is overloaded and probes that much less often. */
+  readonly stretch?: number;
   readonly targets: readonly TargetSnapshot[];
 }

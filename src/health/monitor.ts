@@ -12,12 +12,25 @@
  *   is the send time on that clock;
  * - stop() clears every timer, aborts in-flight probes (their results are dropped:
  *   stopping is not evidence) and resolves when nothing is running.
+ *
+ * At scale (thousands of pairs on one core):
+ * - start() spreads first probes over the fast interval by a stable per-pair phase
+ *   (real clock by default), so probes never run in synchronized bursts;
+ * - timers are coalesced: pairs due in the same TIMER_SLOT_MS slot share one timer;
+ * - one AbortController for the whole monitor (stop aborts everything at once);
+ * - a timeout the monitor's own lag explains (late deadline timer, or event-loop
+ *   lag past `lagThresholdMs` during the probe) is inconclusive, never a failure;
+ * - past capacity the monitor stretches its cadence and emits `overload` (see
+ *   overload.ts) instead of inventing outages; `probe-stats` gives counts per
+ *   interval so consumers need not listen to every `probe`.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { BreakerGroup, rollingWindowFor, type ProbeBreaker } from './breaker.js';
 import { realClock, type Clock, type TimerHandle } from './clock.js';
 import type { HealthMonitorEvents, MonitorSnapshot, TargetSnapshot, VantageSnapshot } from './monitor-events.js';
-import { nextProbeAt, nextProbeDelay, type ProbeCadence } from './probe-schedule.js';
+import { eventLoopLag, noLag, type LagSource } from './loop-lag.js';
+import { NOMINAL, nextOverloadState, phaseOffset, type OverloadState } from './overload.js';
+import { nextProbeDelay, type ProbeCadence } from './probe-schedule.js';
 import type { HttpProbeResult } from './probe.js';
 import { defaultStaleAfterMs, judgeTarget, type TargetVerdict } from './quorum.js';
 import { INITIAL_TARGET_STATE, observe, type TargetState } from './target-state.js';
@@ -53,7 +66,18 @@ export interface HealthMonitorOptions {
   readonly breakers?: boolean;
   /** A vantage point silent for longer counts neither way; default 2 × interval + timeout. */
   readonly staleAfterMs?: number;
+  /** Spread first probes over the fast interval (default: true on the real clock, false on an injected one). */
+  readonly spreadStart?: boolean;
+  /** Timer lateness or event-loop lag beyond this (ms) means overloaded; default DEFAULT_LAG_THRESHOLD_MS. */
+  readonly lagThresholdMs?: number;
+  /** Where event-loop lag is read; Node's monitorEventLoopDelay on the real clock, none on an injected one. */
+  readonly lag?: LagSource;
 }
+
+/** Lag past this is the monitor's, not a target's: timeouts are then inconclusive and the cadence stretches. */
+export const DEFAULT_LAG_THRESHOLD_MS = 100;
+/** Pairs due within the same slot share one timer. */
+export const TIMER_SLOT_MS = 5;
 
 /** A monitor used wrongly: duplicate ids, an unknown target, a restart after stop. */
 export class HealthMonitorError extends Error {
@@ -70,8 +94,11 @@ interface Slot {
   readonly breaker: ProbeBreaker | undefined;
   state: TargetState;
   timer?: TimerHandle;
-  inFlight?: { readonly controller: AbortController; readonly done: Promise<void> };
+  inFlight?: Promise<void>;
+  /** When the current timer was due (monitor clock), to tell a late timer from a slow target. */
+  dueAt?: number;
   last?: HttpProbeResult;
+  inconclusive: number;
   consecutiveSuccesses: number;
   consecutiveFailures: number;
   probes: number;
@@ -100,6 +127,17 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
   readonly #staleAfterMs: number;
   readonly #breakers: BreakerGroup | undefined;
   readonly #targets = new Map<string, TargetEntry>();
+  readonly #spreadStart: boolean;
+  readonly #lagThresholdMs: number;
+  readonly #lag: LagSource;
+  /** Aborts every in-flight probe at stop(); one for all, not one per probe. */
+  readonly #stopping = new AbortController();
+  /** Coalesced timers: slot time → pairs due then. */
+  readonly #due = new Map<number, { readonly at: number; readonly handle: TimerHandle; readonly slots: Set<Slot> }>();
+  #overload: OverloadState = NOMINAL;
+  #windowTimer: TimerHandle | undefined;
+  #windowStart = 0;
+  #window = { probes: 0, failed: 0, inconclusive: 0, timerLateMs: 0 };
   #phase: 'idle' | 'running' | 'stopped' = 'idle';
 
   constructor(options: HealthMonitorOptions) {
@@ -108,6 +146,11 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
     this.#health = health;
     this.#clock = options.clock ?? realClock;
     this.#staleAfterMs = options.staleAfterMs ?? defaultStaleAfterMs(health);
+    this.#spreadStart = options.spreadStart ?? options.clock === undefined;
+    this.#lagThresholdMs = options.lagThresholdMs ?? DEFAULT_LAG_THRESHOLD_MS;
+    this.#lag = options.lag ?? (options.clock === undefined ? eventLoopLag() : noLag);
+    // Every in-flight probe listens to the one stop signal.
+    setMaxListeners(0, this.#stopping.signal);
     this.vantagePoints = options.vantagePoints ?? health.vantagePoints.map((v) => new VantagePoint({ id: v.id, clock: this.#clock }));
     checkUnique(
       'vantage point',
@@ -123,6 +166,7 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
         : new BreakerGroup({
             ...health.breaker,
             timeoutMs: health.timeoutMs,
+            lagToleranceMs: this.#lagThresholdMs,
             rollingWindowMs: rollingWindowFor({ intervalMs: health.intervalMs, volumeThreshold: health.breaker.volumeThreshold }),
           });
 
@@ -138,27 +182,46 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
     return this.#phase === 'running';
   }
 
-  /** Begin probing: every pair is probed at once, then on its own schedule. */
+  /** How much the cadence is stretched: 1 when keeping up, more when overloaded. */
+  get stretch(): number {
+    return this.#overload.stretch;
+  }
+
+  /**
+   * Begin probing: every pair is probed at once (or, with spreadStart, at its own
+   * phase within the fast interval), then on its own schedule.
+   */
   start(): void {
     if (this.#phase === 'stopped') throw new HealthMonitorError('this health monitor was stopped; create a new one to probe again');
     if (this.#phase === 'running') return;
     this.#phase = 'running';
-    for (const slot of this.#allSlots()) this.#schedule(slot);
+    const now = this.#clock.now();
+    for (const slot of this.#allSlots()) {
+      const offset = this.#spreadStart ? phaseOffset(`${slot.target.id}@${slot.vantage.id}`, this.#health.fastIntervalMs) : 0;
+      this.#arm(slot, now + offset);
+    }
+    this.#windowStart = now;
+    this.#lag.read();
+    this.#armWindow();
   }
 
   /** Clear every timer, abort in-flight probes, shut the breakers down; resolves when idle. */
   async stop(): Promise<void> {
     this.#phase = 'stopped';
+    for (const { handle } of this.#due.values()) this.#clock.clearTimer(handle);
+    this.#due.clear();
+    if (this.#windowTimer !== undefined) this.#clock.clearTimer(this.#windowTimer);
+    this.#windowTimer = undefined;
+    this.#stopping.abort();
     const pending: Promise<void>[] = [];
     for (const slot of this.#allSlots()) {
-      this.#clearTimer(slot);
-      if (slot.inFlight) {
-        slot.inFlight.controller.abort();
-        pending.push(slot.inFlight.done);
-      }
+      slot.dueAt = undefined;
+      if (slot.inFlight) pending.push(slot.inFlight);
     }
     await Promise.all(pending);
+    this.#lag.stop();
     this.#breakers?.shutdown();
+    for (const vantage of this.vantagePoints) vantage.closeConnections();
   }
 
   /**
@@ -186,17 +249,21 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
       reason: entry.verdict.reason,
       vantages: entry.slots.map((slot) => this.#slotSnapshot(slot)),
     }));
-    return { at: this.#clock.now(), running: this.running, targets };
+    return { at: this.#clock.now(), running: this.running, stretch: this.#overload.stretch, targets };
   }
 
   #createSlot(target: ProbeTarget, vantage: VantagePoint): Slot {
     const timeoutMs = this.#health.timeoutMs;
-    const breaker = this.#breakers?.create(`${target.id}@${vantage.id}`, (signal) => vantage.probe(target, { timeoutMs, signal }));
+    const lagToleranceMs = this.#lagThresholdMs;
+    const breaker = this.#breakers?.create(`${target.id}@${vantage.id}`, (signal) =>
+      vantage.probe(target, { timeoutMs, lagToleranceMs, signal }),
+    );
     const slot: Slot = {
       target,
       vantage,
       breaker,
       state: INITIAL_TARGET_STATE,
+      inconclusive: 0,
       consecutiveSuccesses: 0,
       consecutiveFailures: 0,
       probes: 0,
@@ -221,31 +288,103 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
 
   #schedule(slot: Slot): void {
     if (this.#phase !== 'running' || slot.inFlight) return;
+    const now = this.#clock.now();
+    const stretch = this.#overload.stretch;
+    // Start-to-start spacing from the last attempt, even one the state machine ignored
+    // (an open breaker's or an inconclusive one), so an unsent probe never makes the schedule spin.
+    const delay = nextProbeDelay(slot.state, this.#health) * stretch;
+    const sinceLastAttempt = slot.last ? slot.last.at + delay : now;
+    const fromState = slot.state.last === undefined ? now : Math.max(slot.state.last.at + delay, now);
+    this.#arm(slot, Math.max(fromState, sinceLastAttempt));
+  }
+
+  /** Put `slot` on the shared timer of the TIMER_SLOT_MS slot holding `dueAt` (exact on an injected clock). */
+  #arm(slot: Slot, dueAt: number): void {
     this.#clearTimer(slot);
     const now = this.#clock.now();
-    // Start-to-start spacing from the last attempt, even one the state machine ignored
-    // (an open breaker's), so an unsent probe never makes the schedule spin.
-    const sinceLastAttempt = slot.last ? slot.last.at + nextProbeDelay(slot.state, this.#health) : now;
-    const delay = Math.max(nextProbeAt(slot.state, this.#health, now), sinceLastAttempt) - now;
-    slot.timer = this.#clock.setTimer(() => {
-      slot.timer = undefined;
+    const slotAt = this.#clock === realClock ? Math.ceil(dueAt / TIMER_SLOT_MS) * TIMER_SLOT_MS : dueAt;
+    slot.dueAt = slotAt;
+    let bucket = this.#due.get(slotAt);
+    if (!bucket) {
+      const slots = new Set<Slot>();
+      const handle = this.#clock.setTimer(() => this.#fire(slotAt), Math.max(0, slotAt - now));
+      bucket = { at: slotAt, handle, slots };
+      this.#due.set(slotAt, bucket);
+    }
+    bucket.slots.add(slot);
+  }
+
+  #fire(slotAt: number): void {
+    const bucket = this.#due.get(slotAt);
+    this.#due.delete(slotAt);
+    if (!bucket) return;
+    const late = this.#clock.now() - slotAt;
+    if (late > this.#window.timerLateMs) this.#window.timerLateMs = late;
+    for (const slot of bucket.slots) {
+      slot.dueAt = undefined;
       void this.#probe(slot);
-    }, delay);
+    }
   }
 
   #clearTimer(slot: Slot): void {
-    if (slot.timer === undefined) return;
-    this.#clock.clearTimer(slot.timer);
-    slot.timer = undefined;
+    if (slot.dueAt === undefined) return;
+    const bucket = this.#due.get(slot.dueAt);
+    slot.dueAt = undefined;
+    if (!bucket) return;
+    bucket.slots.delete(slot);
+    if (bucket.slots.size === 0) {
+      this.#clock.clearTimer(bucket.handle);
+      this.#due.delete(bucket.at);
+    }
+  }
+
+  /** Once per interval: judge the window's lag, stretch or relax the cadence, report counts. */
+  #armWindow(): void {
+    const windowMs = this.#health.intervalMs;
+    this.#windowTimer = this.#clock.setTimer(() => {
+      if (this.#phase !== 'running') return;
+      const now = this.#clock.now();
+      const loop = this.#lag.read();
+      const w = this.#window;
+      const { state, change } = nextOverloadState(
+        this.#overload,
+        { timerLateMs: w.timerLateMs, loopLagMs: loop.maxMs },
+        this.#lagThresholdMs,
+      );
+      this.#overload = state;
+      this.#window = { probes: 0, failed: 0, inconclusive: 0, timerLateMs: 0 };
+      const elapsed = now - this.#windowStart;
+      this.#windowStart = now;
+      this.#armWindow();
+      if (change !== 'none')
+        this.emit('overload', {
+          state: change,
+          at: now,
+          stretch: state.stretch,
+          timerLateMs: w.timerLateMs,
+          loopLagMs: Math.round(loop.maxMs),
+          lagThresholdMs: this.#lagThresholdMs,
+        });
+      this.emit('probe-stats', {
+        at: now,
+        windowMs: elapsed,
+        probes: w.probes,
+        failed: w.failed,
+        inconclusive: w.inconclusive,
+        stretch: state.stretch,
+        loopLagP99Ms: Math.round(loop.p99Ms),
+      });
+    }, windowMs);
   }
 
   #probe(slot: Slot): Promise<void> {
-    if (slot.inFlight) return slot.inFlight.done;
+    if (slot.inFlight) return slot.inFlight;
     this.#clearTimer(slot);
-    const controller = new AbortController();
     const sentAt = this.#clock.now();
-    const { signal } = controller;
-    const sent = slot.breaker ? slot.breaker.run(signal) : slot.vantage.probe(slot.target, { timeoutMs: this.#health.timeoutMs, signal });
+    const signal = this.#stopping.signal;
+    const sent = slot.breaker
+      ? slot.breaker.run(signal)
+      : slot.vantage.probe(slot.target, { timeoutMs: this.#health.timeoutMs, lagToleranceMs: this.#lagThresholdMs, signal });
     const done = sent
       .catch((err: unknown): HttpProbeResult => ({
         ok: false,
@@ -257,10 +396,27 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
       .then((outcome) => {
         slot.inFlight = undefined;
         if (signal.aborted) return;
-        this.#record(slot, { ...outcome, at: sentAt });
+        this.#record(slot, this.#judgeLag({ ...outcome, at: sentAt }));
       });
-    slot.inFlight = { controller, done };
+    slot.inFlight = done;
     return done;
+  }
+
+  /**
+   * A timeout while the loop itself lagged past the threshold says nothing about
+   * the target: the answer may be sitting unread in the socket. Refused
+   * connections and bad statuses are the target's own doing and stay failures.
+   */
+  #judgeLag(result: HttpProbeResult): HttpProbeResult {
+    if (result.ok || result.inconclusive || result.code !== 'ETIMEDOUT') return result;
+    const lagMs = Math.max(this.#window.timerLateMs, this.#lag.peek());
+    if (lagMs <= this.#lagThresholdMs) return result;
+    return {
+      ...result,
+      code: 'ELAG',
+      inconclusive: true,
+      error: `inconclusive: timed out while the prober lagged ${Math.round(lagMs)} ms (overloaded)`,
+    };
   }
 
   #record(slot: Slot, result: HttpProbeResult): void {
@@ -268,14 +424,20 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
     // A probe the open breaker did not send is not evidence: it may only keep a
     // target down, never count toward `fall` (I6: down needs `fall` real failures).
     const notSent = result.code === 'EOPENBREAKER' && before.kind !== 'down';
-    if (!notSent) slot.state = observe(before, result, this.#health);
+    // An inconclusive probe (the monitor lagged, not the target) is no evidence either way.
+    if (!notSent && !result.inconclusive) slot.state = observe(before, result, this.#health);
     slot.last = result;
     slot.probes += 1;
-    if (result.ok) {
+    this.#window.probes += 1;
+    if (result.inconclusive) {
+      slot.inconclusive += 1;
+      this.#window.inconclusive += 1;
+    } else if (result.ok) {
       slot.consecutiveSuccesses += 1;
       slot.consecutiveFailures = 0;
     } else {
       slot.failedProbes += 1;
+      this.#window.failed += 1;
       slot.consecutiveFailures += 1;
       slot.consecutiveSuccesses = 0;
     }
@@ -290,7 +452,8 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
     entry.verdict = this.#judge(targetId, entry.slots, now);
     if (entry.verdict.kind !== previous.kind) entry.verdictSince = now;
 
-    this.emit('probe', { targetId, vantageId, result, state: slot.state.kind });
+    // Building the event costs more than the probe's bookkeeping: skip it when nobody listens.
+    if (this.listenerCount('probe') > 0) this.emit('probe', { targetId, vantageId, result, state: slot.state.kind });
     if (slot.state.kind !== before.kind)
       this.emit('vantage-state', { targetId, vantageId, from: before.kind, to: slot.state.kind, at: now, state: slot.state });
     if (entry.verdict.kind !== previous.kind)
@@ -303,7 +466,8 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
       vantageIds: slots.map((s) => s.vantage.id),
       states: new Map(slots.map((s) => [s.vantage.id, s.state])),
       ...(this.#health.quorum !== undefined ? { quorum: this.#health.quorum } : {}),
-      staleAfterMs: this.#staleAfterMs,
+      // A stretched cadence stretches what counts as silent, or overload would read as staleness.
+      staleAfterMs: this.#staleAfterMs * this.#overload.stretch,
       now,
     });
   }
@@ -316,6 +480,7 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
       breaker: slot.breaker?.state ?? 'disabled',
       partitioned: slot.vantage.isPartitioned(slot.target.id),
       inFlight: slot.inFlight !== undefined,
+      ...(slot.inconclusive > 0 ? { inconclusiveProbes: slot.inconclusive } : {}),
       ...(last
         ? {
             lastProbeAt: last.at,

@@ -10,6 +10,8 @@
  * on its own: its probes then behave like a blackhole (no answer until the timeout)
  * while the target itself, and every other vantage point, are untouched.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { realClock, waitFor, type Clock } from './clock.js';
 import { probeHttp, type HttpProber, type HttpProbeResult } from './probe.js';
 
@@ -27,10 +29,18 @@ export interface VantagePointOptions {
   readonly http?: HttpProber;
   /** Drives the partition blackhole's wait; the real clock by default. */
   readonly clock?: Clock;
+  /**
+   * Reuse connections to healthy targets (default true): a probe over a kept-alive
+   * connection costs a fraction of one that opens a new one. See probe.ts for why
+   * this hides no dead server.
+   */
+  readonly keepAlive?: boolean;
 }
 
 export interface VantageProbeOptions {
   readonly timeoutMs: number;
+  /** See ProbeOptions.lagToleranceMs. */
+  readonly lagToleranceMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -39,11 +49,23 @@ export class VantagePoint {
   readonly #http: HttpProber;
   readonly #clock: Clock;
   readonly #partitioned = new Set<string>();
+  readonly #agents: { readonly http: http.Agent; readonly https: https.Agent } | undefined;
 
   constructor(options: VantagePointOptions) {
     this.id = options.id;
     this.#http = options.http ?? probeHttp;
     this.#clock = options.clock ?? realClock;
+    // One idle socket per target is all a prober needs; idle ones are unref'd by Node.
+    this.#agents =
+      options.keepAlive === false
+        ? undefined
+        : { http: new http.Agent({ keepAlive: true, maxFreeSockets: 1 }), https: new https.Agent({ keepAlive: true, maxFreeSockets: 1 }) };
+  }
+
+  /** Close the kept-alive connections (the monitor does this when it stops). */
+  closeConnections(): void {
+    this.#agents?.http.destroy();
+    this.#agents?.https.destroy();
   }
 
   /** Cut this vantage point off from one target: its probes get no answer until healed. */
@@ -83,7 +105,9 @@ export class VantagePoint {
       expectStatus: target.expectStatus,
       ...(target.bodyContains !== undefined ? { bodyContains: target.bodyContains } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.lagToleranceMs !== undefined ? { lagToleranceMs: options.lagToleranceMs } : {}),
       headers: { 'x-health-vantage-point': this.id },
+      ...(this.#agents ? { agent: target.healthUrl.startsWith('https:') ? this.#agents.https : this.#agents.http } : {}),
       now: () => this.#clock.now(),
     });
   }

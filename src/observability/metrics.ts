@@ -246,6 +246,8 @@ export function probeResultLabel(result: { readonly ok: boolean; readonly code?:
   if (result.ok) return 'ok';
   if (result.code === 'ETIMEDOUT') return 'timeout';
   if (result.code === 'EOPENBREAKER') return 'circuit_open';
+  // The prober lagged, not the target (see src/health/probe.ts): no evidence either way.
+  if (result.code === 'ELAG') return 'inconclusive';
   return 'error';
 }
 

@@ -80,7 +80,11 @@ describe('probe metrics of the local topology', () => {
     expect(vantages).toHaveLength(3);
     const pairs = targets.flatMap((t) => vantages.map((v) => `${t} ${v}`));
 
-    const first = await scrape();
+    // Probes start spread over the fast interval (no synchronized burst), so wait until every pair has answered once.
+    const first = await eventually('an ok probe from every pair', async () => {
+      const s = await scrape();
+      return pairs.every((p) => (s.byResult.get(`${p} ok`) ?? 0) > 0) ? s : undefined;
+    });
     expect([...first.byPair.keys()].sort()).toEqual([...pairs].sort());
     for (const pair of pairs) {
       expect(first.byResult.get(`${pair} ok`), pair).toBeGreaterThan(0);
