@@ -47,7 +47,7 @@ import { armFromRecord, observedFromArm, relativeName } from './azure-dns-codec.
 import { callWithRetry, isConnectionError } from './call.js';
 import type { CallContext } from './call.js';
 import { DEFAULT_CALL_POLICY, ProviderError, isProviderError } from './provider.js';
-import type { ApplyReport, CallPolicy, DnsProvider } from './provider.js';
+import type { ApplyOptions, ApplyReport, CallPolicy, DnsProvider } from './provider.js';
 
 export type AzureDnsConfig = NonNullable<FailoverConfig['providers']['azure']>;
 
@@ -166,7 +166,7 @@ export class AzureDnsProvider implements DnsProvider {
   }
 
   async read(names: readonly string[], options: ReadOptions = {}): Promise<ProviderState> {
-    const all = await this.listZone();
+    const all = await this.listZone(() => undefined, options.signal);
     const selected = new Set(
       selectObserved(
         all.map((o) => o.record),
@@ -180,14 +180,18 @@ export class AzureDnsProvider implements DnsProvider {
     );
   }
 
-  async apply(plan: ProviderPlan): Promise<ApplyReport> {
+  async apply(plan: ProviderPlan, options: ApplyOptions = {}): Promise<ApplyReport> {
     const started = Date.now();
+    const signal = options.signal;
     if (plan.provider !== this.id)
       throw new ProviderError(this.id, 'invalid', `a plan for ${plan.provider} was handed to the Azure DNS adapter`);
     let calls = 0;
-    const count = () => {
-      calls += 1;
-    };
+    const count: Attempts = Object.assign(
+      () => {
+        calls += 1;
+      },
+      { signal },
+    );
     const metadata: FenceMetadata = { mcfOwner: plan.owner, mcfGeneration: String(plan.generation) };
     const outcomes: (Outcome | undefined)[] = new Array(plan.changes.length);
     const indexed = plan.changes.map((change, i) => ({ change, i }));
@@ -230,8 +234,9 @@ export class AzureDnsProvider implements DnsProvider {
 
   // ── internals ──
 
-  private context(onAttempt: () => void): CallContext {
+  private context(onAttempt: Attempts): CallContext {
     return {
+      ...(onAttempt.signal !== undefined ? { signal: onAttempt.signal } : {}),
       provider: this.id,
       policy: this.policy,
       classify: (err) => this.classify(err),
@@ -245,8 +250,8 @@ export class AzureDnsProvider implements DnsProvider {
   }
 
   /** All managed-type record sets of the zone, page by page (each page retried on its own). */
-  private async listZone(onAttempt: () => void = () => undefined): Promise<ObservedRecord[]> {
-    const ctx = this.context(onAttempt);
+  private async listZone(onAttempt: () => void, signal: AbortSignal | undefined): Promise<ObservedRecord[]> {
+    const ctx = this.context(Object.assign(onAttempt, { signal }));
     const out: ObservedRecord[] = [];
     let continuationToken: string | undefined;
     do {
@@ -280,7 +285,7 @@ export class AzureDnsProvider implements DnsProvider {
     return rel;
   }
 
-  private async applyChange(change: Change, metadata: FenceMetadata, onAttempt: () => void): Promise<Outcome> {
+  private async applyChange(change: Change, metadata: FenceMetadata, onAttempt: Attempts): Promise<Outcome> {
     let written = 0;
     /** Sets this create change brought into being, with the ETag our PUT got back. */
     const created: { record: RecordSet; etag: string }[] = [];
@@ -310,7 +315,7 @@ export class AzureDnsProvider implements DnsProvider {
    * remove what this change created, each only if still exactly as we wrote it
    * (If-Match our ETag); a set somebody changed since is left alone.
    */
-  private async rollBack(created: readonly { record: RecordSet; etag: string }[], onAttempt: () => void): Promise<number> {
+  private async rollBack(created: readonly { record: RecordSet; etag: string }[], onAttempt: Attempts): Promise<number> {
     let removed = 0;
     for (const { record, etag } of created) {
       try {
@@ -328,7 +333,7 @@ export class AzureDnsProvider implements DnsProvider {
   }
 
   /** One conditional write; a PUT returns the set's new ETag. */
-  private async write(w: AzureWrite, metadata: FenceMetadata | undefined, onAttempt: () => void): Promise<string | undefined> {
+  private async write(w: AzureWrite, metadata: FenceMetadata | undefined, onAttempt: Attempts): Promise<string | undefined> {
     const { resourceGroup, zoneName } = this.scope;
     const rel = this.relative(w.record.name);
     const type = w.record.type;
@@ -386,6 +391,9 @@ export class AzureDnsProvider implements DnsProvider {
     return fail('unavailable', what);
   }
 }
+
+/** Counts one read's or apply's attempts, and carries its caller's cancellation to every request. */
+type Attempts = (() => void) & { readonly signal?: AbortSignal | undefined };
 
 type Outcome = { readonly kind: 'applied' } | { readonly kind: 'conflict'; readonly message: string; readonly partial: boolean };
 
