@@ -33,6 +33,7 @@ import { readFileSync } from 'node:fs';
 import { DnsManagementClient, getContinuationToken } from '@azure/arm-dns';
 import type { RecordSet as ArmRecordSet } from '@azure/arm-dns';
 import { DefaultAzureCredential } from '@azure/identity';
+import pLimit from 'p-limit';
 import { ConfigError } from '../config/load.js';
 import type { FailoverConfig } from '../config/schema.js';
 import { canonicalName } from '../dns/record.js';
@@ -397,21 +398,26 @@ type Attempts = (() => void) & { readonly signal?: AbortSignal | undefined };
 
 type Outcome = { readonly kind: 'applied' } | { readonly kind: 'conflict'; readonly message: string; readonly partial: boolean };
 
-/** Run `work` over `items`, at most `limit` at a time; after the first failure nothing new starts, and it is rethrown. */
+/**
+ * Run `work` over `items`, at most `limit` at a time (p-limit); after the first
+ * failure nothing new starts, every write already in flight is awaited (so none
+ * is acknowledged after apply returned), and the first failure is rethrown.
+ */
 async function runBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+  const bounded = pLimit(limit);
   let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (failure === undefined && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(
+    items.map((item) =>
+      bounded(async () => {
+        if (failure !== undefined) return;
+        try {
+          await work(item);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }),
+    ),
+  );
   if (failure !== undefined) throw failure.error;
 }
 
