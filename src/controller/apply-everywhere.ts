@@ -80,6 +80,13 @@ export interface ApplyEverywhereInput extends RoundContext {
   readonly onProviderApplied?: ProviderAppliedHook;
   readonly log?: ApplyLog;
   readonly now?: () => number;
+  /**
+   * Cancels the run: reads and writes in flight are aborted (their requests
+   * closed), nothing more is sent, and the providers not done are out of sync
+   * with errorKind `cancelled`. A write a provider acknowledged before that is
+   * still reported (onProviderApplied) as usual.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** How the reads of one readAll wait on the read grace. */
@@ -93,24 +100,27 @@ export interface GraceUse {
  * Read every provider in parallel, each under its own deadline; failures are values, not exceptions.
  * Every name we own is read too (not only the configured ones), so that a name removed
  * from the configuration is cleaned up rather than left published forever.
- * With a grace, a read still pending when the grace expires counts as failed (`timeout`).
+ * With a grace, a read still pending when the grace expires is aborted and counts as failed
+ * (`timeout`); `cancel` aborts every read in flight (`cancelled`).
  */
 export async function readAll(
   providers: readonly DnsProvider[],
   names: readonly string[],
   timeoutMs?: number,
   grace?: ReadGrace | GraceUse,
+  cancel?: AbortSignal,
 ): Promise<ProviderRead[]> {
   const use = grace instanceof ReadGrace ? { grace, starts: true } : grace;
   const readOne = (p: DnsProvider): Promise<ProviderState> => {
-    const read = withDeadline(p.id, 'read', timeoutMs, () => p.read(names, { includeOwnedNames: true }));
-    if (use === undefined) return read;
-    if (use.starts)
+    const stops = [...(cancel ? [cancel] : []), ...(use ? [use.grace.signal(p.id)] : [])];
+    const stop = stops.length === 0 ? undefined : stops.length === 1 ? stops[0] : AbortSignal.any(stops);
+    const read = withDeadline(p.id, 'read', timeoutMs, (signal) => p.read(names, { includeOwnedNames: true, signal }), stop);
+    if (use?.starts)
       void read.then(
         () => use.grace.answered(),
         () => undefined,
       );
-    return use.grace.bound(p.id, read);
+    return read;
   };
   const settled = await Promise.allSettled(providers.map(readOne));
   return settled.map((s, i): ProviderRead => {
@@ -256,7 +266,13 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
     const provider = byId.get(plan.provider) as DnsProvider;
     let report: ApplyReport;
     try {
-      report = await withDeadline(plan.provider, 'apply', input.providerTimeoutMs, () => provider.apply(plan));
+      report = await withDeadline(
+        plan.provider,
+        'apply',
+        input.providerTimeoutMs,
+        (signal) => provider.apply(plan, { signal }),
+        input.signal,
+      );
     } catch (err) {
       return { ok: false, error: err as ProviderError };
     }
@@ -270,8 +286,8 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
   const grace = input.readGrace ?? new ReadGrace(input.readGraceMs ?? 0);
   if (input.initialReads?.some((r) => r.ok)) grace.answered();
   const [reads0, observed] = await Promise.all([
-    input.initialReads ?? readAll(input.providers, names, input.providerTimeoutMs, { grace, starts: true }),
-    readAll(input.observers ?? [], names, input.providerTimeoutMs, { grace, starts: false }),
+    input.initialReads ?? readAll(input.providers, names, input.providerTimeoutMs, { grace, starts: true }, input.signal),
+    readAll(input.observers ?? [], names, input.providerTimeoutMs, { grace, starts: false }, input.signal),
   ]);
   const states0 = reachable(reads0);
   const before: PublishedGenerations = new Map([
@@ -334,6 +350,8 @@ export async function applyEverywhere(input: ApplyEverywhereInput): Promise<Appl
         conflicted.map((c) => byId.get(c.provider) as DnsProvider),
         names,
         input.providerTimeoutMs,
+        undefined,
+        input.signal,
       ),
     );
     if (reread.length === 0) break;

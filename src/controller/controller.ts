@@ -217,8 +217,12 @@ export class Controller {
   }
 
   /**
-   * Stop probing and ticking, wait (bounded) for an in-flight publish to
-   * finish, then detach. `timedOut` is true when something was still running.
+   * Stop probing and ticking and cancel every queued and in-flight
+   * evaluation, read and write (their requests are aborted; nothing new is
+   * sent), wait (bounded) for them to settle so that every write a provider
+   * acknowledged meanwhile is recorded (and audited), then detach. After it
+   * resolves this controller writes nothing. `timedOut` is true when
+   * something was still running at the stop timeout.
    */
   stop(): Promise<{ timedOut: boolean }> {
     this.#stopping ??= this.#stop();
@@ -229,6 +233,8 @@ export class Controller {
     this.#phase = 'stopping';
     if (this.#tickTimer !== undefined) this.#clock.clearTimer(this.#tickTimer);
     this.#tickTimer = undefined;
+    this.#again.clear();
+    this.#publisher.cancel('the controller is stopping');
     await this.#monitor.stop();
     const pending = Promise.allSettled([...this.#running.values(), ...this.#background]);
     let timer: NodeJS.Timeout | undefined;
@@ -453,6 +459,8 @@ export class Controller {
     const previousWanted = state.wanted;
     state.wanted = { addresses: decision.addresses, generation };
     const outcome = await this.#publisher.publish(this.#target(generation, [state.name]));
+    // Stopping, and no provider took it: nothing to record (the next controller decides again).
+    if (this.#phase !== 'running' && outcome.providers.every((p) => p.applied.length === 0)) return;
     this.providerSync.absorb(outcome, this.#byName);
     const providers = writeOutcomes(outcome);
     const summary = describeWrites(providers);

@@ -1,10 +1,10 @@
 /**
- * One provider call raced against a deadline, so that one slow or dead cloud
- * never holds up the writes to the others (I5). The adapter aborts its own
- * requests at its per-call deadline; this outer deadline bounds the whole call
- * (retries included). A result that arrives late is dropped: a late write is
- * harmless because it is conditional and carries this run's generation, and
- * the provider is re-read before it is trusted again.
+ * One provider call under a deadline and the caller's cancellation, so that
+ * one slow or dead cloud never holds up the writes to the others (I5). The
+ * call gets an AbortSignal that fires at the deadline or when `cancel` does;
+ * the adapters hand it to their SDK, so the request in flight is aborted for
+ * real, not left running. The call's promise is also raced against it, so an
+ * adapter that ignores the signal cannot hold the caller either.
  */
 import { ProviderError, isProviderError } from '../providers/provider.js';
 import type { ProviderId } from '../providers/provider.js';
@@ -16,29 +16,54 @@ export function asProviderError(provider: ProviderId, what: string, err: unknown
   return new ProviderError(provider, 'unavailable', `${what}: unexpected error: ${message}`, { cause: err });
 }
 
-export function withDeadline<T>(provider: ProviderId, what: string, timeoutMs: number | undefined, work: () => Promise<T>): Promise<T> {
+/** Why a signal fired, as a ProviderError: the reason itself when it is one (a deadline, a grace), else `cancelled`. */
+export function abortError(provider: ProviderId, what: string, signal: AbortSignal): ProviderError {
+  if (isProviderError(signal.reason)) return signal.reason;
+  const why = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted');
+  return new ProviderError(provider, 'cancelled', `${what}: cancelled (${why})`, { cause: signal.reason });
+}
+
+export function withDeadline<T>(
+  provider: ProviderId,
+  what: string,
+  timeoutMs: number | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+  cancel?: AbortSignal,
+): Promise<T> {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  if (cancel?.aborted) return Promise.reject(abortError(provider, what, cancel));
+  const onCancel = () => controller.abort(abortError(provider, what, cancel as AbortSignal));
+  cancel?.addEventListener('abort', onCancel, { once: true });
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new ProviderError(provider, 'timeout', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+  const done = () => {
+    clearTimeout(timer);
+    cancel?.removeEventListener('abort', onCancel);
+  };
   let promise: Promise<T>;
   try {
-    promise = work();
+    promise = work(signal);
   } catch (err) {
+    done();
     return Promise.reject(asProviderError(provider, what, err));
   }
-  const typed = promise.catch((err: unknown) => {
-    throw asProviderError(provider, what, err);
-  });
-  if (timeoutMs === undefined) return typed;
-  // The race below may settle first; keep a late rejection from becoming an unhandled one.
-  typed.catch(() => undefined);
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ProviderError(provider, 'timeout', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
-    typed.then(
+    // Whichever settles first wins: the signal's reason names the deadline or the cancellation.
+    const onAbort = () => reject(signal.reason as ProviderError);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
       (value) => {
-        clearTimeout(timer);
+        done();
+        signal.removeEventListener('abort', onAbort);
         resolve(value);
       },
       (err: unknown) => {
-        clearTimeout(timer);
-        reject(err as Error);
+        done();
+        signal.removeEventListener('abort', onAbort);
+        reject(signal.aborted ? (signal.reason as ProviderError) : asProviderError(provider, what, err));
       },
     );
   });
@@ -80,18 +105,18 @@ export class ReadGrace {
   }
 
   /**
-   * `read`, or a `timeout` ProviderError once the grace has expired. The
-   * abandoned read is left to finish on its own (the adapters take no abort
-   * signal; their per-call deadline ends it) and its result is ignored.
+   * A signal that fires when the grace expires, with a `timeout` ProviderError
+   * as its reason: a read given it is aborted for real (its request closed) and
+   * its provider left to the reconciler. Never fires when ms <= 0.
    */
-  bound<T>(provider: ProviderId, read: Promise<T>): Promise<T> {
-    if (this.ms <= 0) return read;
-    return new Promise<T>((resolve, reject) => {
-      // Settling twice is a no-op: whichever comes first wins, an abandoned read's late result is dropped.
-      read.then(resolve, reject);
+  signal(provider: ProviderId): AbortSignal {
+    const controller = new AbortController();
+    if (this.ms > 0)
       void this.expired.then(() =>
-        reject(new ProviderError(provider, 'timeout', `no answer within the read grace of ${this.ms} ms; handed to the reconciler`)),
+        controller.abort(
+          new ProviderError(provider, 'timeout', `no answer within the read grace of ${this.ms} ms; handed to the reconciler`),
+        ),
       );
-    });
+    return controller.signal;
   }
 }

@@ -34,6 +34,12 @@ export interface Publisher {
   onEvent(listener: (event: ReconcileEvent) => void): () => void;
   /** One provider acknowledged changes: called synchronously as its answer arrives, before the slower providers answer. */
   onProviderApplied(listener: ProviderAppliedHook): () => void;
+  /**
+   * Stop for good: abort every read and write in flight (their requests are
+   * closed) and send nothing more; later calls resolve without I/O.
+   * Acknowledgements that arrived before are still reported.
+   */
+  cancel(reason: string): void;
 }
 
 /**
@@ -47,10 +53,11 @@ export function reconcilingPublisher(
   providerTimeoutMs?: number,
   readGraceMs = 0,
 ): Publisher {
+  const cancelled = new AbortController();
   return {
     providerIds: providers.map((p) => p.id),
     async read(names) {
-      const reads = await readAll(providers, names, providerTimeoutMs, new ReadGrace(readGraceMs));
+      const reads = await readAll(providers, names, providerTimeoutMs, new ReadGrace(readGraceMs), cancelled.signal);
       return {
         states: reads.flatMap((r) => (r.ok ? [r.state] : [])),
         failed: reads.flatMap((r) => (r.ok ? [] : [{ provider: r.provider.id, reason: r.error.message }])),
@@ -62,5 +69,9 @@ export function reconcilingPublisher(
     checkDrift: () => reconciler.checkDrift(),
     onEvent: (listener) => reconciler.onEvent(listener),
     onProviderApplied: (listener) => reconciler.onProviderApplied(listener),
+    cancel(reason) {
+      if (!cancelled.signal.aborted) cancelled.abort(new Error(reason));
+      reconciler.cancel(reason);
+    },
   };
 }

@@ -80,6 +80,8 @@ export class Reconciler {
   private background: Promise<unknown> = Promise.resolve();
   /** Providers with a background write in flight, and what it is. */
   private readonly busy = new Map<ProviderId, 'retry' | 'drift repair'>();
+  /** Fires on cancel(): every read and write in flight is aborted, and nothing new is sent. */
+  private readonly cancelled = new AbortController();
 
   constructor(private readonly options: ReconcilerOptions) {
     this.now = options.now ?? Date.now;
@@ -102,6 +104,20 @@ export class Reconciler {
   onProviderApplied(listener: ProviderAppliedHook): () => void {
     this.events.on('applied', listener);
     return () => this.events.off('applied', listener);
+  }
+
+  /**
+   * Stop writing for good (the controller is stopping): reads and writes in
+   * flight are aborted (their requests closed), queued publishes and
+   * background calls resolve without sending anything. A write a provider
+   * acknowledged before the abort is still reported to onProviderApplied.
+   */
+  cancel(reason: string): void {
+    if (!this.cancelled.signal.aborted) this.cancelled.abort(new Error(reason));
+  }
+
+  get isCancelled(): boolean {
+    return this.cancelled.signal.aborted;
   }
 
   get currentTarget(): ReconcileTarget | undefined {
@@ -138,6 +154,7 @@ export class Reconciler {
 
   private async publishNow(target: ReconcileTarget): Promise<ApplyOutcome> {
     const decidedAt = this.now();
+    if (this.isCancelled) return this.cancelledOutcome(target, decidedAt);
     this.target = target;
     const readGrace = this.grace();
     // A provider busy with a background write is not waited for: that write ends by writing this target (see retry()).
@@ -153,6 +170,25 @@ export class Reconciler {
       runs,
       this.options.providers.map((p) => p.id),
     );
+  }
+
+  /** A publish after cancel(): nothing sent, every provider out of sync (`cancelled`). */
+  private cancelledOutcome(target: ReconcileTarget, decidedAt: number): ApplyOutcome {
+    const reason = this.cancelled.signal.reason instanceof Error ? this.cancelled.signal.reason.message : 'cancelled';
+    return {
+      status: 'failed',
+      generation: target.generation,
+      decidedAt,
+      violations: [],
+      providers: this.options.providers.map((p) => ({
+        ...EMPTY_TALLY,
+        provider: p.id,
+        status: 'out-of-sync',
+        errorKind: 'cancelled',
+        reason: `not sent: ${reason}`,
+        nextRetryAt: decidedAt,
+      })),
+    };
   }
 
   /** The providers a publish leaves to their in-flight background write, as out of sync. */
@@ -181,6 +217,7 @@ export class Reconciler {
   /** Retry, each on its own, every provider whose backoff has elapsed; one outcome per provider retried. */
   retryDue(): Promise<readonly ApplyOutcome[]> {
     return this.inBackground(() => {
+      if (this.isCancelled) return Promise.resolve([]);
       const now = this.now();
       const due = this.options.providers.filter((p) => {
         const r = this.retries.get(p.id);
@@ -215,11 +252,12 @@ export class Reconciler {
   checkDrift(): Promise<readonly Drift[]> {
     return this.inBackground(async () => {
       const target = this.target;
-      if (target === undefined) return [];
+      if (target === undefined || this.isCancelled) return [];
       const inSync = this.options.providers.filter((p) => !this.retries.has(p.id));
-      const reads = await readAll(inSync, namesToRead(target.desired, target.managedNames), this.options.providerTimeoutMs, this.grace());
+      const toRead = namesToRead(target.desired, target.managedNames);
+      const reads = await readAll(inSync, toRead, this.options.providerTimeoutMs, this.grace(), this.cancelled.signal);
       // A publish began meanwhile: these reads may show it half written. Void; the next check looks again.
-      if (this.target !== target || this.pendingPublishes > 0) return [];
+      if (this.target !== target || this.pendingPublishes > 0 || this.isCancelled) return [];
       for (const r of reads) if (!r.ok) this.failed(r.provider.id, { kind: r.error.kind, message: plainMessage(r.error) });
       const ok = reads.filter((r): r is Extract<ProviderRead, { ok: true }> => r.ok);
       const paused = this.pausedSet(target);
@@ -324,6 +362,7 @@ export class Reconciler {
       decidedAt: run.decidedAt,
       log: this.options.log,
       now: this.now,
+      signal: this.cancelled.signal,
       retryAt: (provider, error) =>
         (error instanceof StaleTarget
           ? this.dueNow(provider, error.message)

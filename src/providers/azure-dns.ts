@@ -33,6 +33,7 @@ import { readFileSync } from 'node:fs';
 import { DnsManagementClient, getContinuationToken } from '@azure/arm-dns';
 import type { RecordSet as ArmRecordSet } from '@azure/arm-dns';
 import { DefaultAzureCredential } from '@azure/identity';
+import pLimit from 'p-limit';
 import { ConfigError } from '../config/load.js';
 import type { FailoverConfig } from '../config/schema.js';
 import { canonicalName } from '../dns/record.js';
@@ -47,7 +48,7 @@ import { armFromRecord, observedFromArm, relativeName } from './azure-dns-codec.
 import { callWithRetry, isConnectionError } from './call.js';
 import type { CallContext } from './call.js';
 import { DEFAULT_CALL_POLICY, ProviderError, isProviderError } from './provider.js';
-import type { ApplyReport, CallPolicy, DnsProvider } from './provider.js';
+import type { ApplyOptions, ApplyReport, CallPolicy, DnsProvider } from './provider.js';
 
 export type AzureDnsConfig = NonNullable<FailoverConfig['providers']['azure']>;
 
@@ -166,7 +167,7 @@ export class AzureDnsProvider implements DnsProvider {
   }
 
   async read(names: readonly string[], options: ReadOptions = {}): Promise<ProviderState> {
-    const all = await this.listZone();
+    const all = await this.listZone(() => undefined, options.signal);
     const selected = new Set(
       selectObserved(
         all.map((o) => o.record),
@@ -180,14 +181,18 @@ export class AzureDnsProvider implements DnsProvider {
     );
   }
 
-  async apply(plan: ProviderPlan): Promise<ApplyReport> {
+  async apply(plan: ProviderPlan, options: ApplyOptions = {}): Promise<ApplyReport> {
     const started = Date.now();
+    const signal = options.signal;
     if (plan.provider !== this.id)
       throw new ProviderError(this.id, 'invalid', `a plan for ${plan.provider} was handed to the Azure DNS adapter`);
     let calls = 0;
-    const count = () => {
-      calls += 1;
-    };
+    const count: Attempts = Object.assign(
+      () => {
+        calls += 1;
+      },
+      { signal },
+    );
     const metadata: FenceMetadata = { mcfOwner: plan.owner, mcfGeneration: String(plan.generation) };
     const outcomes: (Outcome | undefined)[] = new Array(plan.changes.length);
     const indexed = plan.changes.map((change, i) => ({ change, i }));
@@ -230,8 +235,9 @@ export class AzureDnsProvider implements DnsProvider {
 
   // ── internals ──
 
-  private context(onAttempt: () => void): CallContext {
+  private context(onAttempt: Attempts): CallContext {
     return {
+      ...(onAttempt.signal !== undefined ? { signal: onAttempt.signal } : {}),
       provider: this.id,
       policy: this.policy,
       classify: (err) => this.classify(err),
@@ -245,8 +251,8 @@ export class AzureDnsProvider implements DnsProvider {
   }
 
   /** All managed-type record sets of the zone, page by page (each page retried on its own). */
-  private async listZone(onAttempt: () => void = () => undefined): Promise<ObservedRecord[]> {
-    const ctx = this.context(onAttempt);
+  private async listZone(onAttempt: () => void, signal: AbortSignal | undefined): Promise<ObservedRecord[]> {
+    const ctx = this.context(Object.assign(onAttempt, { signal }));
     const out: ObservedRecord[] = [];
     let continuationToken: string | undefined;
     do {
@@ -280,7 +286,7 @@ export class AzureDnsProvider implements DnsProvider {
     return rel;
   }
 
-  private async applyChange(change: Change, metadata: FenceMetadata, onAttempt: () => void): Promise<Outcome> {
+  private async applyChange(change: Change, metadata: FenceMetadata, onAttempt: Attempts): Promise<Outcome> {
     let written = 0;
     /** Sets this create change brought into being, with the ETag our PUT got back. */
     const created: { record: RecordSet; etag: string }[] = [];
@@ -310,7 +316,7 @@ export class AzureDnsProvider implements DnsProvider {
    * remove what this change created, each only if still exactly as we wrote it
    * (If-Match our ETag); a set somebody changed since is left alone.
    */
-  private async rollBack(created: readonly { record: RecordSet; etag: string }[], onAttempt: () => void): Promise<number> {
+  private async rollBack(created: readonly { record: RecordSet; etag: string }[], onAttempt: Attempts): Promise<number> {
     let removed = 0;
     for (const { record, etag } of created) {
       try {
@@ -328,7 +334,7 @@ export class AzureDnsProvider implements DnsProvider {
   }
 
   /** One conditional write; a PUT returns the set's new ETag. */
-  private async write(w: AzureWrite, metadata: FenceMetadata | undefined, onAttempt: () => void): Promise<string | undefined> {
+  private async write(w: AzureWrite, metadata: FenceMetadata | undefined, onAttempt: Attempts): Promise<string | undefined> {
     const { resourceGroup, zoneName } = this.scope;
     const rel = this.relative(w.record.name);
     const type = w.record.type;
@@ -387,23 +393,31 @@ export class AzureDnsProvider implements DnsProvider {
   }
 }
 
+/** Counts one read's or apply's attempts, and carries its caller's cancellation to every request. */
+type Attempts = (() => void) & { readonly signal?: AbortSignal | undefined };
+
 type Outcome = { readonly kind: 'applied' } | { readonly kind: 'conflict'; readonly message: string; readonly partial: boolean };
 
-/** Run `work` over `items`, at most `limit` at a time; after the first failure nothing new starts, and it is rethrown. */
+/**
+ * Run `work` over `items`, at most `limit` at a time (p-limit); after the first
+ * failure nothing new starts, every write already in flight is awaited (so none
+ * is acknowledged after apply returned), and the first failure is rethrown.
+ */
 async function runBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+  const bounded = pLimit(limit);
   let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (failure === undefined && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(
+    items.map((item) =>
+      bounded(async () => {
+        if (failure !== undefined) return;
+        try {
+          await work(item);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }),
+    ),
+  );
   if (failure !== undefined) throw failure.error;
 }
 

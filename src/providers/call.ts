@@ -17,6 +17,27 @@ export interface CallContext {
   readonly random?: () => number;
   /** Called once per attempt (for api_calls counters). */
   readonly onAttempt?: () => void;
+  /** The caller's cancellation: aborts the attempt in flight and every later one (ProviderError `cancelled`). */
+  readonly signal?: AbortSignal;
+}
+
+/** The caller cancelled: the request in flight was aborted and nothing more is sent. */
+export function cancelledError(provider: ProviderId, what: string, signal: AbortSignal): ProviderError {
+  const why = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted');
+  return new ProviderError(provider, 'cancelled', `${what}: cancelled (${why})`, { cause: signal.reason });
+}
+
+/** `sleep(ms)`, cut short when `signal` aborts (then it rejects). */
+function sleepUnless(sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return sleep(ms);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    sleep(ms)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -34,14 +55,20 @@ export function backoffDelay(attempt: number, policy: CallPolicy, random: () => 
 export async function callWithRetry<T>(ctx: CallContext, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const sleep = ctx.sleep ?? realSleep;
   const random = ctx.random ?? Math.random;
+  const outer = ctx.signal;
   let last: ProviderError | undefined;
   for (let attempt = 0; attempt < ctx.policy.maxAttempts; attempt++) {
+    if (outer?.aborted) throw cancelledError(ctx.provider, what, outer);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(`deadline of ${ctx.policy.timeoutMs} ms passed`)), ctx.policy.timeoutMs);
+    // The caller's cancellation aborts this attempt's request too.
+    const cancel = () => controller.abort(outer?.reason);
+    outer?.addEventListener('abort', cancel, { once: true });
     ctx.onAttempt?.();
     try {
       return await fn(controller.signal);
     } catch (err) {
+      if (outer?.aborted) throw cancelledError(ctx.provider, what, outer);
       const { error, retryAfterMs } = controller.signal.aborted
         ? {
             error: new ProviderError(ctx.provider, 'timeout', `${what}: no answer within ${ctx.policy.timeoutMs} ms`, { cause: err }),
@@ -50,9 +77,14 @@ export async function callWithRetry<T>(ctx: CallContext, what: string, fn: (sign
         : ctx.classify(err);
       last = error;
       if (!error.retryable || attempt === ctx.policy.maxAttempts - 1) break;
-      await sleep(backoffDelay(attempt, ctx.policy, random, retryAfterMs));
+      try {
+        await sleepUnless(sleep, backoffDelay(attempt, ctx.policy, random, retryAfterMs), outer);
+      } catch {
+        throw cancelledError(ctx.provider, what, outer as AbortSignal);
+      }
     } finally {
       clearTimeout(timer);
+      outer?.removeEventListener('abort', cancel);
     }
   }
   const final = last ?? new ProviderError(ctx.provider, 'unavailable', `${what}: no attempt made`);

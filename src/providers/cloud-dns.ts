@@ -47,10 +47,10 @@ import type { Change, ProviderPlan } from '../plan/change.js';
 import { applyPlan } from '../plan/simulate.js';
 import { exactRecordToken, providerState } from '../plan/state.js';
 import type { ObservedRecord, ProviderState } from '../plan/state.js';
-import { callWithRetry, isConnectionError } from './call.js';
+import { callWithRetry, cancelledError, isConnectionError } from './call.js';
 import { CloudDnsHttpError, cloudDnsClient, underSignal } from './cloud-dns-client.js';
 import { DEFAULT_CALL_POLICY, ProviderError, isProviderError } from './provider.js';
-import type { ApplyReport, CallPolicy, DnsProvider } from './provider.js';
+import type { ApplyOptions, ApplyReport, CallPolicy, DnsProvider } from './provider.js';
 
 export type CloudDnsConfig = NonNullable<ProvidersConfig['clouddns']>;
 
@@ -144,9 +144,10 @@ export function classifyCloudDnsError(err: unknown, target: CloudDnsTarget): { e
 
 // ── adapter ───────────────────────────────────────────────────────────────
 
-/** Counts the attempts of one read or apply. */
+/** Counts the attempts of one read or apply, and carries its caller's cancellation to every request. */
 interface Tally {
   n: number;
+  readonly signal?: AbortSignal | undefined;
 }
 
 interface BatchOutcome {
@@ -182,13 +183,13 @@ class CloudDnsAdapter implements CloudDnsProvider {
   }
 
   async read(names: readonly string[], options: ReadOptions = {}): Promise<ProviderState> {
-    const records = await this.listZone({ n: 0 });
+    const records = await this.listZone({ n: 0, signal: options.signal });
     return providerState('clouddns', selectObserved(records, names, options).map(observe));
   }
 
-  async apply(plan: ProviderPlan): Promise<ApplyReport> {
+  async apply(plan: ProviderPlan, options: ApplyOptions = {}): Promise<ApplyReport> {
     const started = Date.now();
-    const tally: Tally = { n: 0 };
+    const tally: Tally = { n: 0, signal: options.signal };
     if (plan.provider !== 'clouddns')
       throw new ProviderError('clouddns', 'invalid', `a plan for ${plan.provider} was given to the Cloud DNS adapter`);
     const applied: Change[] = [];
@@ -276,24 +277,35 @@ class CloudDnsAdapter implements CloudDnsProvider {
   // ── read ────────────────────────────────────────────────────────────────
 
   /** Fail early, naming the setting, when the managed zone does not serve the configured domain. */
-  private checkZone(tally: Tally): Promise<void> {
-    this.zoneChecked ??= this.call('managedZones.get', tally, () => this.managedZone.getMetadata()).then(
-      ([metadata]) => {
-        const dnsName = (metadata as { dnsName?: unknown }).dnsName;
-        if (typeof dnsName !== 'string' || canonicalName(dnsName) !== this.zone) {
-          throw new ProviderError(
-            'clouddns',
-            'invalid',
-            `managed zone '${this.target.managedZone}' serves ${String(dnsName)}, not ${this.zone}; point providers.clouddns.managedZone at the zone of ${this.zone}`,
-          );
-        }
-      },
-      (err: unknown) => {
-        this.zoneChecked = undefined;
-        throw err;
-      },
-    );
-    return this.zoneChecked;
+  private async checkZone(tally: Tally): Promise<void> {
+    // Shared by concurrent callers and run under the signal of the caller that started it: if that
+    // caller cancels, the others (still wanting it) start it again under their own.
+    for (;;) {
+      this.zoneChecked ??= this.call('managedZones.get', tally, () => this.managedZone.getMetadata()).then(
+        ([metadata]) => this.checkServes((metadata as { dnsName?: unknown }).dnsName),
+        (err: unknown) => {
+          this.zoneChecked = undefined;
+          throw err;
+        },
+      );
+      try {
+        return await (tally.signal === undefined ? this.zoneChecked : underSignal(tally.signal, () => this.zoneChecked as Promise<void>));
+      } catch (err) {
+        const what = `managedZones.get on managed zone ${this.target.managedZone}`;
+        if (tally.signal?.aborted) throw cancelledError('clouddns', what, tally.signal);
+        if (!isProviderError(err, 'cancelled')) throw err;
+      }
+    }
+  }
+
+  private checkServes(dnsName: unknown): void {
+    if (typeof dnsName !== 'string' || canonicalName(dnsName) !== this.zone) {
+      throw new ProviderError(
+        'clouddns',
+        'invalid',
+        `managed zone '${this.target.managedZone}' serves ${String(dnsName)}, not ${this.zone}; point providers.clouddns.managedZone at the zone of ${this.zone}`,
+      );
+    }
   }
 
   /** Every managed-type record set of the zone, canonical, following the pages. */
@@ -326,6 +338,7 @@ class CloudDnsAdapter implements CloudDnsProvider {
         provider: 'clouddns',
         policy: this.policy,
         classify: (err) => classifyCloudDnsError(err, this.target),
+        ...(tally.signal !== undefined ? { signal: tally.signal } : {}),
         ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
         ...(this.options.random !== undefined ? { random: this.options.random } : {}),
         onAttempt: () => {

@@ -16,6 +16,17 @@ import type { ReadOptions } from './read-selection.js';
 
 export type { ProviderId };
 
+/** Per-call options every adapter honours on apply (read takes the same `signal` in ReadOptions). */
+export interface ApplyOptions {
+  /**
+   * Aborts the request in flight for real (the SDK's abort option), stops
+   * retries and leaves the plan's remaining changes unsent; the call then
+   * rejects with ProviderError kind `cancelled` (or `timeout`, if its own
+   * per-call deadline fired first).
+   */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * - conflict: the state changed since it was read (CAS failed); re-read and re-plan, never force
  * - throttled: the API refused for rate; retried with backoff inside the adapter before surfacing
@@ -23,8 +34,9 @@ export type { ProviderId };
  * - timeout: the per-call deadline passed (the request was aborted)
  * - invalid: the request was refused as malformed (a bug or bad config: do not retry)
  * - auth: credentials refused
+ * - cancelled: the caller's AbortSignal fired (shutdown, a superseded write): the request was aborted, never retried
  */
-export type ProviderErrorKind = 'conflict' | 'throttled' | 'unavailable' | 'timeout' | 'invalid' | 'auth';
+export type ProviderErrorKind = 'conflict' | 'throttled' | 'unavailable' | 'timeout' | 'invalid' | 'auth' | 'cancelled';
 
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';
@@ -72,15 +84,19 @@ export interface DnsProvider {
    * Every record set at the given names and at their ownership names
    * (`_mcf.<name>`), with CAS tokens; with `includeOwnedNames`, also every
    * ownership record of the zone and the sets at the names it speaks for
-   * (for clean-up). Throws ProviderError. See read-selection.ts.
+   * (for clean-up). Throws ProviderError. `options.signal` aborts the
+   * listing's request in flight (ProviderError `cancelled`). See read-selection.ts.
    */
   read(names: readonly string[], options?: ReadOptions): Promise<ProviderState>;
   /**
    * Apply the plan's changes conditionally. Conflicts are reported, not thrown;
    * throws ProviderError for unavailable/timeout/invalid/auth (after the
-   * adapter's own retries), leaving unapplied changes unapplied.
+   * adapter's own retries), leaving unapplied changes unapplied. Aborting
+   * `options.signal` aborts the request in flight and sends nothing more; a
+   * request the API had already received may still have been applied (the
+   * next read shows it, and its CAS and generation fence hold either way).
    */
-  apply(plan: ProviderPlan): Promise<ApplyReport>;
+  apply(plan: ProviderPlan, options?: ApplyOptions): Promise<ApplyReport>;
   /** Release sockets/agents. */
   close(): Promise<void>;
 }

@@ -11,6 +11,8 @@ import { canonicalName } from '../dns/record.js';
 
 export interface ReadOptions {
   readonly includeOwnedNames?: boolean;
+  /** Aborts the listing's request in flight; the read rejects with ProviderError `cancelled`. */
+  readonly signal?: AbortSignal;
 }
 
 export function selectObserved<T extends { readonly name: string; readonly type: string }>(

@@ -49,7 +49,7 @@ import { exactRecordToken, providerState } from '../plan/state.js';
 import type { ObservedRecord, ProviderState } from '../plan/state.js';
 import { callWithRetry } from './call.js';
 import { DEFAULT_CALL_POLICY, ProviderError, isProviderError } from './provider.js';
-import type { ApplyReport, CallPolicy, DnsProvider } from './provider.js';
+import type { ApplyOptions, ApplyReport, CallPolicy, DnsProvider } from './provider.js';
 import { classifyRoute53Error, fromResourceRecordSet, toWireChanges } from './route53-codec.js';
 
 export type Route53Config = NonNullable<ProvidersConfig['route53']>;
@@ -85,7 +85,7 @@ export interface Route53ApplyReport extends ApplyReport {
 
 export interface Route53Provider extends DnsProvider {
   read(names: readonly string[], options?: ReadOptions): Promise<ProviderState>;
-  apply(plan: ProviderPlan): Promise<Route53ApplyReport>;
+  apply(plan: ProviderPlan, options?: ApplyOptions): Promise<Route53ApplyReport>;
   /** API requests made by this adapter so far, retries included. */
   apiCalls(): number;
   /** Poll GetChange until the change is INSYNC or `timeoutMs` passed; returns the last status. */
@@ -147,9 +147,10 @@ class RequestPacer {
   }
 }
 
-/** Counts the attempts of one read or apply. */
+/** Counts the attempts of one read or apply, and carries its caller's cancellation to every request. */
 interface Tally {
   n: number;
+  readonly signal?: AbortSignal | undefined;
 }
 
 const observe = (record: RecordSet): ObservedRecord => ({ record, token: exactRecordToken(record) });
@@ -184,13 +185,13 @@ class Route53Adapter implements Route53Provider {
   }
 
   async read(names: readonly string[], options: ReadOptions = {}): Promise<ProviderState> {
-    const records = await this.listZone({ n: 0 });
+    const records = await this.listZone({ n: 0, signal: options.signal });
     return providerState('route53', selectObserved(records, names, options).map(observe));
   }
 
-  async apply(plan: ProviderPlan): Promise<Route53ApplyReport> {
+  async apply(plan: ProviderPlan, options: ApplyOptions = {}): Promise<Route53ApplyReport> {
     const started = Date.now();
-    const tally: Tally = { n: 0 };
+    const tally: Tally = { n: 0, signal: options.signal };
     if (plan.provider !== 'route53')
       throw new ProviderError('route53', 'invalid', `a plan for ${plan.provider} was given to the Route 53 adapter`);
     const applied: Change[] = [];
@@ -373,6 +374,7 @@ class Route53Adapter implements Route53Provider {
           return classified;
         },
         sleep: this.sleep,
+        ...(tally.signal !== undefined ? { signal: tally.signal } : {}),
         ...(this.options.random !== undefined ? { random: this.options.random } : {}),
         onAttempt: () => {
           this.calls += 1;

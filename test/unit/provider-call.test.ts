@@ -22,6 +22,46 @@ function ctx(sleeps: number[]) {
 }
 
 describe('callWithRetry', () => {
+  it("stops at the caller's signal: the attempt in flight is aborted, no retry, no backoff sleep; 'cancelled'", async () => {
+    const sleeps: number[] = [];
+    const controller = new AbortController();
+    const seen: AbortSignal[] = [];
+    let n = 0;
+    const err = await callWithRetry({ ...ctx(sleeps), signal: controller.signal }, 'op', (signal) => {
+      n++;
+      seen.push(signal);
+      setTimeout(() => controller.abort(new Error('stopping')), 5);
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted by the SDK'))));
+    }).catch((e: unknown) => e);
+    expect((err as ProviderError).kind).toBe('cancelled');
+    expect((err as ProviderError).message).toContain('stopping');
+    expect((err as ProviderError).retryable).toBe(false);
+    expect(seen[0]?.aborted).toBe(true);
+    expect(n).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('a signal that fires during the backoff ends the wait at once; an aborted signal sends nothing', async () => {
+    const controller = new AbortController();
+    let n = 0;
+    const err = await callWithRetry(
+      { ...ctx([]), signal: controller.signal, sleep: () => new Promise<void>(() => controller.abort(new Error('stopping'))) },
+      'op',
+      async () => {
+        n++;
+        throw new Error('down');
+      },
+    ).catch((e: unknown) => e);
+    expect((err as ProviderError).kind).toBe('cancelled');
+    expect(n).toBe(1);
+    const again = await callWithRetry({ ...ctx([]), signal: controller.signal }, 'op', async () => {
+      n++;
+      return 1;
+    }).catch((e: unknown) => e);
+    expect((again as ProviderError).kind).toBe('cancelled');
+    expect(n).toBe(1);
+  });
+
   it('retries retryable errors with growing delays and returns the first success', async () => {
     const sleeps: number[] = [];
     let n = 0;

@@ -1,8 +1,9 @@
 /**
  * `failover controller`: the health-checking failover loop and its HTTP API
  * (status, events, SSE, metrics, audit, dashboard), until SIGINT/SIGTERM.
- * Stopping ends probing, lets an in-flight publish finish (bounded), closes the
- * API, then the audit log, and exits 0.
+ * Stopping ends probing, cancels queued and in-flight evaluations and writes
+ * (their requests are aborted), waits for what was acknowledged to be audited,
+ * closes the API, then the audit log, and exits 0 within the stop timeout + 1 s.
  */
 import { firstSignal } from '../signals.js';
 import { productVersion } from '../version.js';
@@ -92,6 +93,20 @@ function openAuditLog(path: string, logger: Logger, configFile: string): AuditLo
   }
 }
 
+/** Time left for stdout to flush before a forced exit. */
+const EXIT_MARGIN_MS = 200;
+
+/**
+ * Exit with the code set so far (0 after a clean stop) in `ms` if the process
+ * is still alive then; the timer does not itself keep the process alive.
+ */
+function exitBy(ms: number, warn?: { logger: Logger; message: string }): void {
+  setTimeout(() => {
+    warn?.logger.warn({ ms }, warn.message);
+    process.exit();
+  }, ms).unref();
+}
+
 async function run(opts: ControllerCliOptions): Promise<number> {
   const config = await loadControllerConfig(opts);
   const logger = createLogger({ name: 'controller', base: { owner: config.owner, zone: config.zone } });
@@ -106,11 +121,13 @@ async function run(opts: ControllerCliOptions): Promise<number> {
   const signal = firstSignal((second) => logger.warn({ signal: second }, 'second signal: exiting without waiting'));
 
   // Loaded here, not at start-up: the SDKs and the HTTP stack take a while, and other commands need neither.
-  const [{ createProviders, closeProviders }, { assembleController }, { startControllerApi }] = await Promise.all([
-    import('../../../src/providers/index.js'),
-    import('../../../src/controller/assemble.js'),
-    import('../../controller/server.js'),
-  ]);
+  const [{ createProviders, closeProviders }, { assembleController }, { startControllerApi }, { DEFAULT_STOP_TIMEOUT_MS }] =
+    await Promise.all([
+      import('../../../src/providers/index.js'),
+      import('../../../src/controller/assemble.js'),
+      import('../../controller/server.js'),
+      import('../../../src/controller/controller.js'),
+    ]);
   const providers = createProviders(config.providers, { zone: config.zone, log: logger });
   const controller = assembleController(config, { providers, logger });
   let api: Awaited<ReturnType<typeof startControllerApi>>;
@@ -153,13 +170,17 @@ async function run(opts: ControllerCliOptions): Promise<number> {
   logger.info({ generation: controller.generation }, 'controller running');
 
   const received = await signal;
-  logger.info({ signal: received }, 'stopping: probing ends, an in-flight publish may finish');
-  // The controller first: a publish that finishes while stopping is still audited.
+  logger.info({ signal: received }, 'stopping: probing ends, queued and in-flight writes are cancelled');
+  // Whatever still holds the process (an API client that keeps its connection, a socket) does not keep it past the promise.
+  exitBy(DEFAULT_STOP_TIMEOUT_MS + 1_000 - EXIT_MARGIN_MS, { logger, message: 'stop timeout passed: exiting now' });
+  // The controller first: it aborts every write and records (audits) those acknowledged before it resolves.
   const { timedOut } = await controller.stop();
   await api.close();
   await closeProviders(providers);
   audit.close();
-  logger.info({ timedOut }, timedOut ? 'stopped; a publish was still running and is left to the next controller to reconcile' : 'stopped');
+  logger.info({ timedOut }, timedOut ? 'stopped; work still running was abandoned, left to the next controller to reconcile' : 'stopped');
+  // Nothing of ours may run after "stopped": leave now rather than wait for idle sockets to close.
+  exitBy(EXIT_MARGIN_MS);
   return EXIT.ok;
 }
 
