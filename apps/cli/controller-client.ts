@@ -13,7 +13,7 @@
  * The token is never taken as a command-line argument: other users see argv.
  */
 import { readFile } from 'node:fs/promises';
-import { DemoNotRunningError, DemoStateError, readDemoState } from '../../src/drills/demo-state.js';
+import { DemoNotRunningError, DemoStateError, readDemoState } from '../topology/demo-state.js';
 import { CommandInputError } from './commands/plan.js';
 
 export const API_URL_ENV = 'FAILOVER_API_URL';

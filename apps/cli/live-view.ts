@@ -11,7 +11,7 @@
  *   provider and the cloud it is about, with one time format (local
  *   HH:MM:SS) — timestamps inside the controller's reasons included.
  */
-import type { ControllerEvent } from '../../src/controller/events.js';
+import type { ControllerEvent } from '../../src/observability/events.js';
 
 export interface LiveDns {
   readonly provider: string;

@@ -34,20 +34,20 @@ import { z } from 'zod';
 import { formatPath } from '../../src/config/load.js';
 import { CLOUDS } from '../../src/config/schema.js';
 import type { Controller, ControllerMonitor } from '../../src/controller/controller.js';
-import type { ControllerEvent } from '../../src/controller/events.js';
+import type { ControllerEvent } from '../../src/observability/events.js';
 import { OverrideError, type OverrideRequest } from '../../src/controller/override-store.js';
 import type { HealthMonitorEvents } from '../../src/health/monitor-events.js';
-import { auditHandler, bindAuditLog, type AuditLog } from '../../src/observability/audit-log.js';
+import { bindAuditLog, type AuditLog } from '../../src/observability/audit-log.js';
 import type { Logger } from '../../src/observability/logger.js';
 import {
   bindControllerMetrics,
   bindHealthMetrics,
   ControllerMetrics,
-  metricsHandler,
   seedFromSnapshot,
   seedPublishPending,
 } from '../../src/observability/metrics.js';
 import { jsonErrors, notFound } from '../sample-service/http-basics.js';
+import { auditHandler, metricsHandler } from './observability-routes.js';
 import { adminBodyErrors, createAdminAuth, isLoopback, requireLoopbackHost, warnIfExposed, type RateLimitSettings } from './auth.js';
 import { clientImpactHandler, type ClientImpactFeed } from './client-impact.js';
 import { mountDashboard, type UiChaosTarget, type UiConfig, type UiDrill } from './dashboard.js';

@@ -7,7 +7,7 @@
  * browsers) adds no load on the nameservers and cannot be used to amplify it.
  */
 import type { Controller } from '../../src/controller/controller.js';
-import type { DecisionEvent, ProviderVerification, WriteEvent } from '../../src/controller/events.js';
+import type { DecisionEvent, ProviderVerification, WriteEvent } from '../../src/observability/events.js';
 import type { OverridesView } from '../../src/controller/override-store.js';
 import type { ProviderSyncStatus } from '../../src/controller/provider-sync.js';
 import type { ServiceState, SyncState } from '../../src/controller/service-state.js';

@@ -31,7 +31,7 @@ import { decide } from '../routing/decide.js';
 import { shouldPublish, type Decision } from '../routing/decision.js';
 import type { AppliedTiming } from './apply-everywhere.js';
 import type { ApplyOutcome } from './apply-outcome.js';
-import { EventLog, type ControllerEvent, type NewEvent } from './events.js';
+import { EventLog, type ControllerEvent, type NewEvent } from '../observability/events.js';
 import { describeWrites, writeOutcomes } from './write-outcome.js';
 import { OverrideStore, type OverrideRequest } from './override-store.js';
 import type { ProbeTargets } from './probe-targets.js';

@@ -8,7 +8,7 @@ import { CLOUDS } from '../config/schema.js';
 import type { ServiceConfig } from '../config/schema.js';
 import type { Cloud } from '../routing/answer.js';
 import type { ServiceOverrides } from '../routing/overrides.js';
-import type { NewEvent, OverrideAction } from './events.js';
+import type { NewEvent, OverrideAction } from '../observability/events.js';
 
 /** An override request that cannot be stored; `status` is the HTTP status to answer with. */
 export class OverrideError extends Error {

@@ -6,7 +6,7 @@
  */
 import type { ProviderId } from '../providers/provider.js';
 import type { ApplyOutcome, ProviderOutcome } from './apply-outcome.js';
-import type { EventLog } from './events.js';
+import type { EventLog } from '../observability/events.js';
 import type { ServiceState, SyncState } from './service-state.js';
 
 export interface ProviderSyncStatus {

@@ -12,7 +12,7 @@ import type { ServiceConfig } from '../config/schema.js';
 import type { ProviderId } from '../providers/provider.js';
 import type { PublishedAnswer, RoutedService } from '../routing/answer.js';
 import type { Decision } from '../routing/decision.js';
-import type { VerifyEvent, WriteEvent } from './events.js';
+import type { VerifyEvent, WriteEvent } from '../observability/events.js';
 
 export type SyncState = 'in-sync' | 'out-of-sync' | 'unknown';
 

@@ -12,7 +12,7 @@
 import { DnsQueryError, queryAddresses, type AddressType } from '../dns/query.js';
 import { canonicalValue } from '../dns/record.js';
 import type { ProviderId } from '../providers/provider.js';
-import type { ProviderVerification } from './events.js';
+import type { ProviderVerification } from '../observability/events.js';
 
 export type { AddressType };
 

@@ -3,7 +3,7 @@
  * throttled, out-of-sync or held, with latency, API calls and changes. Pure.
  */
 import type { ApplyOutcome } from './apply-outcome.js';
-import type { ProviderWriteOutcome } from './events.js';
+import type { ProviderWriteOutcome } from '../observability/events.js';
 
 export function writeOutcomes(outcome: ApplyOutcome): ProviderWriteOutcome[] {
   return outcome.providers.map((o) => {

@@ -9,7 +9,7 @@
  * All times are epoch milliseconds on one clock (the controller, the poller and
  * the load generator all use the wall clock in a drill).
  */
-import type { ControllerEvent, VerdictChangeEvent, WriteEvent } from '../controller/events.js';
+import type { ControllerEvent, VerdictChangeEvent, WriteEvent } from '../observability/events.js';
 import type { OperationCount } from '../emulators/core/faults.js';
 import type { ProviderId } from '../providers/provider.js';
 import { AnswerHistory, type AnswerSpan } from './answer-history.js';

@@ -6,7 +6,7 @@
  * process or port outlives the drill.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ControllerEvent } from '../controller/events.js';
+import type { ControllerEvent } from '../observability/events.js';
 import type { OperationCount } from '../emulators/core/faults.js';
 import type { Logger } from '../observability/logger.js';
 import type { Cloud } from '../routing/answer.js';
@@ -33,8 +33,8 @@ import {
 } from './scenarios/scenario.js';
 
 export { DRILL_DEFAULTS, DrillAborted };
+import type { DrillTopology, StartDrillTopology } from './drill-topology.js';
 import { CLOUD_ADDRESSES, TOPOLOGY_PROVIDERS } from './topology-config.js';
-import { startTopology, type Topology } from './topology.js';
 
 const STEADY_TIMEOUT_MS = 15_000;
 const POLL_MS = 50;
@@ -46,7 +46,9 @@ export interface DrillSettingsInput {
   readonly trafficRate?: number;
 }
 
-export interface RunDrillOptions {
+export interface RunDrillOptions<T extends DrillTopology = DrillTopology> {
+  /** Starts the drill's fresh topology: the CLI passes apps/topology's startTopology. */
+  readonly startTopology: StartDrillTopology<T>;
   /** Overrides of DRILL_DEFAULTS (tests use smaller timings). */
   readonly settings?: DrillSettingsInput;
   /** Abort (Ctrl-C): the drill stops waiting, its topology is stopped and runDrill rejects with DrillAborted. */
@@ -57,7 +59,7 @@ export interface RunDrillOptions {
   /** The topology's log (silent by default). */
   readonly log?: Logger;
   /** Called once the drill's topology runs (tests note its ports). */
-  readonly onTopology?: (topology: Topology) => void;
+  readonly onTopology?: (topology: T) => void;
   /** Picks the fault's phase in the probe cycle (0 ≤ x < 1); Math.random by default. */
   readonly random?: () => number;
 }
@@ -97,7 +99,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
 }
 
 function context(
-  topology: Topology,
+  topology: DrillTopology,
   settings: DrillSettings,
   signal: AbortSignal,
   events: readonly ControllerEvent[],
@@ -122,12 +124,16 @@ function context(
   };
 }
 
-async function runOnTopology(scenario: TopologyScenario, options: RunDrillOptions, signal: AbortSignal): Promise<DrillReport> {
+async function runOnTopology<T extends DrillTopology>(
+  scenario: TopologyScenario,
+  options: RunDrillOptions<T>,
+  signal: AbortSignal,
+): Promise<DrillReport> {
   const settings = drillSettings(scenario, options.settings);
   const progress = options.progress ?? (() => undefined);
   const startedAt = Date.now();
   progress(`${scenario.name}: starting a fresh topology`);
-  const topology = await startTopology({
+  const topology = await options.startTopology({
     freePorts: true,
     health: settings.health,
     dwellMs: settings.dwellMs,
@@ -209,7 +215,7 @@ async function runOnTopology(scenario: TopologyScenario, options: RunDrillOption
 }
 
 /** Run one scenario (by name or value) and report. Rejects with DrillAborted when `signal` aborts. */
-export async function runDrill(which: Scenario | string, options: RunDrillOptions = {}): Promise<DrillReport> {
+export async function runDrill<T extends DrillTopology>(which: Scenario | string, options: RunDrillOptions<T>): Promise<DrillReport> {
   const scenario = typeof which === 'string' ? scenarioNamed(which) : which;
   const signal = options.signal ?? new AbortController().signal;
   if (signal.aborted) throw new DrillAborted(`${scenario.name} interrupted`);
@@ -221,9 +227,9 @@ export async function runDrill(which: Scenario | string, options: RunDrillOption
 }
 
 /** Run scenarios one after another, each on its own topology; stops at an abort. */
-export async function runDrills(
+export async function runDrills<T extends DrillTopology>(
+  options: RunDrillOptions<T>,
   names: readonly string[] = SCENARIOS.map((s) => s.name),
-  options: RunDrillOptions = {},
 ): Promise<DrillReport[]> {
   const reports: DrillReport[] = [];
   for (const name of names) reports.push(await runDrill(name, options));

@@ -5,7 +5,7 @@
  * `configSchema` value, the same a person would write for the real clouds;
  * only the providers' endpoints and the addresses differ.
  */
-import { providersFromEndpoints } from '../providers/emulator-endpoints.js';
+import { providersFromEndpoints } from './emulator-endpoints.js';
 import { ConfigError, formatPath } from '../config/load.js';
 import { configSchema, type FailoverConfig, type HealthConfig } from '../config/schema.js';
 import type { EndpointsFile } from '../emulators/endpoints.js';

@@ -18,8 +18,7 @@ import * as nodeFs from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { EventEmitter } from 'node:events';
-import type { RequestHandler } from 'express';
-import type { ControllerEvent } from '../controller/events.js';
+import type { ControllerEvent } from './events.js';
 import type { Logger } from './logger.js';
 
 /** How one provider took a write, as recorded. */
@@ -421,30 +420,4 @@ export async function readAuditLog(path: string, options: ReadAuditOptions = {})
   }
   const limited = options.limit !== undefined && records.length > options.limit ? records.slice(records.length - options.limit) : records;
   return { records: limited, problems, partialTailBytes };
-}
-
-/**
- * GET /audit?since=<seq or ISO time>&limit=<n>: the durable history, read from
- * the file (the in-memory /events list starts over with each process; this does not).
- */
-export function auditHandler(path: string): RequestHandler {
-  return async (req, res, next) => {
-    const rawSince = typeof req.query.since === 'string' ? req.query.since : undefined;
-    const rawLimit = typeof req.query.limit === 'string' ? req.query.limit : '500';
-    const since = rawSince === undefined ? undefined : /^\d+$/.test(rawSince) ? Number(rawSince) : rawSince;
-    const limit = Number(rawLimit);
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) {
-      res.status(400).json({ error: 'bad-request', message: `limit: expected an integer from 1 to 10000, got '${rawLimit}'` });
-      return;
-    }
-    try {
-      res.set('cache-control', 'no-store').json(await readAuditLog(path, { limit, ...(since !== undefined ? { since } : {}) }));
-    } catch (err) {
-      if (err instanceof AuditLogError) {
-        res.status(400).json({ error: 'bad-request', message: err.message });
-        return;
-      }
-      next(err);
-    }
-  };
 }

@@ -13,9 +13,8 @@
  * docs/operations.md lists every metric.
  */
 import type { EventEmitter } from 'node:events';
-import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ControllerEvent, ProviderWriteOutcome } from '../controller/events.js';
+import type { ControllerEvent, ProviderWriteOutcome } from './events.js';
 import type { HealthMonitorEvents, MonitorSnapshot } from '../health/monitor-events.js';
 import { sameAddresses, type RoutedService } from '../routing/answer.js';
 import { shouldPublish, type Decision } from '../routing/decision.js';
@@ -378,19 +377,4 @@ export function publishPending(s: PublishView): boolean {
 /** Set failover_publish_pending for every service, at scrape time (the state, not an event, says it). */
 export function seedPublishPending(metrics: ControllerMetrics, services: Iterable<PublishView>): void {
   for (const s of services) metrics.publishPending.set({ service: s.name }, publishPending(s) ? 1 : 0);
-}
-
-/** GET /metrics: the registry in the Prometheus text format. */
-export function metricsHandler(metrics: ControllerMetrics | Registry): RequestHandler {
-  const registry = metrics instanceof Registry ? metrics : metrics.registry;
-  return async (_req, res, next) => {
-    try {
-      const body = await registry.metrics();
-      res.setHeader('content-type', registry.contentType);
-      res.setHeader('cache-control', 'no-store');
-      res.send(body);
-    } catch (err) {
-      next(err);
-    }
-  };
 }

@@ -20,6 +20,7 @@ import type { DrillReport } from '../../src/drills/report.js';
 // As bin/failover.js does: the SDK's Node-version notice is noise here. Set before the SDKs load.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { DrillAborted, runDrill } = await import('../../src/drills/run-drill.js');
+const { startTopology } = await import('../../apps/topology/topology.js');
 
 export const PUBLISH_BOUND_MS = 300;
 export const RTO_SLACK_MS = 500;
@@ -100,7 +101,7 @@ async function main(): Promise<number> {
   for (let i = 1; i <= runs; i++) {
     process.stderr.write(`run ${i}/${runs}: cloud-outage on a fresh topology\n`);
     try {
-      reports.push(await runDrill('cloud-outage', { signal: abort.signal }));
+      reports.push(await runDrill('cloud-outage', { startTopology, signal: abort.signal }));
     } catch (err) {
       if (err instanceof DrillAborted) {
         process.stderr.write('interrupted; the topology was stopped\n');

@@ -26,7 +26,7 @@ import { writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { providersFromEndpoints } from '../../src/providers/emulator-endpoints.js';
+import { providersFromEndpoints } from '../../src/drills/emulator-endpoints.js';
 import { applyEverywhere, readAll } from '../../src/controller/apply-everywhere.js';
 import type { ApplyOutcome, ProviderStatus } from '../../src/controller/apply-outcome.js';
 import { namesToRead, planRound } from '../../src/controller/plan-round.js';

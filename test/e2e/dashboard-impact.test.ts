@@ -18,9 +18,9 @@ import { mkdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControllerEvent, ProbeStateEvent, VerdictChangeEvent, VerifyEvent, WriteEvent } from '../../src/controller/events.js';
+import type { ControllerEvent, ProbeStateEvent, VerdictChangeEvent, VerifyEvent, WriteEvent } from '../../src/observability/events.js';
 import { CLOUD_ADDRESSES } from '../../src/drills/topology-config.js';
-import { startTopology, type Topology } from '../../src/drills/topology.js';
+import { startTopology, type Topology } from '../../apps/topology/topology.js';
 
 const SHOTS = 'test-results';
 /**

@@ -12,7 +12,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountDashboard } from '../../apps/controller/dashboard.js';
 import { createEventStream } from '../../apps/controller/sse.js';
-import { EventLog } from '../../src/controller/events.js';
+import { EventLog } from '../../src/observability/events.js';
 
 const SERVICE = 'app.example.test';
 const AZURE = '198.51.100.20';

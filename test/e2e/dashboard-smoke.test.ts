@@ -15,7 +15,7 @@ import { createAdminAuth } from '../../apps/controller/auth.js';
 import { mountDashboard } from '../../apps/controller/dashboard.js';
 import { createEventStream } from '../../apps/controller/sse.js';
 import type { ControllerStatus, ServiceStatus, TargetStatus } from '../../apps/controller/status.js';
-import { EventLog } from '../../src/controller/events.js';
+import { EventLog } from '../../src/observability/events.js';
 
 const TOKEN = 'e2e-admin-token-0123456789abcdef';
 const SERVICE = 'app.example.test.';

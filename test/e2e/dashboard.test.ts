@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_ADDRESSES, TOPOLOGY_PROVIDERS } from '../../src/drills/topology-config.js';
-import { startTopology, type Topology } from '../../src/drills/topology.js';
+import { startTopology, type Topology } from '../../apps/topology/topology.js';
 import { readAuditLog } from '../../src/observability/audit-log.js';
 
 const SHOTS = 'test-results';

@@ -19,7 +19,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_DISABLED_BODY, DEFAULT_ADMIN_RATE_LIMIT, UNAUTHORIZED_BODY } from '../../apps/controller/auth.js';
 import { startControllerApi, type DemoHooks, type RunningControllerApi } from '../../apps/controller/server.js';
-import { startTopology, type Topology } from '../../src/drills/topology.js';
+import { startTopology, type Topology } from '../../apps/topology/topology.js';
 import { AuditLog } from '../../src/observability/audit-log.js';
 import { createLogger } from '../../src/observability/logger.js';
 

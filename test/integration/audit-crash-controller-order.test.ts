@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControllerApi, type RunningControllerApi } from '../../apps/controller/server.js';
 import type { Controller } from '../../src/controller/controller.js';
-import type { ControllerEvent } from '../../src/controller/events.js';
+import type { ControllerEvent } from '../../src/observability/events.js';
 import { AuditLog, type AuditIo } from '../../src/observability/audit-log.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { CLOUD_HOSTS, startTopology, type Topology } from './controller-topology.js';

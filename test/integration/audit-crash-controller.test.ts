@@ -21,7 +21,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControllerEvent, ProviderWriteEvent, WriteEvent } from '../../src/controller/events.js';
+import type { ControllerEvent, ProviderWriteEvent, WriteEvent } from '../../src/observability/events.js';
 import { ownershipName, parseOwnership } from '../../src/dns/ownership.js';
 import { writeEndpointsFile, type EmulatorKind } from '../../src/emulators/index.js';
 import { AuditLog, readAuditLog, type AuditRecord } from '../../src/observability/audit-log.js';

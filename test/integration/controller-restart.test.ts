@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Controller } from '../../src/controller/controller.js';
-import type { ControllerEvent } from '../../src/controller/events.js';
+import type { ControllerEvent } from '../../src/observability/events.js';
 import type { ProviderId } from '../../src/providers/provider.js';
 import { CLOUD_HOSTS, PROVIDERS, startTopology, writeCalls, type Topology } from './controller-topology.js';
 

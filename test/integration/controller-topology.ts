@@ -5,7 +5,7 @@
  * SDKs, and controllers assembled with small timings.
  */
 import { createServer } from 'node:net';
-import { providersFromEndpoints } from '../../src/providers/emulator-endpoints.js';
+import { providersFromEndpoints } from '../../src/drills/emulator-endpoints.js';
 import { startSampleService, type SampleService } from '../../apps/sample-service/index.js';
 import { configSchema, type FailoverConfig } from '../../src/config/schema.js';
 import { assembleController } from '../../src/controller/assemble.js';

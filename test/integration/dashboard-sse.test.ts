@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventStream, resumePoint, type SseHub } from '../../apps/controller/sse.js';
-import { EventLog, type ControllerEvent } from '../../src/controller/events.js';
+import { EventLog, type ControllerEvent } from '../../src/observability/events.js';
 
 interface Frame {
   id?: string;

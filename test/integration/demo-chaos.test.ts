@@ -25,7 +25,7 @@ import {
   removeDemoState,
   writeDemoState,
   type DemoState,
-} from '../../src/drills/demo-state.js';
+} from '../../apps/topology/demo-state.js';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 

@@ -11,7 +11,7 @@ import { FaultInjector } from '../../src/emulators/core/faults.js';
 import { ZoneStore } from '../../src/emulators/core/zone-store.js';
 import { startDnsServer, type RunningDnsServer } from '../../src/emulators/dns/index.js';
 import { StubResolver } from '../../src/drills/resolver.js';
-import { TrafficGenerator, TrafficOptionError, type TrafficStats } from '../../src/drills/traffic.js';
+import { TrafficGenerator, TrafficOptionError, type TrafficStats } from '../../apps/topology/traffic.js';
 import { silentLogger } from '../../src/observability/logger.js';
 
 const NAME = 'app.example.test';

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DrillReport } from '../../src/drills/report.js';
-import { DrillAborted, runDrill, type DrillSettingsInput } from '../../src/drills/run-drill.js';
-import type { Topology } from '../../src/drills/topology.js';
+import { DrillAborted, runDrill, type DrillSettingsInput, type RunDrillOptions } from '../../src/drills/run-drill.js';
+import { startTopology, type Topology } from '../../apps/topology/topology.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'drills-'));
@@ -70,9 +70,12 @@ async function stillBound(listeners: readonly Listener[]): Promise<Listener[]> {
   return listeners.filter((_, i) => !free[i]);
 }
 
-async function drill(name: string, extra: Parameters<typeof runDrill>[1] = {}): Promise<{ report: DrillReport; listeners: Listener[] }> {
+async function drill(
+  name: string,
+  extra: Partial<RunDrillOptions<Topology>> = {},
+): Promise<{ report: DrillReport; listeners: Listener[] }> {
   let listeners: Listener[] = [];
-  const report = await runDrill(name, { settings: SETTINGS, onTopology: (t) => (listeners = listenersOf(t)), ...extra });
+  const report = await runDrill(name, { startTopology, settings: SETTINGS, onTopology: (t) => (listeners = listenersOf(t)), ...extra });
   return { report, listeners };
 }
 
@@ -133,6 +136,7 @@ describe('drills on the local topology', () => {
     const abort = new AbortController();
     let listeners: Listener[] = [];
     const run = runDrill('cloud-outage', {
+      startTopology,
       settings: SETTINGS,
       signal: abort.signal,
       onTopology: (t) => (listeners = listenersOf(t)),

@@ -4,7 +4,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/index.js';
-import { providersFromEndpoints } from '../../src/providers/emulator-endpoints.js';
+import { providersFromEndpoints } from '../../src/drills/emulator-endpoints.js';
 import { closeProviders, createProviders } from '../../src/providers/index.js';
 import type { CallPolicy, DnsProvider } from '../../src/providers/provider.js';
 

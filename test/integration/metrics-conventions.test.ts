@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { startTopology, type Topology } from '../../src/drills/topology.js';
+import { startTopology, type Topology } from '../../apps/topology/topology.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const OBS = join(ROOT, 'infra', 'observability');

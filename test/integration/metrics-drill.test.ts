@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_ADDRESSES, TOPOLOGY_PROVIDERS } from '../../src/drills/topology-config.js';
-import { startTopology, type Topology } from '../../src/drills/topology.js';
+import { startTopology, type Topology } from '../../apps/topology/topology.js';
 
 /** prom2json-shaped output of parse-prometheus-text-format (it ships no types). */
 interface Family {

@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPOLOGY_CLOUDS } from '../../src/drills/topology-config.js';
-import { startTopology, type Topology } from '../../src/drills/topology.js';
+import { startTopology, type Topology } from '../../apps/topology/topology.js';
 
 /** prom2json-shaped output of parse-prometheus-text-format (it ships no types). */
 interface Family {

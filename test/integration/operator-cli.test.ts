@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { askNameserver } from '../../src/controller/verify.js';
-import { ADMIN_TOKEN_FILE, demoStateOf, writeDemoState } from '../../src/drills/demo-state.js';
+import { ADMIN_TOKEN_FILE, demoStateOf, writeDemoState } from '../../apps/topology/demo-state.js';
 import { CLOUD_ADDRESSES } from '../../src/drills/topology-config.js';
-import { startTopology, type Topology } from '../../src/drills/topology.js';
+import { startTopology, type Topology } from '../../apps/topology/topology.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'operator-cli-'));

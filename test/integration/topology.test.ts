@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
-import { startTopology, type Topology } from '../../src/drills/topology.js';
+import { startTopology, type Topology } from '../../apps/topology/topology.js';
 
 const run = promisify(execFile);
 const ADDR = { aws: '127.0.0.11', azure: '127.0.0.12', gcp: '127.0.0.13' } as const;

@@ -3,18 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventLog } from '../../src/controller/events.js';
+import { auditHandler } from '../../apps/controller/observability-routes.js';
+import { EventLog } from '../../src/observability/events.js';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import {
-  AuditLog,
-  AuditLogError,
-  auditEntryOf,
-  auditHandler,
-  bindAuditLog,
-  readAuditLog,
-  type AuditIo,
-} from '../../src/observability/audit-log.js';
+import { AuditLog, AuditLogError, auditEntryOf, bindAuditLog, readAuditLog, type AuditIo } from '../../src/observability/audit-log.js';
 
 let dir: string;
 let file: string;

@@ -1,5 +1,5 @@
 /** Synthetic drill recordings for the report tests: events, answer runs, requests. */
-import type { ControllerEvent, DecisionEvent, NewEvent, ProviderWriteOutcome, WriteEvent } from '../../src/controller/events.js';
+import type { ControllerEvent, DecisionEvent, NewEvent, ProviderWriteOutcome, WriteEvent } from '../../src/observability/events.js';
 import type { AnswerSpan } from '../../src/drills/answer-history.js';
 import type { DrillObservations } from '../../src/drills/report.js';
 import type { RequestOutcome } from '../../src/drills/traffic-timeline.js';

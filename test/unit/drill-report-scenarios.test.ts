@@ -1,6 +1,6 @@
 /** Each scenario's judge, from synthetic recordings that keep or break its invariants. */
 import { describe, expect, it } from 'vitest';
-import type { ControllerEvent } from '../../src/controller/events.js';
+import type { ControllerEvent } from '../../src/observability/events.js';
 import { computeFigures, type DrillObservations } from '../../src/drills/report.js';
 import { allDown } from '../../src/drills/scenarios/all-down.js';
 import { answersOtherThan, clientsOn, decisionOf, verdictBefore } from '../../src/drills/scenarios/checks.js';

@@ -3,15 +3,10 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { EventLog } from '../../src/controller/events.js';
+import { metricsHandler } from '../../apps/controller/observability-routes.js';
+import { EventLog } from '../../src/observability/events.js';
 import type { HealthMonitorEvents } from '../../src/health/monitor-events.js';
-import {
-  bindControllerMetrics,
-  bindHealthMetrics,
-  ControllerMetrics,
-  metricsHandler,
-  seedFromSnapshot,
-} from '../../src/observability/metrics.js';
+import { bindControllerMetrics, bindHealthMetrics, ControllerMetrics, seedFromSnapshot } from '../../src/observability/metrics.js';
 
 /** prom2json-shaped output of parse-prometheus-text-format (it ships no types). */
 interface Family {

@@ -15,7 +15,7 @@ import {
   PROVIDER_TARGET_NAMES,
   type ChaosCommand,
 } from '../../../src/drills/chaos.js';
-import { DEFAULT_STATE_DIR, DemoNotRunningError, DemoStateError, readDemoState } from '../../../src/drills/demo-state.js';
+import { DEFAULT_STATE_DIR, DemoNotRunningError, DemoStateError, readDemoState } from '../../topology/demo-state.js';
 import { EXIT } from '../exit-codes.js';
 import { CommandInputError, runCommand } from './plan.js';
 

@@ -17,7 +17,7 @@ import { AuditLog, AuditLogError } from '../../../src/observability/audit-log.js
 import { createLogger, type Logger } from '../../../src/observability/logger.js';
 import { AdminTokenError, loadAdminToken } from '../../controller/auth.js';
 import { EXIT } from '../exit-codes.js';
-import { providersFromEndpoints } from '../../../src/providers/emulator-endpoints.js';
+import { providersFromEndpoints } from '../../../src/drills/emulator-endpoints.js';
 import { CommandInputError, runCommand } from './plan.js';
 
 interface ControllerCliOptions {

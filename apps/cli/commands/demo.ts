@@ -11,7 +11,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { ControllerEvent } from '../../../src/controller/events.js';
+import type { ControllerEvent } from '../../../src/observability/events.js';
 import {
   ADMIN_TOKEN_FILE,
   DEFAULT_STATE_DIR,
@@ -21,9 +21,9 @@ import {
   runningDemo,
   writeDemoState,
   writePrivateFile,
-} from '../../../src/drills/demo-state.js';
+} from '../../topology/demo-state.js';
 import { PROVIDER_LABELS } from '../../../src/drills/topology-config.js';
-import type { Topology, TopologyOptions, TopologyStartError as TopologyStartErrorType } from '../../../src/drills/topology.js';
+import type { Topology, TopologyOptions, TopologyStartError as TopologyStartErrorType } from '../../topology/topology.js';
 import { createLogger, type Logger } from '../../../src/observability/logger.js';
 import { EXIT } from '../exit-codes.js';
 import { eventLine, liveLine, type EventNames } from '../live-view.js';
@@ -229,8 +229,8 @@ async function run(opts: DemoCliOptions): Promise<number> {
   const signal = firstSignal((second) => process.stderr.write(`failover demo: second ${second}: exiting without cleaning up\n`));
 
   // Loaded here: the SDKs and the HTTP stack take a while, and other commands need neither.
-  const { startTopology, TopologyStartError } = await import('../../../src/drills/topology.js');
-  const { topologyView } = await import('../../../src/drills/topology-summary.js');
+  const { startTopology, TopologyStartError } = await import('../../topology/topology.js');
+  const { topologyView } = await import('../../topology/topology-summary.js');
   const options: TopologyOptions = {
     freePorts: opts.freePorts === true,
     ...(opts.port !== undefined ? { servicePort: opts.port } : {}),

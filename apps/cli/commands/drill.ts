@@ -94,13 +94,19 @@ function abortOnSignal(controller: AbortController): () => void {
 
 async function run(scenario: string, opts: DrillCliOptions): Promise<number> {
   // Loaded here: the topology pulls in the three SDKs, which other commands do not need.
-  const [{ runDrill, DrillAborted }, { scenarioNamed, SCENARIOS, UnknownScenarioError }, { formatReport, formatTable }, { ConfigError }] =
-    await Promise.all([
-      import('../../../src/drills/run-drill.js'),
-      import('../../../src/drills/scenarios/index.js'),
-      import('../../../src/drills/report-format.js'),
-      import('../../../src/config/load.js'),
-    ]);
+  const [
+    { runDrill, DrillAborted },
+    { startTopology },
+    { scenarioNamed, SCENARIOS, UnknownScenarioError },
+    { formatReport, formatTable },
+    { ConfigError },
+  ] = await Promise.all([
+    import('../../../src/drills/run-drill.js'),
+    import('../../topology/topology.js'),
+    import('../../../src/drills/scenarios/index.js'),
+    import('../../../src/drills/report-format.js'),
+    import('../../../src/config/load.js'),
+  ]);
   let names: string[];
   try {
     names = scenario === 'all' ? SCENARIOS.map((s) => s.name) : [scenarioNamed(scenario).name];
@@ -117,6 +123,7 @@ async function run(scenario: string, opts: DrillCliOptions): Promise<number> {
   try {
     for (const name of names) {
       const report = await runDrill(name, {
+        startTopology,
         settings: settingsFrom(opts),
         signal: abort.signal,
         progress,

@@ -14,7 +14,7 @@ import { userInfo } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ControllerStatus, ServiceStatus } from '../../controller/status.js';
 import { CLOUDS } from '../../../src/config/schema.js';
-import { DEFAULT_STATE_DIR } from '../../../src/drills/demo-state.js';
+import { DEFAULT_STATE_DIR } from '../../topology/demo-state.js';
 import { PROVIDER_LABELS } from '../../../src/drills/topology-config.js';
 import type { ProviderId } from '../../../src/providers/provider.js';
 import { ADMIN_TOKEN_ENV, API_URL_ENV, ControllerRequestError, request, resolveConnection, type Connection } from '../controller-client.js';

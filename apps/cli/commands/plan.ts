@@ -3,7 +3,7 @@
  * a dry run that never writes. Also the shared first half of `apply`: load the
  * configuration, build the adapters, read every provider, plan, check.
  */
-import { providersFromEndpoints } from '../../../src/providers/emulator-endpoints.js';
+import { providersFromEndpoints } from '../../../src/drills/emulator-endpoints.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -25,7 +25,7 @@ import {
   DemoStateSchema,
   readDemoState,
   type DemoState,
-} from '../../../src/drills/demo-state.js';
+} from '../../topology/demo-state.js';
 import { topologyConfig } from '../../../src/drills/topology-config.js';
 import { EndpointsFileError, readEndpointsFile, type EndpointsFile } from '../../../src/emulators/endpoints.js';
 import { formatPlan } from '../../../src/plan/format.js';

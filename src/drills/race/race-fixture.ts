@@ -6,7 +6,7 @@
  * so a thousand runs cost a thousand small zones' worth of work, not a thousand
  * start-ups.
  */
-import { providersFromEndpoints } from '../../providers/emulator-endpoints.js';
+import { providersFromEndpoints } from '../emulator-endpoints.js';
 import { ownershipName, ownershipRecord } from '../../dns/ownership.js';
 import { canonicalName } from '../../dns/record.js';
 import type { EmulatorKind, RunningEmulators } from '../../emulators/index.js';

@@ -3,7 +3,7 @@
  * on a cloud, did any provider serve something else, which publishes took
  * effect. Shared by the scenario judges; table-tested with synthetic inputs.
  */
-import type { ControllerEvent, DecisionEvent, VerdictChangeEvent, WriteEvent } from '../../controller/events.js';
+import type { ControllerEvent, DecisionEvent, VerdictChangeEvent, WriteEvent } from '../../observability/events.js';
 import type { AnswerSpan } from '../answer-history.js';
 import { sameSet, tookEffect } from '../report.js';
 import type { RequestOutcome } from '../traffic-timeline.js';

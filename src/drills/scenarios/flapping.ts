@@ -10,7 +10,7 @@
  *   as many urgent changes as down verdicts, and those are damped by fall/rise
  *   and the quorum.
  */
-import type { ControllerEvent, WriteEvent } from '../../controller/events.js';
+import type { ControllerEvent, WriteEvent } from '../../observability/events.js';
 import type { Cloud } from '../../routing/answer.js';
 import { effectiveWrites, decisionOf, verdictBefore, verdicts } from './checks.js';
 import { patience, type TopologyScenario } from './scenario.js';

@@ -4,10 +4,10 @@
  * (`judge`), so every invariant check has unit tests with synthetic inputs.
  * The race is the exception: it runs its own writers and reports by itself.
  */
-import type { ControllerEvent } from '../../controller/events.js';
+import type { ControllerEvent } from '../../observability/events.js';
 import type { Cloud } from '../../routing/answer.js';
 import type { DrillFigures, DrillObservations, DrillReport, HealthTimings, Invariant } from '../report.js';
-import type { Topology } from '../topology.js';
+import type { DrillTopology } from '../drill-topology.js';
 
 /** The timings a drill runs with. */
 export interface DrillSettings {
@@ -35,7 +35,7 @@ export class DrillAborted extends Error {
 
 /** What a scenario's `run` gets: the topology and a few helpers bound to this drill. */
 export interface DrillContext {
-  readonly topology: Topology;
+  readonly topology: DrillTopology;
   readonly settings: DrillSettings;
   /** Each cloud's address in DNS answers. */
   readonly addresses: Readonly<Record<Cloud, string>>;

@@ -5,7 +5,6 @@
  * delay: a change is INSYNC once `syncMs` has passed, or on the second
  * GetChange, so pollers see PENDING at least once and never wait long.
  */
-import type { Operation } from './context.js';
 import { noSuchChange } from './errors.js';
 import { newChangeId } from './ids.js';
 
@@ -72,9 +71,3 @@ export function changeInfoXml(info: ChangeInfo): Record<string, unknown> {
     ...(info.comment !== undefined ? { Comment: info.comment } : {}),
   };
 }
-
-/** GetChange: the SDK strips `/change/`; other clients may not. */
-export const getChange: Operation = (ctx, req) => {
-  const id = (req.params.id ?? '').replace(/^\/?change\//, '');
-  return { root: 'GetChangeResponse', content: { ChangeInfo: changeInfoXml(ctx.changes.read(id)) } };
-};

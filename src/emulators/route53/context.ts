@@ -65,3 +65,12 @@ export interface Reply {
 }
 
 export type Operation = (ctx: Route53Context, req: OperationRequest) => Reply;
+
+/** One REST path the emulator serves, with its API action name (used for fault counters and logs). */
+export interface Route {
+  method: 'get' | 'post' | 'delete';
+  path: string;
+  /** The API action name, used for fault counters and logs. */
+  operation: string;
+  handler: Operation;
+}

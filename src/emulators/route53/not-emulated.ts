@@ -5,7 +5,7 @@
  * Route 53's error envelope, naming the feature, so a client learns at once
  * what is missing instead of seeing an unknown route.
  */
-import type { Route } from './routes.js';
+import type { Route } from './context.js';
 import { notEmulated } from './errors.js';
 
 type Method = Route['method'];

@@ -1,6 +1,7 @@
 /** The Route 53 REST paths this emulator serves, each with its API action name. */
-import { getChange } from './change-log.js';
-import type { Operation } from './context.js';
+export type { Route } from './context.js';
+import type { Route } from './context.js';
+import { getChange } from './get-change.js';
 import {
   createHostedZone,
   deleteHostedZone,
@@ -23,14 +24,6 @@ import {
 import { NOT_EMULATED_ROUTES } from './not-emulated.js';
 import { changeResourceRecordSets, listResourceRecordSets } from './record-sets.js';
 import { changeTagsForResource, listTagsForResource, listTagsForResources } from './tags.js';
-
-export interface Route {
-  method: 'get' | 'post' | 'delete';
-  path: string;
-  /** The API action name, used for fault counters and logs. */
-  operation: string;
-  handler: Operation;
-}
 
 export const ROUTES: readonly Route[] = [
   { method: 'post', path: '/2013-04-01/hostedzone', operation: 'CreateHostedZone', handler: createHostedZone },

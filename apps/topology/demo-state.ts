@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { EndpointsFileSchema } from '../emulators/endpoints.js';
+import { EndpointsFileSchema } from '../../src/emulators/endpoints.js';
 import type { Topology } from './topology.js';
 
 export const DEFAULT_STATE_DIR = '.failover';

@@ -6,8 +6,8 @@
  * count), so a forgotten generator stops by itself.
  */
 import { performance } from 'node:perf_hooks';
-import type { NameserverInput } from './nameserver.js';
-import { ResolutionFailed, StubResolver, type AddressResolver, type Resolution } from './resolver.js';
+import type { NameserverInput } from '../../src/drills/nameserver.js';
+import { ResolutionFailed, StubResolver, type AddressResolver, type Resolution } from '../../src/drills/resolver.js';
 import {
   clientErrorWindow,
   percentile,
@@ -15,8 +15,8 @@ import {
   type RequestOutcome,
   type TrafficErrorKind,
   type WindowOptions,
-} from './traffic-timeline.js';
-import { askWhoAnswered } from './who-answered.js';
+} from '../../src/drills/traffic-timeline.js';
+import { askWhoAnswered } from '../../src/drills/who-answered.js';
 
 export const DEFAULT_RATE_PER_SECOND = 20;
 /** Above this the generator would measure itself more than the service. */

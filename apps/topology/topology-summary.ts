@@ -10,10 +10,12 @@
  * - the controller's verdict per target, with the cloud's chaos mode in brackets;
  * - the traffic generator's summary(): answers per cloud and errors by kind.
  */
-import type { FaultSettings } from '../emulators/core/faults.js';
-import type { AnswerSpan } from './answer-history.js';
-import { TOPOLOGY_CLOUDS, TOPOLOGY_PROVIDERS } from './topology-config.js';
+import type { AnswerSpan } from '../../src/drills/answer-history.js';
+import { TOPOLOGY_CLOUDS, TOPOLOGY_PROVIDERS } from '../../src/drills/topology-config.js';
+import { describeFaults, faultList } from './fault-words.js';
 import type { Topology } from './topology.js';
+
+export { describeFaults, faultList } from './fault-words.js';
 
 /** 127.0.0.11 → .11: the clouds all live in 127.0.0.0/24, the last octet tells them apart. */
 function shortAddress(address: string): string {
@@ -32,23 +34,6 @@ export function describeAnswer(span: AnswerSpan | undefined): string {
     case 'error':
       return span.rcode ?? 'error';
   }
-}
-
-export function describeFaults(f: FaultSettings): string {
-  const parts = [
-    f.apiDown && 'api down',
-    f.dnsDown && 'dns down',
-    f.throttle !== 'off' && `throttle ${f.throttle}`,
-    f.errorRate > 0 && `errors ${Math.round(f.errorRate * 100)}%`,
-    f.latencyMs > 0 && `+${f.latencyMs} ms`,
-  ].filter((p): p is string => typeof p === 'string');
-  return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
-}
-
-/** Faults as words, e.g. `api down`, `throttle 50, 10/s`; empty when none. */
-export function faultList(f: FaultSettings): string[] {
-  const text = describeFaults(f);
-  return text === '' ? [] : text.replace(/^ \[|\]$/g, '').split(', ');
 }
 
 /** What the demo's live view shows, as data (apps/cli/live-view.ts formats it for a width). */

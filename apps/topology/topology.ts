@@ -11,28 +11,28 @@
  * One process on purpose: stop() (or Ctrl-C in the demo) ends everything and
  * frees every port; nothing is left behind to clean up.
  *
- * The topology assembles apps (the sample service, the controller's API) with
- * the product, so unlike the rest of src/ it imports from apps/.
+ * A composition root: it assembles the apps (the sample service, the
+ * controller's API) with the product and the emulators, so it lives in apps/.
+ * Drills see it through src/drills/drill-topology.ts.
  */
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ClientImpactFeed, type InjectedFault } from '../../apps/controller/client-impact.js';
-import { startControllerApi, type DemoHooks, type RunningControllerApi } from '../../apps/controller/server.js';
-import type { UiDrill } from '../../apps/controller/dashboard.js';
-import { generateToken } from '../../apps/controller/auth.js';
-import { startSampleService, type SampleService } from '../../apps/sample-service/index.js';
-import { ResolveError, type AddressResolver } from '../../apps/sample-service/resolver.js';
-import type { FailoverConfig, HealthConfig } from '../config/schema.js';
-import { assembleController } from '../controller/assemble.js';
-import type { Controller } from '../controller/controller.js';
-import { askNameserver, type ServingAnswer } from '../controller/verify.js';
-import { EmulatorStartError, startEmulators, type EmulatorKind, type RunningEmulators } from '../emulators/index.js';
-import { VantagePoint } from '../health/vantage-point.js';
-import { AuditLog } from '../observability/audit-log.js';
-import { silentLogger, type Logger } from '../observability/logger.js';
-import { closeProviders, createProviders, type DnsProvider } from '../providers/index.js';
-import type { CallPolicy, ProviderId } from '../providers/provider.js';
-import type { Cloud } from '../routing/answer.js';
+import { ClientImpactFeed, type InjectedFault } from '../controller/client-impact.js';
+import { startControllerApi, type DemoHooks, type RunningControllerApi } from '../controller/server.js';
+import type { UiDrill } from '../controller/dashboard.js';
+import { generateToken } from '../controller/auth.js';
+import { startSampleService, type SampleService } from '../sample-service/index.js';
+import { ResolveError, type AddressResolver } from '../sample-service/resolver.js';
+import type { HealthConfig } from '../../src/config/schema.js';
+import { assembleController } from '../../src/controller/assemble.js';
+import { askNameserver, type ServingAnswer } from '../../src/controller/verify.js';
+import { EmulatorStartError, startEmulators, type EmulatorKind, type RunningEmulators } from '../../src/emulators/index.js';
+import { VantagePoint } from '../../src/health/vantage-point.js';
+import { AuditLog } from '../../src/observability/audit-log.js';
+import { silentLogger, type Logger } from '../../src/observability/logger.js';
+import { closeProviders, createProviders, type DnsProvider } from '../../src/providers/index.js';
+import type { CallPolicy } from '../../src/providers/provider.js';
+import type { Cloud } from '../../src/routing/answer.js';
 import {
   CLOUD_CHAOS_ACTIONS,
   cloudMode,
@@ -40,13 +40,11 @@ import {
   PROVIDER_CHAOS_ACTIONS,
   PROVIDER_TARGET_NAMES,
   providerFault,
-  type CloudChaosMode,
-  type ProviderChaosAction,
-} from './chaos.js';
-import { startDependencyServer, type RunningDependency } from './dependency-server.js';
-import { faultList } from './topology-summary.js';
-import { DnsPoller } from './dns-poller.js';
-import { ResolutionFailed, StubResolver } from './resolver.js';
+} from '../../src/drills/chaos.js';
+import { startDependencyServer, type RunningDependency } from '../../src/drills/dependency-server.js';
+import { faultList } from './fault-words.js';
+import { DnsPoller } from '../../src/drills/dns-poller.js';
+import { ResolutionFailed, StubResolver } from '../../src/drills/resolver.js';
 import {
   CLOUD_ADDRESSES,
   CLOUD_REGIONS,
@@ -59,8 +57,9 @@ import {
   TOPOLOGY_CLOUDS,
   TOPOLOGY_PROVIDERS,
   topologyConfig,
-} from './topology-config.js';
+} from '../../src/drills/topology-config.js';
 import { TrafficGenerator } from './traffic.js';
+import type { DrillTopology, DrillTopologyCloud, TopologyNameserver } from '../../src/drills/drill-topology.js';
 
 export interface TopologyOptions {
   /** Drills and tests: port 0 everywhere (the sample services still use 127.0.0.11/12/13, sharing one free port). */
@@ -104,53 +103,17 @@ export interface TopologyOptions {
   demoControls?: boolean | { readonly drills: readonly UiDrill[]; runDrill(scenario: string): Promise<unknown> };
 }
 
-export interface TopologyCloud {
-  readonly cloud: Cloud;
-  readonly address: string;
-  /** The sample service, e.g. http://127.0.0.11:8080 */
-  readonly url: string;
-  /** The service's chaos listener (stays up while the service is `down`). */
-  readonly chaosUrl: string;
-  readonly chaosToken: string;
+export interface TopologyCloud extends DrillTopologyCloud {
   readonly service: SampleService;
-  setChaos(mode: CloudChaosMode | 'heal', opts?: { delayMs?: number }): Promise<void>;
 }
 
-export interface TopologyNameserver {
-  readonly provider: ProviderId;
-  readonly host: string;
-  readonly port: number;
-}
-
-export interface Topology {
-  /** The generated controller config (valid per configSchema). */
-  readonly config: FailoverConfig;
+/** The running topology: what drills read (DrillTopology) plus the apps behind it. */
+export interface Topology extends DrillTopology {
   readonly clouds: Readonly<Record<Cloud, TopologyCloud>>;
-  /** Faults per provider: emulators.route53.faults, ... */
-  readonly emulators: RunningEmulators;
-  readonly controller: Controller;
-  /** Controller HTTP API + admin token. */
-  readonly api: { readonly url: string; readonly token: string };
-  /** partition(targetId)/heal(targetId): targets are `aws`, `azure`, `gcp`. */
-  readonly vantagePoints: readonly VantagePoint[];
   readonly traffic?: TrafficGenerator;
-  /** All three providers' data planes, asked for the service name. */
-  readonly poller: DnsPoller;
-  /** app.example.test. */
-  readonly serviceName: string;
-  /** The port every sample service listens on. */
-  readonly servicePort: number;
-  /** The providers' nameservers, in the order Route 53, Azure DNS, Cloud DNS. */
-  readonly nameservers: readonly TopologyNameserver[];
-  /** The dependency the services' readiness checks, e.g. http://db.example.test:41234/health. */
-  readonly dependency: { readonly name: string; readonly url: string; readonly port: number };
-  /** healthy|down|blackhole|slow|error|dependency-dns-empty (and `heal` for healthy). */
-  chaosCloud(cloud: Cloud, mode: CloudChaosMode | 'heal', opts?: { delayMs?: number }): Promise<void>;
-  /** api-down|dns-down|throttle|heal, in-process on the emulator's fault injector. */
-  chaosProvider(kind: EmulatorKind, action: ProviderChaosAction): Promise<void>;
-  /** Idempotent; stops everything and frees every port. */
-  stop(): Promise<void>;
 }
+
+export type { TopologyNameserver };
 
 export type TopologyComponent = 'service' | 'chaos-listener' | 'dependency' | 'api' | 'emulator' | 'publish';
 

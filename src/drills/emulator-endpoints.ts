@@ -1,8 +1,9 @@
 /**
  * The `providers` section for the local emulators, from the endpoints file that
  * `failover emulators --endpoints-file` writes: the one place that maps it, for
- * the CLI, the local topology and the test harnesses. Only endpoints and
- * credentials differ from production.
+ * the CLI, the local topology, the race drill and the test harnesses. Only
+ * endpoints and credentials differ from production. It lives on the drills side,
+ * not in src/providers, so that no production module depends on the emulators.
  */
 import type { ProvidersConfig } from '../config/schema.js';
 import type { EndpointsFile } from '../emulators/endpoints.js';
