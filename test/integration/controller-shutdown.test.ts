@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOwnership } from '../../src/dns/ownership.js';
 import { startEmulators, writeEndpointsFile, type RunningEmulators } from '../../src/emulators/index.js';
-import { providersFromEndpoints } from '../../src/providers/emulator-endpoints.js';
+import { providersFromEndpoints } from '../../src/drills/emulator-endpoints.js';
 import { closeProviders, createProviders } from '../../src/providers/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -14,7 +14,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators, type RunningEmulators } from '../../src/emulators/index.js';
 import { withDeadline } from '../../src/controller/deadline.js';
-import { providersFromEndpoints } from '../../src/providers/emulator-endpoints.js';
+import { providersFromEndpoints } from '../../src/drills/emulator-endpoints.js';
 import { closeProviders, createProviders } from '../../src/providers/index.js';
 import { ProviderError, type DnsProvider, type ProviderId } from '../../src/providers/provider.js';
 import type { ProviderPlan } from '../../src/plan/change.js';
