@@ -96,9 +96,10 @@ describe('configuration errors through the CLI', () => {
   it('a misspelt option suggests the right one instead of calling --config missing', { timeout: 120_000 }, async () => {
     const file = join(dir, 'valid.yaml');
     await writeFile(file, VALID);
-    const [plan, controller, missing] = await Promise.all([
+    const [plan, controller, missing, planMissing] = await Promise.all([
       failover(['plan', '--confg', file]),
       failover(['controller', '--confg', file]),
+      failover(['controller']),
       failover(['plan']),
     ]);
     for (const run of [plan, controller]) {
@@ -109,5 +110,8 @@ describe('configuration errors through the CLI', () => {
     // With no misspelling, a missing --config is still reported as such.
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("error: required option '--config <file>' not specified");
+    // plan takes --config or --demo, and says so.
+    expect(planMissing.code).toBe(2);
+    expect(planMissing.stderr).toContain('expected --config <file> (or --demo');
   });
 });

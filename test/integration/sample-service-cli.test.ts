@@ -111,7 +111,10 @@ describe('the service as a process', () => {
     const held: ServerResponse[] = [];
     let arrived: () => void = () => undefined;
     const dependencyCalled = new Promise<void>((resolve) => (arrived = resolve));
+    // GET / uses the dependency too (as a real service would): answer it, then hold what follows.
+    let holding = false;
     const dependency = createServer((_req, res) => {
+      if (!holding) return void res.end('ok');
       held.push(res);
       arrived();
     });
@@ -129,6 +132,7 @@ describe('the service as a process', () => {
       const root = await getJson(`${url}/`);
       expect(root.body).toMatchObject({ cloud: 'gcp', region: 'europe-west1' });
 
+      holding = true;
       const inFlight = getJson(`${url}/readyz`);
       await dependencyCalled;
       proc.child.kill('SIGTERM');
