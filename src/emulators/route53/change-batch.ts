@@ -9,34 +9,16 @@
 import type { EmuRecordSet, EmuRecordType, EmuZone, ZoneDraft } from '../core/zone-store.js';
 import { invalidChangeBatch, invalidInput } from './errors.js';
 import { decodeName, encodeName, nameProblem } from './names.js';
-import { comparableValue, isRoute53Type, ROUTE53_TYPES, valueProblem, type Route53Type } from './record-values.js';
+import { comparableValue, isRoute53Type, ROUTE53_TYPES, valueProblem } from './record-values.js';
 import { applyRoutingChange, type RoutingDraft } from './routing-changes.js';
+import type { ChangeAction, RecordChange, Routing } from './record-change.js';
+
+export type { ChangeAction, RecordChange, Routing } from './record-change.js';
 import { UNSUPPORTED_RRSET_FIELDS, type ChangeElement, type ChangeResourceRecordSetsRequest } from './request-shapes.js';
 
 export const MAX_RECORDS_PER_REQUEST = 1000;
 export const MAX_VALUE_CHARS_PER_REQUEST = 32_000;
 const MAX_TTL = 2_147_483_647;
-
-export type ChangeAction = 'CREATE' | 'DELETE' | 'UPSERT';
-
-export interface RecordChange {
-  action: ChangeAction;
-  name: string;
-  type: Route53Type;
-  ttl: number;
-  /** Values as written; they are stored and returned so. */
-  values: string[];
-  /** Failover, weighted or multivalue answer: set with a SetIdentifier (routing-sets.ts). */
-  routing?: Routing;
-}
-
-export interface Routing {
-  setIdentifier: string;
-  failover?: 'PRIMARY' | 'SECONDARY';
-  weight?: number;
-  multiValue?: boolean;
-  healthCheckId?: string;
-}
 
 /** API Reference, ResourceRecordSet: SetIdentifier 1-128 characters, Weight 0-255, Failover PRIMARY|SECONDARY. */
 function readRouting(rrs: ChangeElement['ResourceRecordSet'], where: string): Routing | undefined {

@@ -2,7 +2,7 @@
 import type { EmuZone, ZoneStore } from '../core/zone-store.js';
 import type { ChangeLog } from './change-log.js';
 import type { HealthCheckEngine } from './engine/checkers.js';
-import type { HealthCheckRegistry } from './health-checks.js';
+import type { HealthCheckRegistry } from './health-check-registry.js';
 import type { RoutingSets } from './routing-sets.js';
 import { noSuchHostedZone } from './errors.js';
 

@@ -16,28 +16,13 @@ import {
   sameSettings,
   settingsXml,
   updateHealthCheckRequest,
-  type HealthCheckSettings,
 } from './health-check-config.js';
 import { maxItems, param } from './query.js';
+import { type HealthCheck } from './health-check-registry.js';
+
+export { newHealthCheckRegistry, type HealthCheck, type HealthCheckRegistry } from './health-check-registry.js';
 import { readRequest } from './request-shapes.js';
 import { parseRequestXml } from './xml.js';
-
-export interface HealthCheck {
-  readonly id: string;
-  readonly callerReference: string;
-  settings: HealthCheckSettings;
-  version: number;
-  /** Cost-allocation tags (ChangeTagsForResource with type healthcheck). */
-  readonly tags: Map<string, string>;
-}
-
-/** Health checks by id, in creation order, and every CallerReference ever used (deleted checks' too). */
-export interface HealthCheckRegistry {
-  readonly byId: Map<string, HealthCheck>;
-  readonly callerReferences: Map<string, string | undefined>;
-}
-
-export const newHealthCheckRegistry = (): HealthCheckRegistry => ({ byId: new Map(), callerReferences: new Map() });
 
 const LIST_DEFAULT = 100;
 const LIST_MAX = 1000;

@@ -7,7 +7,7 @@
  * PRIMARY and one SECONDARY; no routing set beside a plain set of the same
  * name and type; every HealthCheckId must exist.
  */
-import type { RecordChange } from './change-batch.js';
+import type { RecordChange } from './record-change.js';
 import { routingKind } from './engine/answer.js';
 import { encodeName } from './names.js';
 import { comparableValue, type Route53Type } from './record-values.js';
