@@ -566,6 +566,9 @@ export class Controller {
     const expected = state.published?.addresses ?? [];
     void this.#inBackground(
       verifier.verify({ name: state.name, type: state.config.type, expected, decidedAt }).then((providers) => {
+        // Verifications run in the background and a slow one (a provider that never serves the answer waits
+        // out its deadline) can finish after a newer one: what the status API shows must not go back in time.
+        if (state.lastVerify !== undefined && state.lastVerify.generation > generation) return;
         const allOk = providers.every((p) => p.ok);
         const detail = providers
           .map((p) => (p.ok ? `${p.provider} ok after ${p.afterDecisionMs} ms` : `${p.provider} NOT serving it (${p.error})`))

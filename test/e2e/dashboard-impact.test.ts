@@ -202,7 +202,7 @@ describe('the dashboard tells a failover from a drain, with its figures and its 
         `Route 53 sends resolvers to Azure (${CLOUD_ADDRESSES.azure}), which is down: clients whose resolver asks it fail until it serves the published answer.`,
       );
     // Azure DNS already serves Google Cloud (servedEverywhere above); its row says so once the page has the new status.
-    await expect.poll(() => page.locator('.service tr[data-provider="azure"] .dead-target').count()).toBe(0);
+    await expect.poll(() => page.locator('.service tr[data-provider="azure"] .dead-target').count(), { timeout: MOVE_PATIENCE_MS }).toBe(0);
     await page.screenshot({ path: `${SHOTS}/dashboard-impact-dead-target.png`, fullPage: true });
     expect(problems).toEqual([]);
   }, 180_000);

@@ -161,5 +161,7 @@ it('the admin API changes the probe interval and refuses one out of range', asyn
   );
   const restore = await put({ probeIntervalMs: null });
   expect(((await restore.json()) as { settings: { probeIntervalMs: null } }).settings.probeIntervalMs).toBeNull();
-  expect((await fetch(`${emu.admin.endpoint}/engines/route53`)).status).toBe(404);
+  // Each emulator's engine has its own knob: changing Azure's leaves Route 53's health checkers alone.
+  const route53 = (await (await fetch(`${emu.admin.endpoint}/engines/route53`)).json()) as { settings: { probeIntervalMs: number | null } };
+  expect(route53.settings.probeIntervalMs).toBeNull();
 });
