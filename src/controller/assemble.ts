@@ -5,7 +5,7 @@
  * nameservers (`providers.<x>.dns` in the config).
  */
 import type { FailoverConfig } from '../config/schema.js';
-import type { Clock } from '../health/clock.js';
+import type { Clock } from '../time/clock.js';
 import { HealthMonitor } from '../health/monitor.js';
 import type { VantagePoint } from '../health/vantage-point.js';
 import type { DnsProvider } from '../providers/provider.js';

@@ -19,7 +19,7 @@
  */
 import type { FailoverConfig } from '../config/schema.js';
 import { canonicalName } from '../dns/record.js';
-import { realClock, type Clock, type TimerHandle } from '../health/clock.js';
+import { realClock, type Clock, type TimerHandle } from '../time/clock.js';
 import type { HealthMonitorEvents, MonitorSnapshot, VantageStateEvent, VerdictEvent } from '../health/monitor.js';
 import type { TargetVerdict, VerdictKind } from '../health/quorum.js';
 import type { Logger } from '../observability/logger.js';

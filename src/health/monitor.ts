@@ -26,7 +26,7 @@
  */
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { BreakerGroup, rollingWindowFor, type ProbeBreaker } from './breaker.js';
-import { realClock, type Clock, type TimerHandle } from './clock.js';
+import { realClock, type Clock, type TimerHandle } from '../time/clock.js';
 import type { HealthMonitorEvents, MonitorSnapshot, TargetSnapshot, VantageSnapshot } from './monitor-events.js';
 import { eventLoopLag, noLag, type LagSource } from './loop-lag.js';
 import { NOMINAL, nextOverloadState, phaseOffset, type OverloadState } from './overload.js';

@@ -12,7 +12,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { realClock, waitFor, type Clock } from './clock.js';
+import { realClock, waitFor, type Clock } from '../time/clock.js';
 import { probeHttp, type HttpProber, type HttpProbeResult } from './probe.js';
 
 /** What a vantage point needs to know about a target to probe it (a subset of the target config). */

@@ -6,7 +6,7 @@
  * it applies (`service`, `generation`, `before`/`after`, per-provider outcome).
  */
 import { EventEmitter } from 'node:events';
-import type { Clock } from '../health/clock.js';
+import type { Clock } from '../time/clock.js';
 import type { TargetState } from '../health/target-state.js';
 import type { VerdictKind } from '../health/quorum.js';
 import type { ProviderId } from '../providers/provider.js';

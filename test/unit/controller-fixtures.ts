@@ -10,54 +10,15 @@ import { probeTargets } from '../../src/controller/probe-targets.js';
 import { reconcilingPublisher, type Publisher } from '../../src/controller/publisher.js';
 import { Reconciler } from '../../src/controller/reconcile.js';
 import { sameAddressSet, type Verifier } from '../../src/controller/verify.js';
-import type { Clock, TimerHandle } from '../../src/health/clock.js';
+import type { Clock } from '../../src/time/clock.js';
+import { settle, TestClock as FakeClock } from '../support/test-clock.js';
 import type { HealthMonitorEvents, MonitorSnapshot } from '../../src/health/monitor.js';
 import type { TargetVerdict, VerdictKind } from '../../src/health/quorum.js';
 import type { ProviderId } from '../../src/plan/state.js';
 import { MemoryProvider } from '../support/memory-provider.js';
 
-/** Timers on a time line that only moves when the test says so. */
-export class FakeClock implements Clock {
-  #now: number;
-  #seq = 0;
-  readonly #timers = new Map<number, { at: number; fn: () => void }>();
-
-  constructor(start = 1_000_000) {
-    this.#now = start;
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  setTimer(fn: () => void, ms: number): TimerHandle {
-    const id = ++this.#seq;
-    this.#timers.set(id, { at: this.#now + Math.max(0, ms), fn });
-    return id;
-  }
-
-  clearTimer(handle: TimerHandle): void {
-    this.#timers.delete(handle as number);
-  }
-
-  /** Move time forward, firing due timers in order and letting promise chains settle after each. */
-  async advance(ms: number, settleAfterEach: () => Promise<void> = settle): Promise<void> {
-    const until = this.#now + ms;
-    await settleAfterEach();
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.#timers) if (entry[1].at <= until && (next === undefined || entry[1].at < next[1].at)) next = entry;
-      if (next === undefined) break;
-      this.#timers.delete(next[0]);
-      this.#now = next[1].at;
-      next[1].fn();
-      await settleAfterEach();
-    }
-    this.#now = until;
-  }
-}
-
-export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** The shared test clock, under the name these tests have always used. */
+export { TestClock as FakeClock, settle } from '../support/test-clock.js';
 
 function scriptedVerdict(targetId: string, kind: VerdictKind): TargetVerdict {
   return {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { healthSchema } from '../../src/config/schema.js';
-import { waitFor, type Clock, type TimerHandle } from '../../src/health/clock.js';
+import { waitFor, type Clock, type TimerHandle } from '../../src/time/clock.js';
 import { HealthMonitor, HealthMonitorError, type VerdictEvent, type VantageStateEvent, type ProbeEvent } from '../../src/health/monitor.js';
 import type { HttpProber, HttpProbeResult } from '../../src/health/probe.js';
 import { QuorumConfigError } from '../../src/health/quorum.js';
